@@ -1,0 +1,53 @@
+"""RunContext: what an executor's thread may touch while it drives a device."""
+
+import logging
+import time
+from dataclasses import dataclass
+
+from host_service.cancel import CancelToken
+from host_service.devices import Device
+from host_service.record import ExecutionRecord
+from host_service.registry import ExecutionRegistry
+from schemas import StepState, StepView
+
+
+@dataclass(eq=False)
+class RunContext:
+    execution_id: str
+    device: Device
+    token: CancelToken
+    registry: ExecutionRegistry
+    log: logging.Logger
+
+    def progress(self, done: int, total: int, message: str | None = None) -> None:
+        percent = int(100 * done / total) if total else 0
+        self.registry.progress(self.execution_id, min(percent, 99), message)
+
+    def declare_steps(self, steps: list[tuple[str, str]]) -> None:
+        """Show every step up front as pending, so clients see the whole plan."""
+
+        def mutate(r: ExecutionRecord) -> None:
+            r.steps = {step_id: StepView(id=step_id, label=label) for step_id, label in steps}
+
+        self.registry.update(self.execution_id, mutate)
+
+    def step_running(self, step_id: str, label: str, message: str = "") -> float:
+        def mutate(r: ExecutionRecord) -> None:
+            r.steps[step_id] = StepView(id=step_id, label=label, state=StepState.running)
+            r.current_step_id = step_id
+            r.message = message or label
+
+        self.registry.update(self.execution_id, mutate)
+        return time.monotonic()
+
+    def step_done(self, step_id: str, started: float, passed: bool, message: str = "") -> None:
+        duration_ms = (time.monotonic() - started) * 1000
+
+        def mutate(r: ExecutionRecord) -> None:
+            label = r.steps[step_id].label if step_id in r.steps else step_id
+            state = StepState.passed if passed else StepState.failed
+            r.steps[step_id] = StepView(
+                id=step_id, label=label, state=state, duration_ms=duration_ms, message=message
+            )
+
+        self.registry.update(self.execution_id, mutate)

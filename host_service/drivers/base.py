@@ -1,0 +1,103 @@
+"""What every device driver offers the executors.
+
+A driver is called from an execution's worker thread; the device lease makes
+sure one execution at a time calls a given driver instance. Faults of the
+tooling raise `DriverError` (the execution ends in `error`); a condition that
+does not hold is an `Observation` with `success=False` (a failed test).
+"""
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from host_service.cancel import CancelToken
+from host_service.logs import current_execution_id
+from schemas import CommandSpec, VerificationSpec
+
+
+class DriverError(Exception):
+    """The tooling could not do what was asked: disconnected device, crashed tool."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CommandOutcome:
+    success: bool
+    message: str = ""
+    output: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One look at the device: whether the condition holds, and what was seen."""
+
+    success: bool
+    expected: str
+    observed: str
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    execution_id: str | None
+    operation: str
+    started: float
+    finished: float
+
+
+class CallLog:
+    """The driver's own record of its calls, so tests can prove calls never overlap."""
+
+    def __init__(self, maxlen: int = 20_000) -> None:
+        self._records: deque[CallRecord] = deque(maxlen=maxlen)
+        self._lock = threading.Lock()
+
+    def record(self, operation: str, started: float) -> None:
+        rec = CallRecord(current_execution_id.get(), operation, started, time.monotonic())
+        with self._lock:
+            self._records.append(rec)
+
+    def snapshot(self) -> list[CallRecord]:
+        with self._lock:
+            return list(self._records)
+
+
+class Driver(Protocol):
+    name: str
+    calls: CallLog
+
+    def commands(self) -> list[CommandSpec]: ...
+
+    def verifications(self) -> list[VerificationSpec]: ...
+
+    def polls(self, type_: str, command: str) -> bool:
+        """Whether a verification waits for its condition rather than checking once."""
+        ...
+
+    def execute(
+        self, command: str, params: dict[str, Any], token: CancelToken
+    ) -> CommandOutcome: ...
+
+    def observe(
+        self, type_: str, command: str, params: dict[str, Any], token: CancelToken
+    ) -> Observation: ...
+
+    def poll_interval_s(self) -> float:
+        """How often a waiting verification looks again."""
+        ...
+
+    def status(self) -> dict[str, Any]:
+        """Driver-specific facts for the device view (screen, power, connection)."""
+        ...
+
+    @property
+    def online(self) -> bool: ...
+
+    def close(self) -> None:
+        """Release anything held, including calls stuck in a hang."""
+        ...

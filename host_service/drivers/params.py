@@ -1,0 +1,34 @@
+"""Checks a command's params against the parameter specs its driver declares."""
+
+from typing import Any
+
+from schemas import ParamSpec
+
+_PY_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+}
+
+
+def param_problems(specs: list[ParamSpec], params: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return `(param name, problem)` pairs; empty when the params fit the specs."""
+    problems: list[tuple[str, str]] = []
+    known = {spec.name: spec for spec in specs}
+    for name in params:
+        if name not in known:
+            problems.append((name, f"unknown parameter; accepted: {sorted(known) or 'none'}"))
+    for spec in specs:
+        if spec.name not in params:
+            if spec.required:
+                problems.append((spec.name, "missing required parameter"))
+            continue
+        value = params[spec.name]
+        wanted = _PY_TYPES[spec.type]
+        # bool is an int in Python; a JSON true is not a key code or a count.
+        if (isinstance(value, bool) and spec.type != "boolean") or not isinstance(value, wanted):
+            problems.append((spec.name, f"expected {spec.type}, got {type(value).__name__}"))
+        elif spec.choices is not None and value not in spec.choices:
+            problems.append((spec.name, f"must be one of {spec.choices}"))
+    return problems

@@ -1,0 +1,22 @@
+"""Executors by kind. Adding a kind here adds its routes; no route code changes."""
+
+from typing import Any
+
+from host_service.executors.action import ActionBatchExecutor
+from host_service.executors.base import Executor, ExecutorEnv
+from host_service.executors.verification import VerificationBatchExecutor
+from schemas import ExecutionKind
+
+EXECUTOR_TYPES: dict[ExecutionKind, type[Executor[Any, Any]]] = {
+    ExecutionKind.action: ActionBatchExecutor,
+    ExecutionKind.verification: VerificationBatchExecutor,
+}
+
+
+def build_executors(env: ExecutorEnv) -> dict[ExecutionKind, Executor[Any, Any]]:
+    executors = {kind: cls(env) for kind, cls in EXECUTOR_TYPES.items()}
+    env.executors.update(executors)
+    return executors
+
+
+__all__ = ["EXECUTOR_TYPES", "Executor", "ExecutorEnv", "build_executors"]

@@ -1,0 +1,60 @@
+"""The host lifespan: builds every resource on startup and tears it down on shutdown."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from host_service.config import load_host_config
+from host_service.devices import DeviceCatalog
+from host_service.executors import ExecutorEnv, build_executors
+from host_service.leases import DeviceLeases
+from host_service.logs import LOGGER_NAME, ExecutionLogHandler
+from host_service.orchestrator import ExecutionOrchestrator
+from host_service.registry import ExecutionRegistry
+from host_service.settings import HostSettings
+from host_service.state import HostState
+
+
+def worker_count(devices: int) -> int:
+    # One thread per device runs its execution; stuck calls and queue churn need headroom.
+    return devices * 2 + 4
+
+
+@asynccontextmanager
+async def host_lifespan(
+    app: FastAPI, settings: HostSettings
+) -> AsyncIterator[dict[str, HostState]]:
+    config = load_host_config(settings.config_path)
+    if settings.host_name:
+        config.host_name = settings.host_name
+    devices = DeviceCatalog(config, settings.config_path.parent, settings.latency_scale)
+    leases = DeviceLeases(devices.ids())
+    registry = ExecutionRegistry(
+        max_age_s=settings.retention_max_age_s,
+        max_count=settings.retention_max_count,
+        queue_position=leases.position,
+    )
+    loop = asyncio.get_running_loop()
+    registry.bind_loop(loop)
+    pool = ThreadPoolExecutor(
+        max_workers=worker_count(len(devices)), thread_name_prefix="execution"
+    )
+    loop.set_default_executor(pool)
+    handler = ExecutionLogHandler(registry.append_log)
+    service_logger = logging.getLogger(LOGGER_NAME)
+    service_logger.addHandler(handler)
+    service_logger.setLevel(logging.INFO)
+    orchestrator = ExecutionOrchestrator(registry, leases, devices, settings)
+    executors = build_executors(ExecutorEnv(devices=devices, settings=settings))
+    state = HostState(settings, devices, registry, leases, orchestrator, executors)
+    try:
+        yield {"host": state}
+    finally:
+        await orchestrator.shutdown()
+        devices.close()  # releases driver calls stuck in a hang
+        service_logger.removeHandler(handler)
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,42 @@
+"""Log capture per execution without touching sys.stdout.
+
+The orchestrator sets `current_execution_id` around an execution's work; the
+context travels into the worker thread with `asyncio.to_thread`. Every log
+record emitted there is routed by `ExecutionLogHandler` to that execution.
+"""
+
+import logging
+from collections.abc import Callable
+from contextvars import ContextVar
+
+current_execution_id: ContextVar[str | None] = ContextVar("current_execution_id", default=None)
+
+LOGGER_NAME = "device_orchestrator"
+
+
+class ExecutionLogHandler(logging.Handler):
+    def __init__(self, sink: Callable[[str, str], None]) -> None:
+        super().__init__(level=logging.DEBUG)
+        self._sink = sink
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        execution_id = current_execution_id.get()
+        if execution_id is None:
+            return
+        try:
+            self._sink(execution_id, self.format(record))
+        except Exception:  # a logging failure must never fail the execution
+            self.handleError(record)
+
+
+class ExecutionIdFilter(logging.Filter):
+    """Adds `execution_id` to every record, for structured service logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.execution_id = current_execution_id.get()
+        return True
+
+
+def execution_logger(component: str) -> logging.Logger:
+    return logging.getLogger(f"{LOGGER_NAME}.{component}")

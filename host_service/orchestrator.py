@@ -1,0 +1,206 @@
+"""ExecutionOrchestrator: queue, deadline, cancel, log capture and outcome of every run.
+
+Each execution is one asyncio task: it waits for its device lease, marks the
+record running, runs the executor in a worker thread (`asyncio.to_thread`),
+and waits for the first of: the work returning, a cancel request, the
+deadline. A stop that the work does not honour within `stop_grace_s` is
+reported anyway; the lease stays held until the thread returns (`stuck`).
+"""
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from host_service.cancel import ExecutionStopped, StopReason
+from host_service.context import RunContext
+from host_service.devices import DeviceCatalog
+from host_service.drivers import DriverError
+from host_service.errors import ConflictError
+from host_service.executors.base import Executor
+from host_service.leases import DeviceLeases
+from host_service.logs import current_execution_id, execution_logger
+from host_service.record import ExecutionRecord
+from host_service.registry import ExecutionRegistry
+from host_service.settings import HostSettings
+from schemas import ExecutionError, ExecutionResult, ExecutionStatus
+
+log = execution_logger("orchestrator")
+
+_STOP_STATUS = {
+    StopReason.cancelled: ExecutionStatus.cancelled,
+    StopReason.timed_out: ExecutionStatus.timed_out,
+    StopReason.shutdown: ExecutionStatus.interrupted,
+}
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    status: ExecutionStatus
+    result: ExecutionResult | None = None
+    error: ExecutionError | None = None
+
+
+def _stop_error(reason: StopReason, timeout_s: float) -> ExecutionError | None:
+    if reason is StopReason.timed_out:
+        return ExecutionError(
+            code="deadline_exceeded", message=f"stopped by its deadline of {timeout_s:g} s"
+        )
+    if reason is StopReason.shutdown:
+        return ExecutionError(code="host_stopped", message="the host stopped while it ran")
+    return None
+
+
+class ExecutionOrchestrator:
+    def __init__(
+        self,
+        registry: ExecutionRegistry,
+        leases: DeviceLeases,
+        devices: DeviceCatalog,
+        settings: HostSettings,
+    ) -> None:
+        self._registry = registry
+        self._leases = leases
+        self._devices = devices
+        self._settings = settings
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._stops: dict[str, asyncio.Event] = {}
+
+    def submit(
+        self,
+        executor: Executor[Any, Any],
+        request: dict[str, Any],
+        device_id: str,
+        plan: Any,
+        timeout_s: float,
+        idempotency: tuple[str, str] | None = None,
+    ) -> ExecutionRecord:
+        record = ExecutionRecord(
+            execution_id=str(uuid.uuid4()),
+            kind=executor.kind,
+            host_name=self._devices.host_name,
+            device_id=device_id,
+            request=request,
+            max_log_lines=self._settings.max_log_lines,
+        )
+        self._registry.add(record, idempotency)
+        self._stops[record.execution_id] = asyncio.Event()
+        task = asyncio.create_task(self._drive(record, executor, plan, timeout_s))
+        self._tasks[record.execution_id] = task
+        task.add_done_callback(lambda _: self._forget(record.execution_id))
+        return record
+
+    def cancel(self, execution_id: str) -> None:
+        record = self._registry.get(execution_id)
+        if record.status.terminal:
+            raise ConflictError(
+                f"execution {execution_id} already ended as {record.status.value}",
+                code="execution_finished",
+                details={"status": record.status.value},
+            )
+        if record.status is ExecutionStatus.queued:
+            # Recorded first, so the task's CancelledError is not mistaken for a crash.
+            self._registry.finish(
+                execution_id, ExecutionStatus.cancelled, message="cancelled while queued"
+            )
+            task = self._tasks.get(execution_id)
+            if task is not None:
+                task.cancel()
+            return
+        record.token.cancel(StopReason.cancelled)
+        stop = self._stops.get(execution_id)
+        if stop is not None:
+            stop.set()
+
+    async def shutdown(self) -> None:
+        """Stop everything: unfinished executions become `interrupted`."""
+        for record in self._registry.active():
+            record.token.cancel(StopReason.shutdown)
+            self._registry.finish(
+                record.execution_id,
+                ExecutionStatus.interrupted,
+                error=_stop_error(StopReason.shutdown, 0),
+            )
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # -- one execution ---------------------------------------------------------------------
+
+    async def _drive(
+        self, record: ExecutionRecord, executor: Executor[Any, Any], plan: Any, timeout_s: float
+    ) -> None:
+        execution_id, device_id = record.execution_id, record.device_id
+        current_execution_id.set(execution_id)  # copied into the worker thread's context
+        try:
+            await asyncio.wait_for(
+                self._leases.acquire(device_id, execution_id), self._settings.queue_wait_limit_s
+            )
+        except TimeoutError:
+            error = ExecutionError(
+                code="queue_timeout",
+                message=f"device {device_id} stayed busy past the queue wait limit",
+                details={"queue_wait_limit_s": self._settings.queue_wait_limit_s},
+            )
+            self._registry.finish(execution_id, ExecutionStatus.timed_out, error=error)
+            return
+        if not self._registry.start(execution_id):  # cancelled as the lease came
+            self._leases.release(device_id, execution_id)
+            return
+        record.token.arm_deadline(timeout_s)
+        log.info("execution %s (%s) started on %s", execution_id, record.kind.value, device_id)
+        work = asyncio.ensure_future(
+            asyncio.to_thread(self._work, record, executor, plan, timeout_s)
+        )
+        work.add_done_callback(lambda _: self._leases.release(device_id, execution_id))
+        stop = asyncio.ensure_future(self._stops[execution_id].wait())
+        try:
+            await asyncio.wait({work, stop}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+        if not work.done():
+            reason = record.token.reason or StopReason.timed_out
+            record.token.cancel(reason)
+            await asyncio.wait({work}, timeout=self._settings.stop_grace_s)
+        if work.done():
+            outcome = work.result()
+        else:
+            reason = record.token.reason or StopReason.timed_out
+            log.warning(
+                "execution %s: driver call ignores the stop; device %s is stuck",
+                execution_id,
+                device_id,
+            )
+            outcome = _Outcome(_STOP_STATUS[reason], error=_stop_error(reason, timeout_s))
+        self._registry.finish(
+            execution_id, outcome.status, result=outcome.result, error=outcome.error
+        )
+
+    def _work(
+        self, record: ExecutionRecord, executor: Executor[Any, Any], plan: Any, timeout_s: float
+    ) -> _Outcome:
+        ctx = RunContext(
+            execution_id=record.execution_id,
+            device=self._devices.get(record.device_id),
+            token=record.token,
+            registry=self._registry,
+            log=execution_logger(f"executor.{record.kind.value}"),
+        )
+        try:
+            return _Outcome(ExecutionStatus.completed, result=executor.run(ctx, plan))
+        except ExecutionStopped as stop:
+            return _Outcome(_STOP_STATUS[stop.reason], error=_stop_error(stop.reason, timeout_s))
+        except DriverError as exc:
+            ctx.log.error("driver fault %s: %s", exc.code, exc.message)
+            return _Outcome(
+                ExecutionStatus.error, error=ExecutionError(code=exc.code, message=exc.message)
+            )
+        except Exception as exc:
+            ctx.log.exception("execution crashed")
+            error = ExecutionError(code="internal_error", message=f"{type(exc).__name__}: {exc}")
+            return _Outcome(ExecutionStatus.error, error=error)
+
+    def _forget(self, execution_id: str) -> None:
+        self._tasks.pop(execution_id, None)
+        self._stops.pop(execution_id, None)

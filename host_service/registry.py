@@ -1,0 +1,211 @@
+"""ExecutionRegistry: every execution of this host, keyed by execution_id.
+
+Records are mutated from worker threads and read from the event loop, always
+under one lock. Each change bumps the record's `version` and wakes long-poll
+waiters on the loop. Finished records are evicted by age and by count, so the
+registry never grows without bound.
+"""
+
+import asyncio
+import contextlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import timedelta
+
+from host_service.errors import NotFoundError
+from host_service.record import ExecutionRecord, utcnow
+from schemas import (
+    ExecutionError,
+    ExecutionKind,
+    ExecutionPage,
+    ExecutionResult,
+    ExecutionStatus,
+    ExecutionView,
+)
+
+ChangeListener = Callable[[ExecutionRecord], None]
+QueuePosition = Callable[[str, str], int | None]
+
+
+class ExecutionRegistry:
+    def __init__(
+        self, *, max_age_s: float, max_count: int, queue_position: QueuePosition | None = None
+    ) -> None:
+        self._records: dict[str, ExecutionRecord] = {}
+        self._finished: OrderedDict[str, None] = OrderedDict()  # oldest finished first
+        self._idempotency: dict[str, tuple[str, str]] = {}  # key -> (fingerprint, id)
+        self._lock = threading.RLock()
+        self._max_age = timedelta(seconds=max_age_s)
+        self._max_count = max_count
+        self._queue_position = queue_position
+        self._listeners: list[ChangeListener] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiters: dict[str, asyncio.Event] = {}
+
+    def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def set_queue_position(self, provider: QueuePosition) -> None:
+        self._queue_position = provider
+
+    def subscribe(self, listener: ChangeListener) -> None:
+        """Call `listener` under the lock after every change, before anyone can see it."""
+        self._listeners.append(listener)
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def add(self, record: ExecutionRecord, idempotency: tuple[str, str] | None = None) -> None:
+        with self._lock:
+            self._records[record.execution_id] = record
+            if idempotency is not None:
+                self._idempotency[idempotency[0]] = (idempotency[1], record.execution_id)
+            self._changed(record)
+            self._evict()
+
+    def update(self, execution_id: str, mutate: Callable[[ExecutionRecord], None]) -> bool:
+        """Apply `mutate` to a live record; False if it is finished or gone."""
+        with self._lock:
+            record = self._records.get(execution_id)
+            if record is None or record.status.terminal:
+                return False
+            mutate(record)
+            self._changed(record)
+            return True
+
+    def start(self, execution_id: str) -> bool:
+        def mutate(r: ExecutionRecord) -> None:
+            r.status = ExecutionStatus.running
+            r.started_at = utcnow()
+            r.message = "running"
+
+        return self.update(execution_id, mutate)
+
+    def progress(self, execution_id: str, progress: int, message: str | None = None) -> None:
+        def mutate(r: ExecutionRecord) -> None:
+            r.progress = max(0, min(100, progress))
+            if message is not None:
+                r.message = message
+
+        self.update(execution_id, mutate)
+
+    def finish(
+        self,
+        execution_id: str,
+        status: ExecutionStatus,
+        *,
+        result: ExecutionResult | None = None,
+        error: ExecutionError | None = None,
+        message: str | None = None,
+    ) -> bool:
+        """Move to a terminal status once; later attempts are ignored (first stop wins)."""
+
+        def mutate(r: ExecutionRecord) -> None:
+            r.status = status
+            r.finished_at = utcnow()
+            r.result = result
+            r.error = error
+            r.current_step_id = None
+            if status is ExecutionStatus.completed:
+                r.progress = 100
+            r.message = message or (error.message if error else status.value)
+
+        with self._lock:
+            done = self.update(execution_id, mutate)
+            if done:
+                self._finished[execution_id] = None
+                self._evict()
+            return done
+
+    def append_log(self, execution_id: str, line: str) -> None:
+        with self._lock:
+            record = self._records.get(execution_id)
+            if record is not None:
+                record.append_log(line)
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def get(self, execution_id: str) -> ExecutionRecord:
+        with self._lock:
+            record = self._records.get(execution_id)
+        if record is None:
+            raise NotFoundError(
+                f"no execution {execution_id!r} on this host", code="execution_not_found"
+            )
+        return record
+
+    def view(self, execution_id: str, include_logs: bool = False) -> ExecutionView:
+        with self._lock:
+            record = self.get(execution_id)
+            return record.view(self._position(record), include_logs)
+
+    def idempotent(self, key: str) -> tuple[str, str] | None:
+        with self._lock:
+            return self._idempotency.get(key)
+
+    def page(
+        self,
+        *,
+        kind: ExecutionKind | None = None,
+        status: ExecutionStatus | None = None,
+        device_id: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> ExecutionPage:
+        with self._lock:
+            matches = [
+                r
+                for r in reversed(self._records.values())  # newest first
+                if (kind is None or r.kind is kind)
+                and (status is None or r.status is status)
+                and (device_id is None or r.device_id == device_id)
+            ]
+            items = [r.view(self._position(r), False) for r in matches[offset : offset + limit]]
+        return ExecutionPage(items=items, total=len(matches), offset=offset, limit=limit)
+
+    def active(self) -> list[ExecutionRecord]:
+        with self._lock:
+            return [r for r in self._records.values() if not r.status.terminal]
+
+    async def wait_change(self, execution_id: str, version: int, seconds: float) -> None:
+        """Return once the record's version moves past `version`, or after `seconds`."""
+        with self._lock:
+            if self.get(execution_id).version != version:
+                return
+            event = self._waiters.setdefault(execution_id, asyncio.Event())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), seconds)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _position(self, record: ExecutionRecord) -> int | None:
+        if record.status is not ExecutionStatus.queued or self._queue_position is None:
+            return None
+        return self._queue_position(record.device_id, record.execution_id)
+
+    def _changed(self, record: ExecutionRecord) -> None:
+        record.version += 1
+        for listener in self._listeners:
+            listener(record)
+        if self._loop is not None and record.execution_id in self._waiters:
+            self._loop.call_soon_threadsafe(self._wake, record.execution_id)
+
+    def _wake(self, execution_id: str) -> None:
+        event = self._waiters.pop(execution_id, None)
+        if event is not None:
+            event.set()
+
+    def _evict(self) -> None:
+        cutoff = utcnow() - self._max_age
+        while self._finished:
+            oldest_id = next(iter(self._finished))
+            oldest = self._records[oldest_id]
+            too_many = len(self._records) > self._max_count
+            too_old = oldest.finished_at is not None and oldest.finished_at < cutoff
+            if not (too_many or too_old):
+                break
+            del self._finished[oldest_id]
+            del self._records[oldest_id]
+        alive = set(self._records)
+        if len(self._idempotency) > len(alive):
+            self._idempotency = {k: v for k, v in self._idempotency.items() if v[1] in alive}

@@ -1,0 +1,102 @@
+"""Kind-agnostic execution routes: status (with long-poll), listing, cancel."""
+
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from host_service.deps import HostStateDep
+from host_service.errors import NotFoundError
+from host_service.routes.responses import errors
+from host_service.state import HostState
+from schemas import ExecutionKind, ExecutionPage, ExecutionStatus, ExecutionView
+
+router = APIRouter(tags=["executions"])
+
+WaitQuery = Annotated[
+    float,
+    Query(
+        ge=0,
+        le=60,
+        description="Long-poll: answer when the status changes, or after this many seconds.",
+    ),
+]
+LogsQuery = Annotated[bool, Query(description="Include the captured log lines.")]
+
+
+async def wait_for_status(state: HostState, execution_id: str, wait: float) -> None:
+    """Return once the status differs from the one seen at the call, or after `wait` s."""
+    record = state.registry.get(execution_id)
+    initial = record.status
+    give_up = time.monotonic() + wait
+    while record.status is initial and not initial.terminal:
+        remaining = give_up - time.monotonic()
+        if remaining <= 0:
+            return
+        await state.registry.wait_change(execution_id, record.version, remaining)
+        record = state.registry.get(execution_id)
+
+
+@router.get(
+    "/{kind}/execution/{execution_id}/status",
+    response_model=ExecutionView,
+    responses=errors(404),
+    operation_id="get_execution_status",
+)
+async def get_status(
+    kind: ExecutionKind,
+    execution_id: str,
+    state: HostStateDep,
+    wait: WaitQuery = 0,
+    include_logs: LogsQuery = False,
+) -> ExecutionView:
+    """The status of one execution of the given kind; `wait` long-polls for a change."""
+    if state.registry.get(execution_id).kind is not kind:
+        raise NotFoundError(
+            f"no {kind.value} execution {execution_id!r}", code="execution_not_found"
+        )
+    if wait:
+        await wait_for_status(state, execution_id, wait)
+    return state.registry.view(execution_id, include_logs)
+
+
+@router.get("/executions", response_model=ExecutionPage, operation_id="list_executions")
+async def list_executions(
+    state: HostStateDep,
+    kind: ExecutionKind | None = None,
+    status: ExecutionStatus | None = None,
+    device_id: str | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> ExecutionPage:
+    """Executions of this host, newest first, filtered by kind, status and device."""
+    return state.registry.page(
+        kind=kind, status=status, device_id=device_id, offset=offset, limit=limit
+    )
+
+
+@router.get(
+    "/executions/{execution_id}",
+    response_model=ExecutionView,
+    responses=errors(404),
+    operation_id="get_execution",
+)
+async def get_execution(
+    execution_id: str, state: HostStateDep, wait: WaitQuery = 0, include_logs: LogsQuery = False
+) -> ExecutionView:
+    """One execution of any kind; `wait` long-polls for a status change."""
+    if wait:
+        await wait_for_status(state, execution_id, wait)
+    return state.registry.view(execution_id, include_logs)
+
+
+@router.post(
+    "/executions/{execution_id}/cancel",
+    response_model=ExecutionView,
+    responses=errors(404, 409),
+    operation_id="cancel_execution",
+)
+async def cancel_execution(execution_id: str, state: HostStateDep) -> ExecutionView:
+    """Cancel an execution: a queued one leaves its queue, a running one stops at its next check."""
+    state.orchestrator.cancel(execution_id)
+    return state.registry.view(execution_id)

@@ -1,0 +1,124 @@
+"""Start routes for every execution kind, generated from the executor map."""
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from host_service.deps import HostStateDep
+from host_service.errors import RequestInvalidError, field_error
+from host_service.executors import Executor
+from host_service.routes.responses import errors
+from host_service.state import HostState
+from schemas import ExecutionAccepted
+from schemas.base import StartRequest
+
+
+def accepted(state: HostState, execution_id: str, prefix: str) -> ExecutionAccepted:
+    record = state.registry.get(execution_id)
+    kind = record.kind.value
+    return ExecutionAccepted(
+        execution_id=execution_id,
+        kind=record.kind,
+        status=record.status,
+        status_url=f"{prefix}/{kind}/execution/{execution_id}/status",
+        events_url=f"{prefix}/executions/{execution_id}/events",
+    )
+
+
+def _fingerprint(kind: str, body: StartRequest, path: dict[str, str]) -> str:
+    canonical = json.dumps([kind, body.model_dump(mode="json"), path], sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def start_execution(
+    state: HostState,
+    executor: Executor[Any, Any],
+    body: StartRequest,
+    path: dict[str, str],
+    idempotency_key: str | None,
+    prefix: str,
+) -> tuple[ExecutionAccepted, bool]:
+    """Validate the whole request, then create the execution; `(answer, created)`."""
+    fingerprint = _fingerprint(executor.kind.value, body, path)
+    if idempotency_key is not None:
+        known = state.registry.idempotent(idempotency_key)
+        if known is not None:
+            if known[0] != fingerprint:
+                raise RequestInvalidError(
+                    "Idempotency-Key was already used with another request body",
+                    code="idempotency_key_reused",
+                    details=[
+                        {"loc": ["header", "Idempotency-Key"], "msg": "reused with another body"}
+                    ],
+                )
+            return accepted(state, known[1], prefix), False
+    if body.host_name is not None and body.host_name != state.host_name:
+        raise RequestInvalidError(
+            f"host_name {body.host_name!r} is not this host ({state.host_name})",
+            details=[field_error(["host_name"], "does not match this host")],
+        )
+    timeout_s = body.timeout_s or executor.default_timeout_s
+    if timeout_s > executor.max_timeout_s:
+        raise RequestInvalidError(
+            f"timeout_s may be at most {executor.max_timeout_s:g} for {executor.kind.value}",
+            details=[field_error(["timeout_s"], f"at most {executor.max_timeout_s:g}")],
+        )
+    device = state.devices.get(body.device_id)
+    plan = executor.prepare(body, device, path)
+    request = {"body": body.model_dump(mode="json"), "path": path}
+    idempotency = None if idempotency_key is None else (idempotency_key, fingerprint)
+    record = state.orchestrator.submit(executor, request, device.id, plan, timeout_s, idempotency)
+    return accepted(state, record.execution_id, prefix), True
+
+
+def _endpoint(executor_type: type[Executor[Any, Any]]) -> Any:
+    model = executor_type.request_model
+    kind = executor_type.kind
+
+    async def start(
+        request: Request,
+        body: model,  # type: ignore[valid-type]  # the model is chosen per kind at import time
+        state: HostStateDep,
+        idempotency_key: Annotated[
+            str | None, Header(max_length=200, description="Repeat-safe key for this start.")
+        ] = None,
+    ) -> Response:
+        path = {name: str(request.path_params[name]) for name in executor_type.path_params}
+        answer, created = start_execution(
+            state, state.executors[kind], body, path, idempotency_key, "/host"
+        )
+        return JSONResponse(
+            answer.model_dump(mode="json"),
+            status_code=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+            headers={"Location": answer.status_url, "Retry-After": "1"},
+        )
+
+    start.__doc__ = executor_type.summary
+    return start
+
+
+def start_router(executor_types: dict[Any, type[Executor[Any, Any]]]) -> APIRouter:
+    router = APIRouter()
+    for kind, executor_type in executor_types.items():
+        path_parameters = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in executor_type.path_params
+        ]
+        router.add_api_route(
+            executor_type.start_path,
+            _endpoint(executor_type),
+            methods=["POST"],
+            status_code=status.HTTP_202_ACCEPTED,
+            response_model=ExecutionAccepted,
+            responses={
+                200: {"model": ExecutionAccepted, "description": "Idempotent repeat"},
+                **errors(404, 422),
+            },
+            operation_id=f"start_{kind.value}",
+            tags=[kind.value],
+            openapi_extra={"parameters": path_parameters} if path_parameters else None,
+        )
+    return router

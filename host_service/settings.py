@@ -1,0 +1,32 @@
+"""Host settings: environment variables `HOST_*`, then command-line flags."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEMO_CONFIG = REPO_ROOT / "examples" / "host.yaml"
+
+
+class HostSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOST_", extra="forbid")
+
+    config_path: Path = Field(default=DEMO_CONFIG, description="Host config: name and devices.")
+    host_name: str | None = Field(default=None, description="Overrides the config's host_name.")
+    latency_scale: float = Field(
+        default=1.0, ge=0, description="Multiplies simulated latencies; tests use small values."
+    )
+    retention_max_age_s: float = Field(default=7 * 24 * 3600, gt=0)
+    retention_max_count: int = Field(default=10_000, ge=1)
+    max_log_lines: int = Field(
+        default=2_000, ge=10, description="Captured log lines kept per execution."
+    )
+    queue_wait_limit_s: float = Field(
+        default=3600, gt=0, description="Longest wait for a busy device."
+    )
+    stop_grace_s: float = Field(
+        default=0.5,
+        ge=0,
+        description="How long a stopped execution's driver call may take to return.",
+    )

@@ -1,0 +1,26 @@
+"""The host's typed lifespan state: every resource a request handler may reach."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from host_service.devices import DeviceCatalog
+from host_service.executors import Executor
+from host_service.leases import DeviceLeases
+from host_service.orchestrator import ExecutionOrchestrator
+from host_service.registry import ExecutionRegistry
+from host_service.settings import HostSettings
+from schemas import ExecutionKind
+
+
+@dataclass(eq=False)
+class HostState:
+    settings: HostSettings
+    devices: DeviceCatalog
+    registry: ExecutionRegistry
+    leases: DeviceLeases
+    orchestrator: ExecutionOrchestrator
+    executors: dict[ExecutionKind, Executor[Any, Any]]
+
+    @property
+    def host_name(self) -> str:
+        return self.devices.host_name

@@ -1,0 +1,64 @@
+"""Wire models shared by the host service, the proxy service and the Python client.
+
+Everything a client sends or receives is defined here, once. Requests forbid unknown
+fields so that a typo in a payload is a 422 naming the field, never a silently
+ignored option.
+"""
+
+from schemas.actions import (
+    Action,
+    ActionBatchRequest,
+    ActionBatchResult,
+    ActionCategory,
+    ActionResult,
+)
+from schemas.devices import CommandSpec, DeviceState, DeviceView, ParamSpec, VerificationSpec
+from schemas.errors import ErrorBody
+from schemas.execution import (
+    ExecutionAccepted,
+    ExecutionError,
+    ExecutionKind,
+    ExecutionPage,
+    ExecutionResult,
+    ExecutionStatus,
+    ExecutionView,
+    StepState,
+    StepView,
+)
+from schemas.health import HealthView
+from schemas.verifications import (
+    PassCondition,
+    Verification,
+    VerificationBatchRequest,
+    VerificationBatchResult,
+    VerificationResult,
+)
+
+__all__ = [
+    "Action",
+    "ActionBatchRequest",
+    "ActionBatchResult",
+    "ActionCategory",
+    "ActionResult",
+    "CommandSpec",
+    "DeviceState",
+    "DeviceView",
+    "ErrorBody",
+    "ExecutionAccepted",
+    "ExecutionError",
+    "ExecutionKind",
+    "ExecutionPage",
+    "ExecutionResult",
+    "ExecutionStatus",
+    "ExecutionView",
+    "HealthView",
+    "ParamSpec",
+    "PassCondition",
+    "StepState",
+    "StepView",
+    "Verification",
+    "VerificationBatchRequest",
+    "VerificationBatchResult",
+    "VerificationResult",
+    "VerificationSpec",
+]

@@ -1,0 +1,56 @@
+"""Devices as clients see them, with what each accepts."""
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import Field
+
+from schemas.base import ResponseModel
+
+
+class DeviceState(StrEnum):
+    idle = "idle"  # free: the next execution starts at once
+    busy = "busy"  # an execution drives it
+    stuck = "stuck"  # its execution ended, but a driver call has not returned yet
+    offline = "offline"  # the driver reports it disconnected
+
+
+class ParamSpec(ResponseModel):
+    name: str
+    type: Literal["string", "integer", "number", "boolean"]
+    required: bool = True
+    description: str = ""
+    choices: list[str] | None = None
+
+
+class CommandSpec(ResponseModel):
+    """A command the device's driver accepts in an action."""
+
+    command: str
+    description: str = ""
+    params: list[ParamSpec] = Field(default_factory=list)
+
+
+class VerificationSpec(ResponseModel):
+    """A verification `type` + `command` the device's driver accepts."""
+
+    type: str
+    command: str
+    description: str = ""
+    params: list[ParamSpec] = Field(default_factory=list)
+
+
+class DeviceView(ResponseModel):
+    device_id: str
+    name: str
+    model: str
+    driver: str
+    host_name: str
+    state: DeviceState
+    current_execution_id: str | None = None
+    queue_length: int = 0
+    queued_execution_ids: list[str] = Field(default_factory=list)
+    current_node: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+    commands: list[CommandSpec] = Field(default_factory=list)
+    verifications: list[VerificationSpec] = Field(default_factory=list)

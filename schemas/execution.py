@@ -1,0 +1,101 @@
+"""The execution lifecycle as clients see it, for every kind."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from schemas.actions import ActionBatchResult
+from schemas.base import ResponseModel
+from schemas.verifications import VerificationBatchResult
+
+
+class ExecutionKind(StrEnum):
+    action = "action"
+    verification = "verification"
+    navigation = "navigation"
+    block = "block"
+    testcase = "testcase"
+    campaign = "campaign"
+
+
+class ExecutionStatus(StrEnum):
+    queued = "queued"  # accepted, waiting for its device
+    running = "running"  # driving the device
+    completed = "completed"  # ran to the end; result.success says whether the test passed
+    error = "error"  # could not run properly: driver fault, bad definition, crash
+    cancelled = "cancelled"  # stopped by a cancel request
+    timed_out = "timed_out"  # stopped by its deadline (or its queue wait limit)
+    interrupted = "interrupted"  # the host stopped while it was queued or running
+
+    @property
+    def terminal(self) -> bool:
+        return self not in (ExecutionStatus.queued, ExecutionStatus.running)
+
+
+class ExecutionError(ResponseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class StepState(StrEnum):
+    pending = "pending"
+    running = "running"
+    passed = "passed"
+    failed = "failed"
+    skipped = "skipped"
+
+
+class StepView(ResponseModel):
+    """A live step of an execution (an action, a verification, a navigation edge, a block)."""
+
+    id: str
+    label: str
+    state: StepState = StepState.pending
+    duration_ms: float | None = None
+    message: str = ""
+
+
+ExecutionResult = Annotated[
+    ActionBatchResult | VerificationBatchResult,
+    Field(discriminator="kind"),
+]
+
+
+class ExecutionView(ResponseModel):
+    execution_id: str
+    kind: ExecutionKind
+    host_name: str
+    device_id: str
+    status: ExecutionStatus
+    progress: int = Field(ge=0, le=100)
+    message: str = ""
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    elapsed_ms: float | None = None
+    queue_position: int | None = None
+    result: ExecutionResult | None = None
+    error: ExecutionError | None = None
+    steps: list[StepView] = Field(default_factory=list)
+    current_step_id: str | None = None
+    logs: list[str] | None = Field(
+        default=None, description="Captured log lines, when asked for with `include_logs`."
+    )
+
+
+class ExecutionAccepted(ResponseModel):
+    execution_id: str
+    kind: ExecutionKind
+    status: ExecutionStatus
+    status_url: str
+    events_url: str
+
+
+class ExecutionPage(ResponseModel):
+    items: list[ExecutionView]
+    total: int
+    offset: int
+    limit: int
