@@ -56,9 +56,6 @@ def run_action(
 
 class ActionBatchExecutor(Executor[ActionBatchRequest, ActionBatchRequest]):
     kind = ExecutionKind.action
-    request_model = ActionBatchRequest
-    start_path = "/action/executeBatch"
-    summary = "Start an action batch on a device; answers at once with its execution_id."
     default_timeout_s = 30.0
     max_timeout_s = 600.0
 

@@ -30,11 +30,7 @@ class ExecutorEnv:
 
 
 class Executor(ABC, Generic[RequestT, PlanT]):
-    kind: ClassVar[ExecutionKind]
-    request_model: ClassVar[type[StartRequest]]
-    start_path: ClassVar[str]  # below /host, e.g. "/action/executeBatch"
-    path_params: ClassVar[tuple[str, ...]] = ()
-    summary: ClassVar[str]
+    kind: ClassVar[ExecutionKind]  # its request model and path: schemas.kinds.START_ROUTES
     default_timeout_s: ClassVar[float]
     max_timeout_s: ClassVar[float]
 

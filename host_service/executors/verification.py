@@ -54,9 +54,6 @@ def run_verification(ctx: RunContext, item: Verification, index: int) -> Verific
 
 class VerificationBatchExecutor(Executor[VerificationBatchRequest, VerificationBatchRequest]):
     kind = ExecutionKind.verification
-    request_model = VerificationBatchRequest
-    start_path = "/verification/executeBatch"
-    summary = "Start a verification batch on a device; answers at once with its execution_id."
     default_timeout_s = 30.0
     max_timeout_s = 600.0
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response, status
@@ -12,8 +13,9 @@ from host_service.errors import RequestInvalidError, field_error
 from host_service.executors import Executor
 from host_service.routes.responses import errors
 from host_service.state import HostState
-from schemas import ExecutionAccepted
+from schemas import ExecutionAccepted, ExecutionKind
 from schemas.base import StartRequest
+from schemas.kinds import START_ROUTES, KindRoute
 
 
 def accepted(state: HostState, execution_id: str, prefix: str) -> ExecutionAccepted:
@@ -74,9 +76,9 @@ def start_execution(
     return accepted(state, record.execution_id, prefix), True
 
 
-def _endpoint(executor_type: type[Executor[Any, Any]]) -> Any:
-    model = executor_type.request_model
-    kind = executor_type.kind
+def _endpoint(route: KindRoute) -> Any:
+    model = route.request_model
+    kind = route.kind
 
     async def start(
         request: Request,
@@ -86,7 +88,7 @@ def _endpoint(executor_type: type[Executor[Any, Any]]) -> Any:
             str | None, Header(max_length=200, description="Repeat-safe key for this start.")
         ] = None,
     ) -> Response:
-        path = {name: str(request.path_params[name]) for name in executor_type.path_params}
+        path = {name: str(request.path_params[name]) for name in route.path_params}
         answer, created = start_execution(
             state, state.executors[kind], body, path, idempotency_key, "/host"
         )
@@ -96,20 +98,28 @@ def _endpoint(executor_type: type[Executor[Any, Any]]) -> Any:
             headers={"Location": answer.status_url, "Retry-After": "1"},
         )
 
-    start.__doc__ = executor_type.summary
+    start.__doc__ = route.summary
     return start
 
 
-def start_router(executor_types: dict[Any, type[Executor[Any, Any]]]) -> APIRouter:
+def path_parameters(route: KindRoute) -> dict[str, Any] | None:
+    """OpenAPI entries for a start path's parameters, which the endpoint reads itself."""
+    if not route.path_params:
+        return None
+    params = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in route.path_params
+    ]
+    return {"parameters": params}
+
+
+def start_router(kinds: Iterable[ExecutionKind]) -> APIRouter:
     router = APIRouter()
-    for kind, executor_type in executor_types.items():
-        path_parameters = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            for name in executor_type.path_params
-        ]
+    for kind in kinds:
+        route = START_ROUTES[kind]
         router.add_api_route(
-            executor_type.start_path,
-            _endpoint(executor_type),
+            route.start_path,
+            _endpoint(route),
             methods=["POST"],
             status_code=status.HTTP_202_ACCEPTED,
             response_model=ExecutionAccepted,
@@ -119,6 +129,6 @@ def start_router(executor_types: dict[Any, type[Executor[Any, Any]]]) -> APIRout
             },
             operation_id=f"start_{kind.value}",
             tags=[kind.value],
-            openapi_extra={"parameters": path_parameters} if path_parameters else None,
+            openapi_extra=path_parameters(route),
         )
     return router

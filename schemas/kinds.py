@@ -1,0 +1,40 @@
+"""How each execution kind is started: its request model and path.
+
+Host and proxy both generate their start routes from this one map, so a new
+kind is added here and in the host's executor map, and no route code changes.
+"""
+
+from dataclasses import dataclass
+
+from schemas.actions import ActionBatchRequest
+from schemas.base import StartRequest
+from schemas.execution import ExecutionKind
+from schemas.verifications import VerificationBatchRequest
+
+
+@dataclass(frozen=True)
+class KindRoute:
+    kind: ExecutionKind
+    start_path: str  # below the service prefix (/host or /server)
+    request_model: type[StartRequest]
+    summary: str
+    path_params: tuple[str, ...] = ()
+
+
+START_ROUTES: dict[ExecutionKind, KindRoute] = {
+    route.kind: route
+    for route in [
+        KindRoute(
+            ExecutionKind.action,
+            "/action/executeBatch",
+            ActionBatchRequest,
+            "Start an action batch on a device; answers at once with its execution_id.",
+        ),
+        KindRoute(
+            ExecutionKind.verification,
+            "/verification/executeBatch",
+            VerificationBatchRequest,
+            "Start a verification batch on a device; answers at once with its execution_id.",
+        ),
+    ]
+}

@@ -1,0 +1,84 @@
+"""Shared fixtures: in-process hosts through ASGITransport with the lifespan entered."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from asgi_lifespan import LifespanManager
+
+from host_service import HostSettings, create_app
+from host_service.drivers import DRIVERS
+from host_service.state import HostState
+from tests.host_service.fake_driver import FakeDriver
+
+REPO = Path(__file__).resolve().parents[1]
+UI_MODEL = REPO / "examples" / "ui" / "simtv.yaml"
+
+
+@dataclass
+class RunningHost:
+    client: httpx.AsyncClient
+    state: HostState
+    app: Any
+
+    def fake(self, device_id: str) -> FakeDriver:
+        driver = self.state.devices.get(device_id).driver
+        assert isinstance(driver, FakeDriver)
+        return driver
+
+
+HostFactory = Callable[..., AbstractAsyncContextManager[RunningHost]]
+
+
+def write_host_config(path: Path, devices: list[dict[str, Any]], **extra: Any) -> Path:
+    path.write_text(yaml.safe_dump({"host_name": "test-host", "devices": devices, **extra}))
+    return path
+
+
+def simulated(device_id: str, **settings: Any) -> dict[str, Any]:
+    return {
+        "id": device_id,
+        "name": f"Simulated {device_id}",
+        "model": "simtv-4k",
+        "driver": "simulated",
+        "settings": {"ui_model": str(UI_MODEL), **settings},
+    }
+
+
+def fake(device_id: str) -> dict[str, Any]:
+    return {"id": device_id, "name": f"Fake {device_id}", "model": "fake", "driver": "fake"}
+
+
+@pytest.fixture
+def host_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> HostFactory:
+    """Start an in-process host with the given devices and settings."""
+    monkeypatch.setitem(DRIVERS, "fake", FakeDriver.build)
+
+    @asynccontextmanager
+    async def start(
+        devices: list[dict[str, Any]] | None = None, **settings: Any
+    ) -> AsyncIterator[RunningHost]:
+        config = write_host_config(
+            tmp_path / "host.yaml", devices or [simulated("tv-1"), simulated("tv-2")]
+        )
+        host_settings = HostSettings(config_path=config, **{"latency_scale": 0.01, **settings})
+        app = create_app(host_settings)
+        async with LifespanManager(app) as manager:
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://host") as client:
+                # asgi-lifespan keeps the lifespan state it hands to requests here.
+                state = manager._state["host"]
+                yield RunningHost(client, state, app)
+
+    return start
+
+
+@pytest.fixture
+async def host(host_factory: HostFactory) -> AsyncIterator[RunningHost]:
+    async with host_factory() as running:
+        yield running

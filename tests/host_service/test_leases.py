@@ -1,0 +1,75 @@
+"""One device runs one execution at a time; different devices run in parallel."""
+
+import asyncio
+import itertools
+
+from tests.conftest import HostFactory, fake, simulated
+from tests.helpers import finished, start, wait_status
+
+
+async def test_twenty_batches_on_one_device_never_overlap(host_factory: HostFactory) -> None:
+    async with host_factory([simulated("tv-1")], latency_scale=0.02) as host:
+        body = {
+            "device_id": "tv-1",
+            "actions": [
+                {"command": "press_key", "params": {"key": "RIGHT"}},
+                {"command": "press_key", "params": {"key": "BACK"}},
+            ],
+        }
+        ids = await asyncio.gather(
+            *(start(host.client, "/host/action/executeBatch", body) for _ in range(20))
+        )
+        views = [await finished(host.client, execution_id, seconds=30) for execution_id in ids]
+        assert {v["status"] for v in views} == {"completed"}
+        calls = sorted(
+            host.state.devices.get("tv-1").driver.calls.snapshot(), key=lambda c: c.started
+        )
+        assert len(calls) == 40
+        for earlier, later in itertools.pairwise(calls):
+            assert later.started >= earlier.finished, f"{later} overlaps {earlier}"
+        # Each execution's calls are contiguous: nothing interleaved between them.
+        owners = [c.execution_id for c in calls]
+        assert all(owners[i] == owners[i + 1] for i in range(0, 40, 2))
+
+
+async def test_two_devices_run_at_the_same_time(host_factory: HostFactory) -> None:
+    async with host_factory([fake("d1"), fake("d2")]) as host:
+        ids = [
+            await start(
+                host.client,
+                "/host/action/executeBatch",
+                {"device_id": d, "actions": [{"command": "gate"}]},
+            )
+            for d in ("d1", "d2")
+        ]
+        # Both gates are still shut: both executions hold their device together.
+        for execution_id in ids:
+            assert (await wait_status(host.client, execution_id, {"running"}))[
+                "status"
+            ] == "running"
+        devices = (await host.client.get("/host/devices")).json()
+        assert {d["device_id"]: d["state"] for d in devices} == {"d1": "busy", "d2": "busy"}
+        for device_id in ("d1", "d2"):
+            host.fake(device_id).gate.set()
+        for execution_id in ids:
+            assert (await finished(host.client, execution_id))["status"] == "completed"
+
+
+async def test_health_answers_while_every_device_is_busy(host_factory: HostFactory) -> None:
+    devices = [fake(f"d{i}") for i in range(4)]
+    async with host_factory(devices) as host:
+        ids = [
+            await start(
+                host.client,
+                "/host/action/executeBatch",
+                {"device_id": d["id"], "actions": [{"command": "gate"}]},
+            )
+            for d in devices
+        ]
+        for execution_id in ids:
+            await wait_status(host.client, execution_id, {"running"})
+        health = await asyncio.wait_for(host.client.get("/host/health"), timeout=2)
+        assert health.status_code == 200
+        assert health.json()["executions_active"] == 4
+        for d in devices:
+            host.fake(d["id"]).gate.set()
