@@ -12,6 +12,7 @@ from host_service.config import load_host_config
 from host_service.devices import DeviceCatalog
 from host_service.executors import ExecutorEnv, build_executors
 from host_service.leases import DeviceLeases
+from host_service.library import load_library
 from host_service.logs import LOGGER_NAME, ExecutionLogHandler
 from host_service.orchestrator import ExecutionOrchestrator
 from host_service.registry import ExecutionRegistry
@@ -49,8 +50,9 @@ async def host_lifespan(
     service_logger.addHandler(handler)
     service_logger.setLevel(logging.INFO)
     orchestrator = ExecutionOrchestrator(registry, leases, devices, settings)
-    executors = build_executors(ExecutorEnv(devices=devices, settings=settings))
-    state = HostState(settings, devices, registry, leases, orchestrator, executors)
+    library = load_library(config.library_path)
+    executors = build_executors(ExecutorEnv(devices=devices, settings=settings, library=library))
+    state = HostState(settings, devices, registry, leases, orchestrator, executors, library)
     try:
         yield {"host": state}
     finally:

@@ -1,11 +1,12 @@
 """The host's typed lifespan state: every resource a request handler may reach."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from host_service.devices import DeviceCatalog
 from host_service.executors import Executor
 from host_service.leases import DeviceLeases
+from host_service.library import DefinitionLibrary
 from host_service.orchestrator import ExecutionOrchestrator
 from host_service.registry import ExecutionRegistry
 from host_service.settings import HostSettings
@@ -20,6 +21,7 @@ class HostState:
     leases: DeviceLeases
     orchestrator: ExecutionOrchestrator
     executors: dict[ExecutionKind, Executor[Any, Any]]
+    library: DefinitionLibrary = field(default_factory=DefinitionLibrary)
 
     @property
     def host_name(self) -> str:

@@ -8,6 +8,9 @@ from pydantic import Field
 
 from schemas.actions import ActionBatchResult
 from schemas.base import ResponseModel
+from schemas.campaign import CampaignResult
+from schemas.navigation import NavigationResult
+from schemas.testcase import TestcaseResult
 from schemas.verifications import VerificationBatchResult
 
 
@@ -59,7 +62,11 @@ class StepView(ResponseModel):
 
 
 ExecutionResult = Annotated[
-    ActionBatchResult | VerificationBatchResult,
+    ActionBatchResult
+    | VerificationBatchResult
+    | NavigationResult
+    | TestcaseResult
+    | CampaignResult,
     Field(discriminator="kind"),
 ]
 

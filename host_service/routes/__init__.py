@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from host_service.executors import EXECUTOR_TYPES
-from host_service.routes import devices, executions, health
+from host_service.routes import devices, executions, health, library
 from host_service.routes.starts import start_router
 
 
@@ -13,4 +13,5 @@ def host_router() -> APIRouter:
     router.include_router(executions.router)
     router.include_router(devices.router)
     router.include_router(health.router)
+    router.include_router(library.router)
     return router
