@@ -8,6 +8,7 @@ from pydantic import Field
 
 from schemas.actions import ActionBatchResult
 from schemas.base import ResponseModel
+from schemas.blocks import StandardBlocksResult
 from schemas.verifications import VerificationBatchResult
 
 
@@ -59,7 +60,7 @@ class StepView(ResponseModel):
 
 
 ExecutionResult = Annotated[
-    ActionBatchResult | VerificationBatchResult,
+    ActionBatchResult | VerificationBatchResult | StandardBlocksResult,
     Field(discriminator="kind"),
 ]
 

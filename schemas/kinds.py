@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from schemas.actions import ActionBatchRequest
 from schemas.base import StartRequest
+from schemas.blocks import StandardBlocksRequest
 from schemas.execution import ExecutionKind
 from schemas.verifications import VerificationBatchRequest
 
@@ -35,6 +36,12 @@ START_ROUTES: dict[ExecutionKind, KindRoute] = {
             "/verification/executeBatch",
             VerificationBatchRequest,
             "Start a verification batch on a device; answers at once with its execution_id.",
+        ),
+        KindRoute(
+            ExecutionKind.block,
+            "/builder/execute",
+            StandardBlocksRequest,
+            "Run a list of standard blocks on a device; answers at once with its execution_id.",
         ),
     ]
 }

@@ -6,7 +6,14 @@ run_block(...)        substitute `{var}`, check, run; returns a BlockOutcome
 substitute(...)       the `{var}` rule, shared with testcases and drivers
 """
 
-from host_service.blocks.registry import BLOCKS, block_problems, resolve_params, run_block
+from host_service.blocks.registry import (
+    BLOCKS,
+    block_outputs,
+    block_problems,
+    resolve_params,
+    run_block,
+    undefined_variable_problems,
+)
 from host_service.blocks.spec import BlockContext, BlockError, BlockOutcome, BlockSpec
 from host_service.blocks.substitution import (
     SubstitutionError,
@@ -23,6 +30,7 @@ __all__ = [
     "BlockOutcome",
     "BlockSpec",
     "SubstitutionError",
+    "block_outputs",
     "block_problems",
     "has_placeholder",
     "placeholders",
@@ -30,4 +38,5 @@ __all__ = [
     "resolve_params",
     "run_block",
     "substitute",
+    "undefined_variable_problems",
 ]

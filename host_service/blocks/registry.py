@@ -8,7 +8,12 @@ from host_service.blocks.message import LOG_MESSAGE
 from host_service.blocks.operands import CONVERTERS, OperandError
 from host_service.blocks.sleep import SLEEP
 from host_service.blocks.spec import BlockContext, BlockError, BlockOutcome, BlockSpec
-from host_service.blocks.substitution import SubstitutionError, has_placeholder, substitute
+from host_service.blocks.substitution import (
+    SubstitutionError,
+    has_placeholder,
+    placeholders,
+    substitute,
+)
 from host_service.blocks.variable import SET_VARIABLE
 from host_service.drivers.params import param_problems
 from host_service.errors import field_error
@@ -81,3 +86,44 @@ def run_block(
     ctx.token.check()
     resolved = resolve_params(name, params, variables)
     return BLOCKS[name].run(resolved, ctx)
+
+
+def block_outputs(name: str, params: dict[str, Any]) -> set[str] | None:
+    """The variables a block call writes, or None when a placeholder decides which."""
+    spec = BLOCKS.get(name)
+    if spec is None:
+        return set()
+    names: set[str] = set()
+    for out in spec.outputs:
+        if out.name.startswith("{") and out.name.endswith("}"):
+            # The output is named by a param (set_variable's `name`).
+            value = params.get(out.name[1:-1])
+            if not isinstance(value, str) or has_placeholder(value):
+                return None
+            names.add(value)
+        else:
+            names.add(out.name)
+    return names
+
+
+def undefined_variable_problems(
+    calls: list[tuple[str, dict[str, Any]]], known: set[str], loc: list[str | int]
+) -> list[dict[str, Any]]:
+    """422 details for placeholders that no earlier block or initial variable defines.
+
+    Follows the calls in order; stops checking once a block's outputs depend on a
+    placeholder, since what it defines is known only at run time.
+    """
+    defined = set(known)
+    problems = []
+    for index, (name, params) in enumerate(calls):
+        for key, value in params.items():
+            missing = sorted(placeholders(value) - defined)
+            if missing:
+                msg = f"unknown variable {missing[0]!r}; defined here: {sorted(defined) or 'none'}"
+                problems.append(field_error([*loc, index, "params", key], msg))
+        outputs = block_outputs(name, params)
+        if outputs is None:
+            break
+        defined |= outputs
+    return problems

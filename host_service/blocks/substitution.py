@@ -17,7 +17,6 @@ from typing import Any
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*"
 _PLACEHOLDER = re.compile(r"\{(" + _NAME + r")\}")
 _TOKEN = re.compile(r"\{\{|\}\}|\{(" + _NAME + r")\}")
-VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class SubstitutionError(ValueError):

@@ -3,7 +3,8 @@
 from typing import Any
 
 from host_service.blocks.spec import BlockContext, BlockOutcome, BlockSpec, output, param
-from host_service.blocks.substitution import VARIABLE_NAME, render
+from host_service.blocks.substitution import render
+from schemas.blocks import VARIABLE_NAME
 
 
 def _check(params: dict[str, Any]) -> list[tuple[str, str]]:
