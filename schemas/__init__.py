@@ -12,6 +12,14 @@ from schemas.actions import (
     ActionCategory,
     ActionResult,
 )
+from schemas.blocks import (
+    BlockCall,
+    BlockOutputSpec,
+    BlockResult,
+    BlockView,
+    StandardBlocksRequest,
+    StandardBlocksResult,
+)
 from schemas.devices import CommandSpec, DeviceState, DeviceView, ParamSpec, VerificationSpec
 from schemas.errors import ErrorBody
 from schemas.execution import (
@@ -40,6 +48,10 @@ __all__ = [
     "ActionBatchResult",
     "ActionCategory",
     "ActionResult",
+    "BlockCall",
+    "BlockOutputSpec",
+    "BlockResult",
+    "BlockView",
     "CommandSpec",
     "DeviceState",
     "DeviceView",
@@ -54,6 +66,8 @@ __all__ = [
     "HealthView",
     "ParamSpec",
     "PassCondition",
+    "StandardBlocksRequest",
+    "StandardBlocksResult",
     "StepState",
     "StepView",
     "Verification",

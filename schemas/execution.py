@@ -8,6 +8,7 @@ from pydantic import Field
 
 from schemas.actions import ActionBatchResult
 from schemas.base import ResponseModel
+from schemas.blocks import StandardBlocksResult
 from schemas.campaign import CampaignResult
 from schemas.navigation import NavigationResult
 from schemas.testcase import TestcaseResult
@@ -64,6 +65,7 @@ class StepView(ResponseModel):
 ExecutionResult = Annotated[
     ActionBatchResult
     | VerificationBatchResult
+    | StandardBlocksResult
     | NavigationResult
     | TestcaseResult
     | CampaignResult,

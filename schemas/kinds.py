@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from schemas.actions import ActionBatchRequest
 from schemas.base import StartRequest
+from schemas.blocks import StandardBlocksRequest
 from schemas.campaign import CampaignRequest
 from schemas.execution import ExecutionKind
 from schemas.navigation import NavigationRequest
@@ -38,6 +39,12 @@ START_ROUTES: dict[ExecutionKind, KindRoute] = {
             "/verification/executeBatch",
             VerificationBatchRequest,
             "Start a verification batch on a device; answers at once with its execution_id.",
+        ),
+        KindRoute(
+            ExecutionKind.block,
+            "/builder/execute",
+            StandardBlocksRequest,
+            "Run a list of standard blocks on a device; answers at once with its execution_id.",
         ),
         KindRoute(
             ExecutionKind.navigation,

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from host_service.executors import EXECUTOR_TYPES
-from host_service.routes import devices, executions, health, library
+from host_service.routes import blocks, devices, executions, health, library
 from host_service.routes.starts import start_router
 
 
@@ -12,6 +12,7 @@ def host_router() -> APIRouter:
     router.include_router(start_router(EXECUTOR_TYPES))
     router.include_router(executions.router)
     router.include_router(devices.router)
+    router.include_router(blocks.router)
     router.include_router(health.router)
     router.include_router(library.router)
     return router
