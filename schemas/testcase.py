@@ -102,7 +102,10 @@ TestcaseNode = Annotated[
 class TestcaseEdge(RequestModel):
     source: Identifier
     target: Identifier
-    on: Literal["success", "failure"] = "success"
+    # Not `on`: YAML 1.1 reads a bare `on` key as the boolean true.
+    outcome: Literal["success", "failure"] = Field(
+        default="success", description="The outcome of `source` that takes this edge."
+    )
 
 
 class TestcaseGraph(RequestModel):

@@ -6,6 +6,7 @@ from host_service.executors.action import ActionBatchExecutor
 from host_service.executors.base import Executor, ExecutorEnv
 from host_service.executors.block import BlockExecutor
 from host_service.executors.navigation import NavigationExecutor
+from host_service.executors.testcase import TestcaseExecutor
 from host_service.executors.verification import VerificationBatchExecutor
 from schemas import ExecutionKind
 
@@ -14,6 +15,7 @@ EXECUTOR_TYPES: dict[ExecutionKind, type[Executor[Any, Any]]] = {
     ExecutionKind.verification: VerificationBatchExecutor,
     ExecutionKind.block: BlockExecutor,
     ExecutionKind.navigation: NavigationExecutor,
+    ExecutionKind.testcase: TestcaseExecutor,
 }
 
 

@@ -77,13 +77,15 @@ class _Loader:
             return
         section.add(definition, file)
 
-    def check_references(self, blocks: list[str] | None) -> None:
+    def check_references(self) -> None:
         library = self.library
         for testcase in library.testcases.all():
-            problems = testcase_problems(testcase, library, blocks, [])
+            problems = testcase_problems(testcase, library, [])
             if problems:
                 file = library.testcases.file_of(testcase.id) or testcase.id
-                text = "; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in problems)
+                text = "; ".join(
+                    f"{'.'.join(map(str, p['loc'][1:]))}: {p['msg']}" for p in problems
+                )
                 self.problem(file, "testcase", f"invalid testcase {testcase.id!r}: {text}")
                 library.testcases.remove(testcase.id)
         for campaign in library.campaigns.all():
@@ -98,8 +100,8 @@ class _Loader:
                 library.campaigns.remove(campaign.id)
 
 
-def load_library(root: Path | None, blocks: list[str] | None = None) -> DefinitionLibrary:
-    """Load every definition under `root`; `blocks` are the known block names, if checked."""
+def load_library(root: Path | None) -> DefinitionLibrary:
+    """Load every definition under `root`; what fails is in `library.problems`."""
     if root is None:
         return DefinitionLibrary()
     loader = _Loader(root)
@@ -113,7 +115,7 @@ def load_library(root: Path | None, blocks: list[str] | None = None) -> Definiti
         for path in sorted(base.rglob("*")):
             if path.is_file() and path.suffix in SUFFIXES:
                 loader.load_file(path, kind, model)
-    loader.check_references(blocks)
+    loader.check_references()
     library = loader.library
     log.info(
         "library %s: %d trees, %d testcases, %d campaigns, %d problems",
