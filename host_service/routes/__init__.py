@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from host_service.executors import EXECUTOR_TYPES
-from host_service.routes import blocks, devices, executions, health, library
+from host_service.routes import blocks, devices, executions, health, library, reports
 from host_service.routes.starts import start_router
 
 
@@ -15,4 +15,5 @@ def host_router() -> APIRouter:
     router.include_router(blocks.router)
     router.include_router(health.router)
     router.include_router(library.router)
+    router.include_router(reports.router)
     return router
