@@ -20,6 +20,13 @@ from schemas.blocks import (
     StandardBlocksRequest,
     StandardBlocksResult,
 )
+from schemas.campaign import (
+    CampaignDefinition,
+    CampaignItem,
+    CampaignItemResult,
+    CampaignRequest,
+    CampaignResult,
+)
 from schemas.devices import CommandSpec, DeviceState, DeviceView, ParamSpec, VerificationSpec
 from schemas.errors import ErrorBody
 from schemas.execution import (
@@ -34,6 +41,16 @@ from schemas.execution import (
     StepView,
 )
 from schemas.health import HealthView
+from schemas.library import DefinitionSummary, LibraryProblem
+from schemas.navigation import (
+    NavEdge,
+    NavigationRequest,
+    NavigationResult,
+    NavigationStep,
+    NavigationTree,
+    NavNode,
+)
+from schemas.testcase import TestcaseDefinition, TestcaseRequest, TestcaseResult
 from schemas.verifications import (
     PassCondition,
     Verification,
@@ -52,7 +69,13 @@ __all__ = [
     "BlockOutputSpec",
     "BlockResult",
     "BlockView",
+    "CampaignDefinition",
+    "CampaignItem",
+    "CampaignItemResult",
+    "CampaignRequest",
+    "CampaignResult",
     "CommandSpec",
+    "DefinitionSummary",
     "DeviceState",
     "DeviceView",
     "ErrorBody",
@@ -64,12 +87,22 @@ __all__ = [
     "ExecutionStatus",
     "ExecutionView",
     "HealthView",
+    "LibraryProblem",
+    "NavEdge",
+    "NavNode",
+    "NavigationRequest",
+    "NavigationResult",
+    "NavigationStep",
+    "NavigationTree",
     "ParamSpec",
     "PassCondition",
     "StandardBlocksRequest",
     "StandardBlocksResult",
     "StepState",
     "StepView",
+    "TestcaseDefinition",
+    "TestcaseRequest",
+    "TestcaseResult",
     "Verification",
     "VerificationBatchRequest",
     "VerificationBatchResult",
