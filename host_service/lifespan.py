@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from host_service.config import load_host_config
 from host_service.devices import DeviceCatalog
 from host_service.executors import ExecutorEnv, build_executors
+from host_service.gc_tuning import tune_gc
 from host_service.leases import DeviceLeases
 from host_service.logs import LOGGER_NAME, ExecutionLogHandler
 from host_service.orchestrator import ExecutionOrchestrator
@@ -51,6 +52,8 @@ async def host_lifespan(
     orchestrator = ExecutionOrchestrator(registry, leases, devices, settings)
     executors = build_executors(ExecutorEnv(devices=devices, settings=settings))
     state = HostState(settings, devices, registry, leases, orchestrator, executors)
+    if settings.gc_tuning:
+        tune_gc()
     try:
         yield {"host": state}
     finally:

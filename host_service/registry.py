@@ -206,6 +206,6 @@ class ExecutionRegistry:
                 break
             del self._finished[oldest_id]
             del self._records[oldest_id]
-        alive = set(self._records)
-        if len(self._idempotency) > len(alive):
-            self._idempotency = {k: v for k, v in self._idempotency.items() if v[1] in alive}
+        if len(self._idempotency) > len(self._records):
+            records = self._records
+            self._idempotency = {k: v for k, v in self._idempotency.items() if v[1] in records}

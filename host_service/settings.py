@@ -25,6 +25,9 @@ class HostSettings(BaseSettings):
     queue_wait_limit_s: float = Field(
         default=3600, gt=0, description="Longest wait for a busy device."
     )
+    gc_tuning: bool = Field(
+        default=True, description="Freeze startup objects and collect less often (gc_tuning.py)."
+    )
     stop_grace_s: float = Field(
         default=0.5,
         ge=0,
