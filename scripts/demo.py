@@ -70,9 +70,17 @@ def run_demo(base_url: str) -> int:
             json={
                 "device_id": "tv-1",
                 "verifications": [
-                    {"type": "screen", "command": "check_screen", "params": {"screen": "recordings"}},
-                    {"type": "text", "command": "wait_for_text_to_appear",
-                     "params": {"text": "My recordings"}, "timeout_s": 3},
+                    {
+                        "type": "screen",
+                        "command": "check_screen",
+                        "params": {"screen": "recordings"},
+                    },
+                    {
+                        "type": "text",
+                        "command": "wait_for_text_to_appear",
+                        "params": {"text": "My recordings"},
+                        "timeout_s": 3,
+                    },
                 ],
             },
         )
@@ -89,8 +97,15 @@ def main() -> int:
     args = parser.parse_args()
     port = free_port()
     host = subprocess.Popen(
-        [sys.executable, "-m", "host_service", "--port", str(port),
-         "--latency-scale", args.latency_scale],
+        [
+            sys.executable,
+            "-m",
+            "host_service",
+            "--port",
+            str(port),
+            "--latency-scale",
+            args.latency_scale,
+        ],
         cwd=ROOT,
     )
     try:
