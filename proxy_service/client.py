@@ -127,7 +127,12 @@ class HostClient:
             params={k: v for k, v in (params or {}).items() if v is not None},
             headers=headers,
             # An event stream may be quiet for long stretches; the host sends keep-alives.
-            timeout=httpx.Timeout(self.timeout(0), read=None),
+            timeout=httpx.Timeout(
+                connect=self._settings.connect_timeout_s,
+                read=None,
+                write=self._settings.read_timeout_s,
+                pool=self._settings.pool_timeout_s,
+            ),
         )
         async with self._mapped_errors(entry):
             response = await self._http.send(request, stream=True)

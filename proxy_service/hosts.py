@@ -26,14 +26,8 @@ class HostEntry:
     last_heartbeat: datetime | None = None
     last_seen: datetime | None = None
     seen_at: float | None = None  # clock time of the last heartbeat or health check passed
-    failed_at: float | None = None  # clock time of the last health check or connect failed
+    failing: bool = False  # the last health check or connection attempt failed
     last_error: str | None = None
-
-
-def _failed_last(entry: HostEntry) -> bool:
-    if entry.failed_at is None:
-        return False
-    return entry.seen_at is None or entry.failed_at > entry.seen_at
 
 
 class HostRegistry:
@@ -77,11 +71,9 @@ class HostRegistry:
         return entry
 
     def status(self, entry: HostEntry) -> HostStatus:
-        if entry.seen_at is None and entry.failed_at is None:
+        if entry.seen_at is None and not entry.failing:
             return HostStatus.unknown
-        if entry.failed_at is not None and (
-            entry.seen_at is None or entry.failed_at > entry.seen_at
-        ):
+        if entry.failing:
             return HostStatus.offline
         assert entry.seen_at is not None
         if self._clock() - entry.seen_at > self._expiry_s:
@@ -89,9 +81,7 @@ class HostRegistry:
         return HostStatus.online
 
     def _why_offline(self, entry: HostEntry) -> str:
-        if entry.failed_at is not None and (
-            entry.seen_at is None or entry.failed_at > entry.seen_at
-        ):
+        if entry.failing:
             return entry.last_error or "its last check failed"
         assert entry.seen_at is not None
         ago = self._clock() - entry.seen_at
@@ -111,6 +101,12 @@ class HostRegistry:
         self.heartbeat(entry.name, registration)
         return entry
 
+    def forget(self, name: str) -> None:
+        """Drop a registered host; configured hosts stay, they are the proxy's own list."""
+        entry = self.get(name)
+        if entry.source == "registered":
+            del self._hosts[name]
+
     def heartbeat(self, name: str, heartbeat: HostHeartbeat) -> HostEntry:
         entry = self.get(name)
         entry.devices = list(heartbeat.devices)
@@ -121,10 +117,11 @@ class HostRegistry:
     def mark_seen(self, entry: HostEntry) -> None:
         entry.seen_at = self._clock()
         entry.last_seen = datetime.now(UTC)
+        entry.failing = False
         entry.last_error = None
 
     def mark_failed(self, entry: HostEntry, error: str) -> None:
-        entry.failed_at = self._clock()
+        entry.failing = True
         entry.last_error = error
 
     def due_for_check(self, interval_s: float) -> list[HostEntry]:

@@ -36,3 +36,14 @@ async def register_host(body: HostRegistration, state: ProxyStateDep) -> HostVie
 async def heartbeat(host_name: IdPath, body: HostHeartbeat, state: ProxyStateDep) -> HostView:
     """A registered host is still alive; a 404 tells it to register again."""
     return state.registry.view(state.registry.heartbeat(host_name, body))
+
+
+@router.delete(
+    "/hosts/{host_name}",
+    status_code=204,
+    responses=errors(401, 404),
+    operation_id="forget_host",
+)
+async def forget_host(host_name: IdPath, state: ProxyStateDep) -> None:
+    """Drop a registered host (a decommissioned machine); configured hosts stay listed."""
+    state.registry.forget(host_name)

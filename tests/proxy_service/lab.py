@@ -16,6 +16,7 @@ from host_service import create_app as create_host
 from host_service.state import HostState
 from proxy_service import ProxySettings
 from proxy_service import create_app as create_proxy
+from proxy_service.monitor import HostMonitor
 from proxy_service.state import ProxyState
 from tests.conftest import simulated, write_host_config
 from tests.helpers import TERMINAL
@@ -56,6 +57,11 @@ class Lab:
     links: dict[str, Link]  # keyed by host name; "*" catches any other address
     clock: FakeClock = field(default_factory=FakeClock)
 
+    async def proxy_monitor_round(self) -> None:
+        """One round of the proxy's health checks, now rather than at its next interval."""
+        monitor = HostMonitor(self.proxy.registry, self.proxy.client, interval_s=0)
+        await monitor.check_due()
+
     def outgoing(self) -> int:
         return sum(len(link.calls) for link in self.links.values())
 
@@ -65,13 +71,18 @@ LabFactory = Callable[..., AbstractAsyncContextManager[Lab]]
 
 @asynccontextmanager
 async def in_process_host(
-    tmp_path: Path, name: str, devices: list[dict[str, Any]] | None, **settings: Any
+    tmp_path: Path,
+    name: str,
+    devices: list[dict[str, Any]] | None,
+    proxy_transport: httpx.AsyncBaseTransport | None = None,
+    **settings: Any,
 ) -> AsyncIterator[tuple[httpx.AsyncBaseTransport, HostState]]:
     config = write_host_config(
         tmp_path / f"{name}.yaml", devices or [simulated("tv-1"), simulated("tv-2")]
     )
     app = create_host(
-        HostSettings(config_path=config, host_name=name, **{"latency_scale": 0.01, **settings})
+        HostSettings(config_path=config, host_name=name, **{"latency_scale": 0.01, **settings}),
+        proxy_transport=proxy_transport,
     )
     async with LifespanManager(app) as manager:
         yield httpx.ASGITransport(app=manager.app), manager._state["host"]
