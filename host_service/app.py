@@ -3,8 +3,11 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 
+from host_service.auth import HostTokenAuth
+from host_service.body_limit import BodySizeLimit
 from host_service.errors import add_exception_handlers
 from host_service.lifespan import host_lifespan
 from host_service.routes import include_host_routes
@@ -12,10 +15,14 @@ from host_service.settings import HostSettings
 from host_service.state import HostState
 
 
-def create_app(settings: HostSettings) -> FastAPI:
+def create_app(
+    settings: HostSettings, *, proxy_transport: httpx.AsyncBaseTransport | None = None
+) -> FastAPI:
+    """`proxy_transport` reaches an in-process proxy (tests) instead of the network."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, HostState]]:
-        async with host_lifespan(app, settings) as state:
+        async with host_lifespan(app, settings, proxy_transport) as state:
             yield state
 
     app = FastAPI(
@@ -26,4 +33,8 @@ def create_app(settings: HostSettings) -> FastAPI:
     )
     add_exception_handlers(app)
     include_host_routes(app)
+    if settings.token is not None:
+        app.add_middleware(HostTokenAuth, token=settings.token)
+    # Added last, so it runs first: an oversized body is refused before anything reads it.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from host_service.announcer import ProxyAnnouncer
 from host_service.devices import DeviceCatalog
 from host_service.executors import Executor
 from host_service.leases import DeviceLeases
@@ -20,6 +21,7 @@ class HostState:
     leases: DeviceLeases
     orchestrator: ExecutionOrchestrator
     executors: dict[ExecutionKind, Executor[Any, Any]]
+    announcer: ProxyAnnouncer | None = None  # set while the host reports to a proxy
 
     @property
     def host_name(self) -> str:
