@@ -8,6 +8,8 @@ import uvicorn
 
 from host_service.app import create_app
 from host_service.config import ConfigError, load_host_config
+from host_service.journal import JournalError
+from host_service.lifespan import open_journal
 from host_service.settings import HostSettings
 
 
@@ -18,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, help="host config file (default: the demo host)")
     parser.add_argument("--host-name", help="override the config's host_name")
     parser.add_argument("--latency-scale", type=float, help="multiply simulated latencies")
+    parser.add_argument("--journal", type=Path, help="SQLite journal file, or `none`")
     args = parser.parse_args(argv)
     overrides: dict[str, object] = {}
     if args.config is not None:
@@ -26,10 +29,15 @@ def main(argv: list[str] | None = None) -> int:
         overrides["host_name"] = args.host_name
     if args.latency_scale is not None:
         overrides["latency_scale"] = args.latency_scale
+    if args.journal is not None:
+        overrides["journal_path"] = args.journal
     settings = HostSettings(**overrides)  # type: ignore[arg-type]  # validated by pydantic
-    try:
-        load_host_config(settings.config_path)  # fail here, with the cause, not inside uvicorn
-    except ConfigError as exc:
+    try:  # fail here, with the cause, not inside uvicorn
+        config = load_host_config(settings.config_path)
+        journal = open_journal(settings, settings.host_name or config.host_name)
+        if journal is not None:
+            journal.close()
+    except (ConfigError, JournalError) as exc:
         print(f"host_service: {exc}", file=sys.stderr)
         return 2
     uvicorn.run(create_app(settings), host=args.bind, port=args.port, log_level="info")

@@ -82,8 +82,10 @@ class ExecutionOrchestrator:
             device_id=device_id,
             request=request,
             max_log_lines=self._settings.max_log_lines,
+            max_events=self._settings.max_events,
+            idempotency=idempotency,
         )
-        self._registry.add(record, idempotency)
+        self._registry.add(record)
         self._stops[record.execution_id] = asyncio.Event()
         task = asyncio.create_task(self._drive(record, executor, plan, timeout_s))
         self._tasks[record.execution_id] = task
