@@ -10,6 +10,7 @@ from host_service.app import create_app
 from host_service.config import ConfigError, load_host_config
 from host_service.journal import JournalError
 from host_service.lifespan import open_journal
+from host_service.log_format import log_config
 from host_service.settings import HostSettings
 
 
@@ -40,7 +41,13 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, JournalError) as exc:
         print(f"host_service: {exc}", file=sys.stderr)
         return 2
-    uvicorn.run(create_app(settings), host=args.bind, port=args.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=args.bind,
+        port=args.port,
+        log_level="info",
+        log_config=log_config(settings.log_format),
+    )
     return 0
 
 

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from host_service.errors import add_exception_handlers
 from host_service.lifespan import host_lifespan
-from host_service.routes import host_router
+from host_service.routes import host_router, metrics
 from host_service.settings import HostSettings
 from host_service.state import HostState
 
@@ -26,4 +26,5 @@ def create_app(settings: HostSettings) -> FastAPI:
     )
     add_exception_handlers(app)
     app.include_router(host_router())
+    app.include_router(metrics.router)
     return app

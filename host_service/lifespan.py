@@ -14,6 +14,7 @@ from host_service.executors import ExecutorEnv, build_executors
 from host_service.journal import ExecutionJournal, journal_location
 from host_service.leases import DeviceLeases
 from host_service.logs import LOGGER_NAME, ExecutionLogHandler
+from host_service.metrics import HostMetrics
 from host_service.orchestrator import ExecutionOrchestrator
 from host_service.registry import ExecutionRegistry
 from host_service.settings import HostSettings
@@ -68,6 +69,8 @@ async def host_lifespan(
     registry.bind_loop(loop)
     if journal is not None:
         recover(registry, journal, settings)
+    metrics = HostMetrics(devices, leases, registry)
+    registry.subscribe(metrics)  # after recovery: counts what this process runs
     pool = ThreadPoolExecutor(
         max_workers=worker_count(len(devices)), thread_name_prefix="execution"
     )
@@ -78,7 +81,7 @@ async def host_lifespan(
     service_logger.setLevel(logging.INFO)
     orchestrator = ExecutionOrchestrator(registry, leases, devices, settings)
     executors = build_executors(ExecutorEnv(devices=devices, settings=settings))
-    state = HostState(settings, devices, registry, leases, orchestrator, executors)
+    state = HostState(settings, devices, registry, leases, orchestrator, executors, metrics)
     try:
         yield {"host": state}
     finally:

@@ -6,6 +6,7 @@ from typing import Any
 from host_service.devices import DeviceCatalog
 from host_service.executors import Executor
 from host_service.leases import DeviceLeases
+from host_service.metrics import HostMetrics
 from host_service.orchestrator import ExecutionOrchestrator
 from host_service.registry import ExecutionRegistry
 from host_service.settings import HostSettings
@@ -20,6 +21,7 @@ class HostState:
     leases: DeviceLeases
     orchestrator: ExecutionOrchestrator
     executors: dict[ExecutionKind, Executor[Any, Any]]
+    metrics: HostMetrics
 
     @property
     def host_name(self) -> str:
