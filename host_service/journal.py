@@ -6,6 +6,8 @@ so no client sees a state the journal does not hold. SQLite runs in WAL mode
 with `synchronous=NORMAL`: a commit is an append to the WAL without fsync, so
 a killed process loses nothing; a power cut may lose the last commits.
 One connection, serialised by a lock, is shared by the threads that write.
+Checkpoints (copying the WAL into the database file, with an fsync) run in a
+thread of their own every `CHECKPOINT_S`, so no write waits for a disk flush.
 """
 
 import sqlite3
@@ -28,6 +30,8 @@ from schemas.events import EXECUTION_EVENT, ExecutionEvent
 
 log = execution_logger("journal")
 
+CHECKPOINT_S = 1.0
+
 
 class JournalError(Exception):
     """The journal cannot be used; the message names the file and the cause."""
@@ -38,6 +42,11 @@ class ExecutionJournal:
         self._db = connection
         self._lock = threading.Lock()
         self.path = path
+        self._closed = threading.Event()
+        self._checkpointer = threading.Thread(
+            target=self._checkpoint_loop, name="journal-checkpoint", daemon=True
+        )
+        self._checkpointer.start()
 
     @classmethod
     def open(cls, path: Path) -> "ExecutionJournal":
@@ -53,6 +62,7 @@ class ExecutionJournal:
             if mode != "wal":
                 raise JournalError(f"cannot open journal {path}: WAL mode refused ({mode})")
             db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does it
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version not in (0, SCHEMA_VERSION):
                 raise JournalError(
@@ -101,12 +111,12 @@ class ExecutionJournal:
                 self._db.execute("BEGIN")
                 if change.created:
                     self._db.execute(INSERT, insert_values(record))
-                else:
+                elif change.log_line is None:  # a log line leaves the row as it was
                     self._db.execute(UPDATE, state_values(record))
-                if change.events:
-                    self._db.executemany(
+                for event in change.events:
+                    self._db.execute(
                         "INSERT INTO events (execution_id, seq, body) VALUES (?, ?, ?)",
-                        [(e.execution_id, e.seq, e.model_dump_json()) for e in change.events],
+                        (event.execution_id, event.seq, event.model_dump_json()),
                     )
                 if change.log_line is not None:
                     self._append_log(record, change.log_line)
@@ -132,6 +142,8 @@ class ExecutionJournal:
             log.exception("journal %s: could not delete evicted executions", self.path)
 
     def close(self) -> None:
+        self._closed.set()
+        self._checkpointer.join()
         with self._lock:
             self._db.close()
 
@@ -148,6 +160,18 @@ class ExecutionJournal:
                 "DELETE FROM logs WHERE execution_id = ? AND n = ?",
                 (record.execution_id, n - record.max_log_lines),
             )
+
+    def _checkpoint_loop(self) -> None:
+        checkpoints = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            while not self._closed.wait(CHECKPOINT_S):
+                try:
+                    checkpoints.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    log.exception("journal %s: checkpoint failed", self.path)
+            checkpoints.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            checkpoints.close()
 
     def _rollback(self) -> None:
         try:

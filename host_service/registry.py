@@ -256,10 +256,9 @@ class ExecutionRegistry:
                 break
             del self._finished[oldest_id]
             del self._records[oldest_id]
+            if oldest.idempotency is not None:
+                self._idempotency.pop(oldest.idempotency[0], None)
             evicted.append(oldest_id)
         if evicted:
             for listener in self._listeners:
                 listener.evicted(evicted)
-        alive = set(self._records)
-        if len(self._idempotency) > len(alive):
-            self._idempotency = {k: v for k, v in self._idempotency.items() if v[1] in alive}
