@@ -82,8 +82,10 @@ class ExecutionOrchestrator:
             device_id=device_id,
             request=request,
             max_log_lines=self._settings.max_log_lines,
+            max_events=self._settings.max_events,
+            idempotency=idempotency,
         )
-        self._registry.add(record, idempotency)
+        self._registry.add(record)
         self._stops[record.execution_id] = asyncio.Event()
         grant = self._leases.request(device_id, record.execution_id)
         task = asyncio.create_task(self._drive(record, executor, plan, timeout_s, grant))

@@ -14,6 +14,18 @@ from schemas.actions import (
 )
 from schemas.devices import CommandSpec, DeviceState, DeviceView, ParamSpec, VerificationSpec
 from schemas.errors import ErrorBody
+from schemas.events import (
+    EXECUTION_EVENT,
+    EventType,
+    ExecutionEvent,
+    ExecutionEventPage,
+    LogEvent,
+    ProgressEvent,
+    StatusEvent,
+    StepFinishedEvent,
+    StepStartedEvent,
+    TruncatedEvent,
+)
 from schemas.execution import (
     ExecutionAccepted,
     ExecutionError,
@@ -46,6 +58,7 @@ from schemas.verifications import (
 )
 
 __all__ = [
+    "EXECUTION_EVENT",
     "Action",
     "ActionBatchRequest",
     "ActionBatchResult",
@@ -56,8 +69,11 @@ __all__ = [
     "DeviceState",
     "DeviceView",
     "ErrorBody",
+    "EventType",
     "ExecutionAccepted",
     "ExecutionError",
+    "ExecutionEvent",
+    "ExecutionEventPage",
     "ExecutionKind",
     "ExecutionListing",
     "ExecutionPage",
@@ -72,10 +88,16 @@ __all__ = [
     "HostRegistration",
     "HostStatus",
     "HostView",
+    "LogEvent",
     "ParamSpec",
     "PassCondition",
+    "ProgressEvent",
+    "StatusEvent",
+    "StepFinishedEvent",
+    "StepStartedEvent",
     "StepState",
     "StepView",
+    "TruncatedEvent",
     "Verification",
     "VerificationBatchRequest",
     "VerificationBatchResult",

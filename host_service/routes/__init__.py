@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from host_service.executors import EXECUTOR_TYPES
-from host_service.routes import devices, executions, health
+from host_service.routes import devices, events, executions, health
 from host_service.routes.starts import start_router
 
 PREFIX = "/host"
@@ -11,5 +11,11 @@ PREFIX = "/host"
 
 def include_host_routes(app: FastAPI) -> None:
     # Included one level deep: every level of router nesting costs each request a match pass.
-    for router in (start_router(EXECUTOR_TYPES), executions.router, devices.router, health.router):
+    for router in (
+        start_router(EXECUTOR_TYPES),
+        executions.router,
+        events.router,
+        devices.router,
+        health.router,
+    ):
         app.include_router(router, prefix=PREFIX)
