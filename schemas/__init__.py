@@ -12,6 +12,14 @@ from schemas.actions import (
     ActionCategory,
     ActionResult,
 )
+from schemas.blocks import (
+    BlockCall,
+    BlockOutputSpec,
+    BlockResult,
+    BlockView,
+    StandardBlocksRequest,
+    StandardBlocksResult,
+)
 from schemas.devices import CommandSpec, DeviceState, DeviceView, ParamSpec, VerificationSpec
 from schemas.errors import ErrorBody
 from schemas.events import (
@@ -64,6 +72,10 @@ __all__ = [
     "ActionBatchResult",
     "ActionCategory",
     "ActionResult",
+    "BlockCall",
+    "BlockOutputSpec",
+    "BlockResult",
+    "BlockView",
     "CommandSpec",
     "DeviceListing",
     "DeviceState",
@@ -92,6 +104,8 @@ __all__ = [
     "ParamSpec",
     "PassCondition",
     "ProgressEvent",
+    "StandardBlocksRequest",
+    "StandardBlocksResult",
     "StatusEvent",
     "StepFinishedEvent",
     "StepStartedEvent",
