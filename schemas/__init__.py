@@ -29,6 +29,18 @@ from schemas.campaign import (
 )
 from schemas.devices import CommandSpec, DeviceState, DeviceView, ParamSpec, VerificationSpec
 from schemas.errors import ErrorBody
+from schemas.events import (
+    EXECUTION_EVENT,
+    EventType,
+    ExecutionEvent,
+    ExecutionEventPage,
+    LogEvent,
+    ProgressEvent,
+    StatusEvent,
+    StepFinishedEvent,
+    StepStartedEvent,
+    TruncatedEvent,
+)
 from schemas.execution import (
     ExecutionAccepted,
     ExecutionError,
@@ -41,6 +53,17 @@ from schemas.execution import (
     StepView,
 )
 from schemas.health import HealthView
+from schemas.hosts import (
+    DeviceListing,
+    ExecutionListing,
+    HostDevice,
+    HostDevices,
+    HostExecutions,
+    HostHeartbeat,
+    HostRegistration,
+    HostStatus,
+    HostView,
+)
 from schemas.library import DefinitionSummary, LibraryProblem
 from schemas.navigation import (
     NavEdge,
@@ -60,6 +83,7 @@ from schemas.verifications import (
 )
 
 __all__ = [
+    "EXECUTION_EVENT",
     "Action",
     "ActionBatchRequest",
     "ActionBatchResult",
@@ -76,18 +100,31 @@ __all__ = [
     "CampaignResult",
     "CommandSpec",
     "DefinitionSummary",
+    "DeviceListing",
     "DeviceState",
     "DeviceView",
     "ErrorBody",
+    "EventType",
     "ExecutionAccepted",
     "ExecutionError",
+    "ExecutionEvent",
+    "ExecutionEventPage",
     "ExecutionKind",
+    "ExecutionListing",
     "ExecutionPage",
     "ExecutionResult",
     "ExecutionStatus",
     "ExecutionView",
     "HealthView",
+    "HostDevice",
+    "HostDevices",
+    "HostExecutions",
+    "HostHeartbeat",
+    "HostRegistration",
+    "HostStatus",
+    "HostView",
     "LibraryProblem",
+    "LogEvent",
     "NavEdge",
     "NavNode",
     "NavigationRequest",
@@ -96,13 +133,18 @@ __all__ = [
     "NavigationTree",
     "ParamSpec",
     "PassCondition",
+    "ProgressEvent",
     "StandardBlocksRequest",
     "StandardBlocksResult",
+    "StatusEvent",
+    "StepFinishedEvent",
+    "StepStartedEvent",
     "StepState",
     "StepView",
     "TestcaseDefinition",
     "TestcaseRequest",
     "TestcaseResult",
+    "TruncatedEvent",
     "Verification",
     "VerificationBatchRequest",
     "VerificationBatchResult",
