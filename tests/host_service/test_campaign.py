@@ -219,3 +219,16 @@ async def test_junit_of_other_kinds_or_unfinished_is_refused(host_factory: HostF
         assert response.status_code == 409
         await host.client.post(f"/host/executions/{running}/cancel")
         assert (await finished(host.client, running))["status"] == "cancelled"
+
+
+async def test_missing_output_makes_the_consuming_item_an_error(host_factory: HostFactory) -> None:
+    async with host_factory(library_path=LIBRARY) as host:
+        body = campaign(
+            {"testcase": PRODUCER},
+            {"testcase": CONSUMER, "inputs": {"given": "${previous.outputs.nothing}"}},
+            continue_on_failure=True,
+        )
+        result = (await run(host, campaign=body))["result"]
+        assert [i["status"] for i in result["items"]] == ["passed", "error"]
+        assert "has no output 'nothing'; has ['token']" in result["items"][1]["message"]
+        assert result["success"] is False

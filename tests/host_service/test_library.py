@@ -3,7 +3,9 @@
 import shutil
 from pathlib import Path
 
+from host_service.config import load_host_config
 from host_service.library import load_library
+from host_service.settings import DEMO_CONFIG
 from tests.conftest import LIBRARY, HostFactory
 from tests.helpers import finished
 
@@ -109,3 +111,12 @@ async def test_reload_reads_the_folder_again(host_factory: HostFactory, tmp_path
         assert started.status_code == 202
         view = await finished(host.client, started.json()["execution_id"])
         assert view["result"]["success"] is True
+
+
+def test_demo_host_config_points_at_the_example_library() -> None:
+    config = load_host_config(DEMO_CONFIG)
+    assert config.library_path is not None
+    assert config.library_path.resolve() == LIBRARY.resolve()
+    library = load_library(config.library_path)
+    assert library.problems == []
+    assert {c.id for c in library.campaigns.all()} == {"nightly_smoke"}

@@ -222,3 +222,75 @@ async def test_cancel_mid_block_stops_the_testcase(host_factory: HostFactory) ->
         view = await finished(host.client, execution_id, seconds=5)
         assert view["status"] == "cancelled"
         assert [c.operation for c in host.fake("d1").calls.snapshot()] == ["gate"]
+
+
+async def test_retry_loop_stops_at_its_first_passing_iteration(host_factory: HostFactory) -> None:
+    enough = {
+        "id": "enough",
+        "type": "block",
+        "block": "evaluate_condition",
+        "params": {"left": "{attempt}", "operator": ">=", "right": 3},
+    }
+    body = _graph(
+        enough,
+        {"id": "yes", "type": "success"},
+        {"id": "no", "type": "failure"},
+        edges=[
+            ("start", "enough", "success"),
+            ("enough", "yes", "success"),
+            ("enough", "no", "failure"),
+        ],
+    )
+    loop = {
+        "id": "retry",
+        "type": "loop",
+        "iterations": 5,
+        "on_failure": "continue",
+        "until_success": True,
+        "index_variable": "attempt",
+        "graph": body,
+    }
+    graph = _graph(
+        loop,
+        {"id": "ok", "type": "success"},
+        edges=[("start", "retry", "success"), ("retry", "ok", "success")],
+    )
+    async with host_factory(library_path=LIBRARY) as host:
+        result = (await run(host, testcase=_inline(graph)))["result"]
+        assert result["success"] is True
+        assert visited(result) == ["retry/1/enough", "retry/2/enough", "retry/3/enough", "retry"]
+        assert result["variables"]["attempt"] == 3
+
+
+async def test_value_wrong_only_after_substitution_is_an_error(host_factory: HostFactory) -> None:
+    press = {
+        "id": "press",
+        "type": "action",
+        "actions": [{"command": "press_key", "params": {"key": "{key}"}}],
+    }
+    graph = _graph(
+        press,
+        {"id": "ok", "type": "success"},
+        edges=[("start", "press", "success"), ("press", "ok", "success")],
+    )
+    testcase = _inline(graph, inputs=[{"name": "key", "type": "string", "required": True}])
+    async with host_factory(library_path=LIBRARY) as host:
+        body = {"device_id": "tv-1", "testcase": testcase, "inputs": {"key": "NOPE"}}
+        view = await finished(host.client, await start(host.client, RUN, body))
+        assert view["status"] == "error"
+        assert view["error"]["code"] == "invalid_params"
+        assert "must be one of" in view["error"]["message"]
+        missing = await host.client.post(RUN, json={"device_id": "tv-1", "testcase": testcase})
+        assert missing.status_code == 422
+        assert missing.json()["details"][0]["loc"] == ["body", "inputs", "key"]
+
+
+async def test_testcase_for_another_device_is_422(host_factory: HostFactory) -> None:
+    async with host_factory([fake("d1")], library_path=LIBRARY) as host:
+        response = await host.client.post(
+            RUN, json={"device_id": "d1", "testcase_id": "check_resolution"}
+        )
+        assert response.status_code == 422
+        locs = [tuple(d["loc"][:3]) for d in response.json()["details"]]
+        assert ("body", "testcase", "graph") in locs  # the action node's HOME key
+        assert ("body", "tree", "simtv") in locs  # the tree it navigates
