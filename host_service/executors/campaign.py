@@ -11,10 +11,9 @@ from host_service.devices import Device
 from host_service.errors import NotFoundError, field_error
 from host_service.executors.base import Executor
 from host_service.executors.validation import raise_if_problems
-from host_service.record import ExecutionRecord
 from host_service.testcases.checks import device_problems, resolve_inputs
 from host_service.testcases.graph import testcase_problems
-from schemas import ExecutionKind, StepState
+from schemas import ExecutionKind
 from schemas.campaign import (
     CampaignDefinition,
     CampaignItemResult,
@@ -96,18 +95,8 @@ class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
             results.append(result)
             done[item.key] = result
             stop = not result.success and not plan.continue_on_failure
-        _mark_skipped(ctx, [r.name for r in results if r.status == "skipped"])
+        ctx.steps_skipped([r.name for r in results if r.status == "skipped"])
         return _totals(campaign, results, (time.monotonic() - started) * 1000)
-
-
-def _mark_skipped(ctx: RunContext, step_ids: list[str]) -> None:
-    def mutate(r: ExecutionRecord) -> None:
-        for step_id in step_ids:
-            if step_id in r.steps:
-                r.steps[step_id] = r.steps[step_id].model_copy(update={"state": StepState.skipped})
-
-    if step_ids:
-        ctx.registry.update(ctx.execution_id, mutate)
 
 
 def _totals(

@@ -17,7 +17,6 @@ from host_service.blocks import BlockError, SubstitutionError, render, substitut
 from host_service.cancel import ExecutionStopped
 from host_service.context import RunContext
 from host_service.library import DefinitionLibrary
-from host_service.record import ExecutionRecord
 from host_service.testcases.nodes import (
     NodeOutcome,
     run_action_node,
@@ -25,7 +24,6 @@ from host_service.testcases.nodes import (
     run_navigation_node,
     run_verification_node,
 )
-from schemas import StepState
 from schemas.testcase import (
     ActionNode,
     BlockNode,
@@ -76,7 +74,7 @@ class Interpreter:
             success, terminal, message = False, None, str(exc)
         finally:
             if self.live:
-                self._mark_skipped()
+                self.ctx.steps_skipped(self._steps)
         outputs = {
             name: self.variables.get(name) for name in self.testcase.outputs or self.variables
         }
@@ -195,12 +193,3 @@ class Interpreter:
             summary + (f"; {messages[-1]}" if messages else ""),
             details={"passed": passed, "failed": failed, "failures": messages},
         )
-
-    def _mark_skipped(self) -> None:
-        def mutate(r: ExecutionRecord) -> None:
-            for step_id in self._steps:
-                step = r.steps.get(step_id)
-                if step is not None and step.state is StepState.pending:
-                    r.steps[step_id] = step.model_copy(update={"state": StepState.skipped})
-
-        self.ctx.registry.update(self.ctx.execution_id, mutate)

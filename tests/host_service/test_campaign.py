@@ -88,9 +88,11 @@ async def test_example_campaign_runs_every_item_and_chains(host_factory: HostFac
 async def test_failing_item_stops_the_campaign(host_factory: HostFactory) -> None:
     async with host_factory(library_path=LIBRARY) as host:
         body = campaign({"testcase": FAILING}, {"testcase_id": "open_guide"})
-        result = (await run(host, campaign=body))["result"]
+        view = await run(host, campaign=body)
+        result = view["result"]
         assert result["success"] is False
         assert [i["status"] for i in result["items"]] == ["failed", "skipped"]
+        assert [s["state"] for s in view["steps"]] == ["failed", "skipped"]
         assert (result["failed"], result["skipped"]) == (1, 1)
 
 

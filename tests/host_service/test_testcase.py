@@ -39,9 +39,16 @@ async def test_open_guide_navigates_and_checks(host_factory: HostFactory) -> Non
 
 async def test_check_resolution_passes_with_its_default_input(host_factory: HostFactory) -> None:
     async with host_factory(library_path=LIBRARY) as host:
-        result = (await run(host, testcase_id="check_resolution"))["result"]
+        view = await run(host, testcase_id="check_resolution")
+        result = view["result"]
         assert result["success"] is True
         assert result["message"] == "2160p is offered"
+        assert {s["id"]: s["state"] for s in view["steps"]} == {
+            "open_resolution": "passed",
+            "resolution_listed": "passed",
+            "report_missing": "skipped",
+            "back_home": "skipped",
+        }
         assert result["outputs"] == {"resolution": "2160p"}
 
 
