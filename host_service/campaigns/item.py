@@ -2,6 +2,7 @@
 
 import dataclasses
 import time
+from collections.abc import Callable
 from typing import Any
 
 from host_service.campaigns.chaining import ChainError, resolve
@@ -26,6 +27,7 @@ def run_item(
     timeout_s: float,
     previous: CampaignItemResult | None,
     done: dict[str, CampaignItemResult],
+    note: Callable[[str], None] | None = None,
 ) -> CampaignItemResult:
     testcase = item_testcase(item, library)
     started = time.monotonic()
@@ -51,7 +53,8 @@ def run_item(
         return ended("error", f"invalid inputs: {listed}", inputs=inputs)
     item_ctx = dataclasses.replace(ctx, token=ChildToken(ctx.token, timeout_s))
     try:
-        result = run_testcase(item_ctx, library, TestcasePlan(testcase, variables), live=False)
+        plan = TestcasePlan(testcase, variables)
+        result = run_testcase(item_ctx, library, plan, live=False, note=note)
     except ExecutionStopped:
         if ctx.token.reason is not None:
             raise  # the campaign itself stops

@@ -85,11 +85,17 @@ class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
                     )
                 )
                 continue
-            ctx.progress(index, len(items), f"item {index + 1}/{len(items)}: {item.key}")
+            where = f"item {index + 1}/{len(items)} {item.key}"
+            ctx.progress(index, len(items), where)
             step_started = ctx.step_running(item.key, item.key)
             timeout_s = item.timeout_s or campaign.item_timeout_s
             previous = results[-1] if results else None
-            result = run_item(ctx, self.env.library, item, timeout_s, previous, done)
+
+            # The campaign's message follows the node its item runs now.
+            def note(label: str, index: int = index, where: str = where) -> None:
+                ctx.progress(index, len(items), f"{where}: {label}")
+
+            result = run_item(ctx, self.env.library, item, timeout_s, previous, done, note)
             ctx.step_done(item.key, step_started, result.success, result.message)
             ctx.log.info("item %s: %s %s", item.key, result.status, result.message)
             results.append(result)

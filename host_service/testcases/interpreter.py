@@ -11,6 +11,7 @@ deadline. With `live`, every node is a step of the execution (`steps`, and
 import contextlib
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from host_service.blocks import BlockError, SubstitutionError, render, substitute
@@ -52,12 +53,14 @@ class Interpreter:
         testcase: TestcaseDefinition,
         variables: dict[str, Any],
         live: bool,
+        note: Callable[[str], None] | None = None,
     ) -> None:
         self.ctx = ctx
         self.library = library
         self.testcase = testcase
         self.variables = dict(variables)
         self.live = live
+        self.note = note  # without live steps: tells the caller which node runs now
         self.blocks: list[BlockRun] = []
         self.visited = 0
         self._steps: list[str] = []
@@ -131,6 +134,8 @@ class Interpreter:
             self._done.add(step_id)
             self.ctx.progress(len(self._done) - 1, len(self._steps), label)
             self.ctx.step_running(step_id, label)
+        elif self.note is not None:
+            self.note(label)
         try:
             outcome = self._run(node, scope)
         except (BlockError, ExecutionStopped) as exc:

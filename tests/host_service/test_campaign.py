@@ -1,10 +1,11 @@
 """Campaigns: items in order on one device, failures, chaining, timeouts, JUnit XML."""
 
+import asyncio
 import itertools
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from tests.conftest import LIBRARY, HostFactory, RunningHost
+from tests.conftest import LIBRARY, HostFactory, RunningHost, fake
 from tests.helpers import finished, start
 
 RUN = "/host/campaign/execute"
@@ -234,3 +235,29 @@ async def test_missing_output_makes_the_consuming_item_an_error(host_factory: Ho
         assert [i["status"] for i in result["items"]] == ["passed", "error"]
         assert "has no output 'nothing'; has ['token']" in result["items"][1]["message"]
         assert result["success"] is False
+
+
+async def test_live_status_names_the_item_and_its_running_node(host_factory: HostFactory) -> None:
+    gated = _block_testcase(
+        "gated",
+        {
+            "id": "wait",
+            "type": "action",
+            "label": "Wait at the gate",
+            "actions": [{"command": "gate"}],
+        },
+    )
+    quick = _block_testcase("quick", {"id": "go", "type": "action", "actions": [{"command": "ok"}]})
+    async with host_factory([fake("d1")]) as host:
+        body = {"device_id": "d1", "campaign": campaign({"testcase": quick}, {"testcase": gated})}
+        execution_id = await start(host.client, RUN, body)
+        assert await asyncio.to_thread(host.fake("d1").entered.acquire, timeout=5)  # quick's ok
+        assert await asyncio.to_thread(host.fake("d1").entered.acquire, timeout=5)  # the gate
+        view = (await host.client.get(f"/host/executions/{execution_id}")).json()
+        assert view["message"] == "item 2/2 gated: Wait at the gate"
+        assert view["progress"] == 50
+        assert view["current_step_id"] == "gated"
+        assert [s["state"] for s in view["steps"]] == ["passed", "running"]
+        host.fake("d1").gate.set()
+        view = await finished(host.client, execution_id)
+        assert view["result"]["passed"] == 2
