@@ -7,7 +7,7 @@ lets a request choose the program is a config error, never a run-time surprise.
 import re
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from host_service.blocks.substitution import placeholders
 from schemas import ParamSpec
@@ -19,6 +19,16 @@ class TemplateParam(ParamSpec):
     """A param in the settings file, where `type` defaults to string."""
 
     type: Literal["string", "integer", "number", "boolean"] = "string"
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_compiles(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from exc
+        return pattern
 
 
 class CommandTemplate(BaseModel):

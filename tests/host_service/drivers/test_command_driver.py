@@ -134,6 +134,11 @@ def test_a_param_that_starts_an_argument_may_not_start_with_a_dash() -> None:
             {"verifications": [{"type": "t", "command": "c", "argv": ["x"], "pattern": "("}]},
             "not a regular",
         ),
+        (
+            {"commands": {"c": {"argv": ["x"], "params": [{"name": "a", "pattern": "("}]}}},
+            "not a regular",
+        ),
+        ({"commands": {"c": {"argv": ["x", "{{a}}"], "allow_leading_dash": ["a"]}}}, "undeclared"),
     ],
 )
 def test_bad_templates_are_config_errors(settings: dict[str, Any], fragment: str) -> None:
