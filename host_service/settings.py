@@ -1,6 +1,7 @@
 """Host settings: environment variables `HOST_*`, then command-line flags."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,11 +23,46 @@ class HostSettings(BaseSettings):
     max_log_lines: int = Field(
         default=2_000, ge=10, description="Captured log lines kept per execution."
     )
+    max_events: int = Field(
+        default=5_000,
+        ge=10,
+        description="Events kept per execution; past it only status events are recorded.",
+    )
+    events_ping_s: float = Field(
+        default=15, gt=0, description="Keep-alive interval of event streams."
+    )
+    journal_path: Path | None = Field(
+        default=None,
+        description=(
+            "SQLite journal of executions; default var/<host_name>.sqlite3 next to the "
+            "config file; `none` keeps executions in memory only (lost on restart)."
+        ),
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Service log lines: text, or JSON lines with execution_id."
+    )
     queue_wait_limit_s: float = Field(
         default=3600, gt=0, description="Longest wait for a busy device."
+    )
+    gc_tuning: bool = Field(
+        default=True, description="Freeze startup objects and collect less often (gc_tuning.py)."
     )
     stop_grace_s: float = Field(
         default=0.5,
         ge=0,
         description="How long a stopped execution's driver call may take to return.",
     )
+    token: str | None = Field(
+        default=None, description="Bearer token callers (the proxy) must send; health stays open."
+    )
+    max_body_bytes: int = Field(default=1_000_000, ge=1, description="Larger bodies get 413.")
+    proxy_url: str | None = Field(
+        default=None, description="Proxy to register with and send heartbeats to."
+    )
+    proxy_registration_token: str | None = Field(
+        default=None, description="Bearer token the proxy asks of registering hosts."
+    )
+    advertised_url: str | None = Field(
+        default=None, description="URL the proxy reaches this host at (without /host)."
+    )
+    heartbeat_interval_s: float = Field(default=5.0, gt=0)

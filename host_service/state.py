@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from typing import Any
 
+from host_service.announcer import ProxyAnnouncer
 from host_service.devices import DeviceCatalog
 from host_service.executors import Executor
 from host_service.leases import DeviceLeases
+from host_service.metrics import HostMetrics
 from host_service.orchestrator import ExecutionOrchestrator
 from host_service.registry import ExecutionRegistry
 from host_service.settings import HostSettings
@@ -20,6 +22,8 @@ class HostState:
     leases: DeviceLeases
     orchestrator: ExecutionOrchestrator
     executors: dict[ExecutionKind, Executor[Any, Any]]
+    metrics: HostMetrics
+    announcer: ProxyAnnouncer | None = None  # set while the host reports to a proxy
 
     @property
     def host_name(self) -> str:

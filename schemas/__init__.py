@@ -22,6 +22,18 @@ from schemas.blocks import (
 )
 from schemas.devices import CommandSpec, DeviceState, DeviceView, ParamSpec, VerificationSpec
 from schemas.errors import ErrorBody
+from schemas.events import (
+    EXECUTION_EVENT,
+    EventType,
+    ExecutionEvent,
+    ExecutionEventPage,
+    LogEvent,
+    ProgressEvent,
+    StatusEvent,
+    StepFinishedEvent,
+    StepStartedEvent,
+    TruncatedEvent,
+)
 from schemas.execution import (
     ExecutionAccepted,
     ExecutionError,
@@ -34,6 +46,17 @@ from schemas.execution import (
     StepView,
 )
 from schemas.health import HealthView
+from schemas.hosts import (
+    DeviceListing,
+    ExecutionListing,
+    HostDevice,
+    HostDevices,
+    HostExecutions,
+    HostHeartbeat,
+    HostRegistration,
+    HostStatus,
+    HostView,
+)
 from schemas.verifications import (
     PassCondition,
     Verification,
@@ -43,6 +66,7 @@ from schemas.verifications import (
 )
 
 __all__ = [
+    "EXECUTION_EVENT",
     "Action",
     "ActionBatchRequest",
     "ActionBatchResult",
@@ -53,23 +77,41 @@ __all__ = [
     "BlockResult",
     "BlockView",
     "CommandSpec",
+    "DeviceListing",
     "DeviceState",
     "DeviceView",
     "ErrorBody",
+    "EventType",
     "ExecutionAccepted",
     "ExecutionError",
+    "ExecutionEvent",
+    "ExecutionEventPage",
     "ExecutionKind",
+    "ExecutionListing",
     "ExecutionPage",
     "ExecutionResult",
     "ExecutionStatus",
     "ExecutionView",
     "HealthView",
+    "HostDevice",
+    "HostDevices",
+    "HostExecutions",
+    "HostHeartbeat",
+    "HostRegistration",
+    "HostStatus",
+    "HostView",
+    "LogEvent",
     "ParamSpec",
     "PassCondition",
+    "ProgressEvent",
     "StandardBlocksRequest",
     "StandardBlocksResult",
+    "StatusEvent",
+    "StepFinishedEvent",
+    "StepStartedEvent",
     "StepState",
     "StepView",
+    "TruncatedEvent",
     "Verification",
     "VerificationBatchRequest",
     "VerificationBatchResult",

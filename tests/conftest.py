@@ -66,7 +66,9 @@ def host_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> HostFactory
         config = write_host_config(
             tmp_path / "host.yaml", devices or [simulated("tv-1"), simulated("tv-2")]
         )
-        host_settings = HostSettings(config_path=config, **{"latency_scale": 0.01, **settings})
+        # No gc.freeze() in the test process: it would pin every earlier test's objects.
+        defaults = {"latency_scale": 0.01, "gc_tuning": False}
+        host_settings = HostSettings(config_path=config, **{**defaults, **settings})
         app = create_app(host_settings)
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)

@@ -9,10 +9,13 @@ import httpx
 from tests.processes import REPO, service
 
 
-def test_starts_the_demo_host_and_runs_an_execution() -> None:
-    with service("host_service", "--latency-scale", "0.01", health_path="/host/health") as url:
+def test_starts_the_demo_host_and_runs_an_execution(tmp_path: Path) -> None:
+    journal = str(tmp_path / "journal.sqlite3")  # not the demo's own journal in examples/var
+    with service(
+        "host_service", "--latency-scale", "0.01", "--journal", journal, health_path="/host/health"
+    ) as url:
         health = httpx.get(url + "/host/health").json()
-        assert health["name"] == "demo-host"
+        assert health["name"] == "demo-host-1"
         assert health["devices"] == 3
         started = httpx.post(
             url + "/host/action/executeBatch",
