@@ -16,9 +16,15 @@ Scalar = str | int | float | bool
 
 
 class TemplateParam(ParamSpec):
-    """A param in the settings file, where `type` defaults to string."""
+    """A param in the settings file: `type` defaults to string, a `default` makes it optional."""
 
     type: Literal["string", "integer", "number", "boolean"] = "string"
+
+    @model_validator(mode="after")
+    def _default_means_optional(self) -> Self:
+        if self.default is not None and "required" not in self.model_fields_set:
+            self.required = False
+        return self
 
     @field_validator("pattern")
     @classmethod

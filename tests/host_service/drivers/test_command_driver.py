@@ -51,6 +51,22 @@ def test_exit_codes_decide_success_and_stderr_explains_a_failure() -> None:
     assert d.status() == {"last_exit_code": 3}
 
 
+def test_a_param_with_a_default_is_optional_and_filled_in() -> None:
+    d = driver(
+        commands={
+            "echo": {
+                "argv": [PY, "-c", ECHO_ARGV, "{times}"],
+                "params": [{"name": "times", "type": "integer", "default": 2}],
+            }
+        }
+    )
+    [spec] = d.commands()[0].params
+    assert spec.required is False
+    assert param_problems([spec], {}) == []
+    assert d.execute("echo", {}, CancelToken()).output["stdout"] == '["2"]'
+    assert d.execute("echo", {"times": 5}, CancelToken()).output["stdout"] == '["5"]'
+
+
 def test_a_missing_program_is_a_driver_error() -> None:
     d = driver(commands={"ghost": {"argv": ["no-such-program-for-tests"]}})
     with pytest.raises(DriverError) as caught:
