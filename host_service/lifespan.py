@@ -17,6 +17,7 @@ from host_service.executors import ExecutorEnv, build_executors
 from host_service.gc_tuning import tune_gc
 from host_service.journal import ExecutionJournal, journal_location
 from host_service.leases import DeviceLeases
+from host_service.library import load_library
 from host_service.logs import LOGGER_NAME, ExecutionLogHandler
 from host_service.metrics import HostMetrics
 from host_service.orchestrator import ExecutionOrchestrator
@@ -120,8 +121,11 @@ async def host_lifespan(
     service_logger.addHandler(handler)
     service_logger.setLevel(logging.INFO)
     orchestrator = ExecutionOrchestrator(registry, leases, devices, settings)
-    executors = build_executors(ExecutorEnv(devices=devices, settings=settings))
-    state = HostState(settings, devices, registry, leases, orchestrator, executors, metrics)
+    library = load_library(config.library_path)
+    executors = build_executors(ExecutorEnv(devices=devices, settings=settings, library=library))
+    state = HostState(
+        settings, devices, registry, leases, orchestrator, executors, metrics, library=library
+    )
     if settings.gc_tuning:
         tune_gc()
     async with announcing(settings, state, proxy_transport):
