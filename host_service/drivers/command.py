@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from host_service.blocks.substitution import render, substitute_text
+from host_service.blocks.substitution import SubstitutionError, render, substitute_text
 from host_service.cancel import CancelToken
 from host_service.drivers.base import CallLog, CommandOutcome, DriverError, Observation
 from host_service.drivers.command_settings import (
@@ -126,12 +126,23 @@ class CommandDriver:
     # -- helpers ---------------------------------------------------------------------------
 
     def _values(self, template: CommandTemplate, params: dict[str, Any]) -> dict[str, Any]:
-        return {**self._settings.variables, **template_defaults(template), **params}
+        # Only declared params: a request can never override a device variable.
+        declared = {k: v for k, v in params.items() if k in template.param_names()}
+        return {**self._settings.variables, **template_defaults(template), **declared}
 
     def _argv(self, template: CommandTemplate, params: dict[str, Any]) -> list[str]:
+        """One element in, one argument out: substitution never splits an element."""
         values = self._values(template, params)
-        # One element in, one argument out: substitution never splits an element.
-        return [render(substitute_text(element, values)) for element in template.argv]
+        try:
+            argv = [render(substitute_text(element, values)) for element in template.argv]
+        except SubstitutionError as exc:
+            raise DriverError("missing_param", f"{template.argv[0]}: {exc}") from exc
+        # The host refuses these at start; this guards callers that skip validation.
+        risky = template.leading_params() - set(template.allow_leading_dash)
+        for name in sorted(risky):
+            if render(values.get(name, "")).startswith("-"):
+                raise DriverError("unsafe_argument", f"param {name!r} may not start with '-'")
+        return argv
 
     def _pattern(self, check: VerificationTemplate, params: dict[str, Any]) -> str:
         assert check.pattern is not None

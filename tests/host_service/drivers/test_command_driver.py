@@ -129,6 +129,19 @@ def test_a_param_that_starts_an_argument_may_not_start_with_a_dash() -> None:
     assert "Must not start with '-'" in problem
     assert param_problems(specs["key"], {"key": "KEY_OK"}) == []
     assert param_problems(specs["volume"], {"delta": -5}) == []
+    # A caller that skips the start-time check still cannot pass an option.
+    with pytest.raises(DriverError) as caught:
+        d.execute("key", {"key": "--device=/dev/null"}, CancelToken())
+    assert caught.value.code == "unsafe_argument"
+
+
+def test_undeclared_params_never_reach_the_argv() -> None:
+    d = driver(
+        variables={"serial": "emulator-5554"},
+        commands={"echo": {"argv": [PY, "-c", ECHO_ARGV, "{serial}"]}},
+    )
+    outcome = d.execute("echo", {"serial": "attacker"}, CancelToken())
+    assert outcome.output["stdout"] == '["emulator-5554"]'
 
 
 @pytest.mark.parametrize(
