@@ -171,3 +171,18 @@ def test_a_journal_of_another_schema_version_is_refused(tmp_path: Path) -> None:
         db.execute("PRAGMA user_version=99")
     with pytest.raises(JournalError, match="schema version 99"):
         ExecutionJournal.open(path)
+
+
+async def test_a_journal_that_fails_at_run_time_does_not_stop_executions(
+    host_factory: HostFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with host_factory([fake("d1")]) as host:
+        with sqlite3.connect(tmp_path / "var" / "test-host.sqlite3") as db:
+            db.execute("DROP TABLE events")  # damage from outside, while the host runs
+        execution_id = await start(
+            host.client, BATCH, {"device_id": "d1", "actions": actions("ok")}
+        )
+        view = await finished(host.client, execution_id)
+    assert view["status"] == "completed"
+    assert "no such table: events" in caplog.text
+    assert f"cannot write execution {execution_id}" in caplog.text
