@@ -7,6 +7,7 @@ from pathlib import Path
 import uvicorn
 
 from host_service.app import create_app
+from host_service.binding import is_loopback
 from host_service.config import ConfigError, load_host_config
 from host_service.journal import JournalError
 from host_service.lifespan import open_journal
@@ -21,6 +22,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, help="host config file (default: the demo host)")
     parser.add_argument("--host-name", help="override the config's host_name")
     parser.add_argument("--latency-scale", type=float, help="multiply simulated latencies")
+    parser.add_argument("--proxy-url", help="proxy to register with and heartbeat to")
+    parser.add_argument(
+        "--advertised-url", help="URL the proxy reaches this host at (default: bind and port)"
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow a non-loopback address without HOST_TOKEN",
+    )
+    parser.add_argument("--log-level", default="info")
     parser.add_argument("--journal", type=Path, help="SQLite journal file, or `none`")
     args = parser.parse_args(argv)
     overrides: dict[str, object] = {}
@@ -30,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         overrides["host_name"] = args.host_name
     if args.latency_scale is not None:
         overrides["latency_scale"] = args.latency_scale
+    if args.proxy_url is not None:
+        overrides["proxy_url"] = args.proxy_url
+    if args.advertised_url is not None:
+        overrides["advertised_url"] = args.advertised_url
     if args.journal is not None:
         overrides["journal_path"] = args.journal
     settings = HostSettings(**overrides)  # type: ignore[arg-type]  # validated by pydantic
@@ -41,11 +56,20 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, JournalError) as exc:
         print(f"host_service: {exc}", file=sys.stderr)
         return 2
+    if not is_loopback(args.bind) and settings.token is None and not args.insecure:
+        print(
+            f"host_service: refusing to listen on {args.bind} without HOST_TOKEN; "
+            "set it, or pass --insecure",
+            file=sys.stderr,
+        )
+        return 2
+    if settings.proxy_url and settings.advertised_url is None:
+        settings.advertised_url = f"http://{args.bind}:{args.port}"
     uvicorn.run(
         create_app(settings),
         host=args.bind,
         port=args.port,
-        log_level="info",
+        log_level=args.log_level,
         log_config=log_config(settings.log_format),
     )
     return 0

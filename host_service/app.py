@@ -3,19 +3,26 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 
+from host_service.auth import HostTokenAuth
+from host_service.body_limit import BodySizeLimit
 from host_service.errors import add_exception_handlers
 from host_service.lifespan import host_lifespan
-from host_service.routes import host_router, metrics
+from host_service.routes import include_host_routes, metrics
 from host_service.settings import HostSettings
 from host_service.state import HostState
 
 
-def create_app(settings: HostSettings) -> FastAPI:
+def create_app(
+    settings: HostSettings, *, proxy_transport: httpx.AsyncBaseTransport | None = None
+) -> FastAPI:
+    """`proxy_transport` reaches an in-process proxy (tests) instead of the network."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, HostState]]:
-        async with host_lifespan(app, settings) as state:
+        async with host_lifespan(app, settings, proxy_transport) as state:
             yield state
 
     app = FastAPI(
@@ -25,6 +32,10 @@ def create_app(settings: HostSettings) -> FastAPI:
         lifespan=lifespan,
     )
     add_exception_handlers(app)
-    app.include_router(host_router())
+    include_host_routes(app)
     app.include_router(metrics.router)
+    if settings.token is not None:
+        app.add_middleware(HostTokenAuth, token=settings.token)
+    # Added last, so it runs first: an oversized body is refused before anything reads it.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

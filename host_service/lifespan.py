@@ -1,18 +1,23 @@
 """The host lifespan: builds every resource on startup and tears it down on shutdown."""
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 
+from host_service.announcer import ProxyAnnouncer
 from host_service.config import load_host_config
 from host_service.devices import DeviceCatalog
 from host_service.executors import ExecutorEnv, build_executors
+from host_service.gc_tuning import tune_gc
 from host_service.journal import ExecutionJournal, journal_location
 from host_service.leases import DeviceLeases
+from host_service.library import load_library
 from host_service.logs import LOGGER_NAME, ExecutionLogHandler
 from host_service.metrics import HostMetrics
 from host_service.orchestrator import ExecutionOrchestrator
@@ -52,8 +57,44 @@ def recover(registry: ExecutionRegistry, journal: ExecutionJournal, settings: Ho
 
 
 @asynccontextmanager
+async def announcing(
+    settings: HostSettings, state: HostState, transport: httpx.AsyncBaseTransport | None
+) -> AsyncIterator[None]:
+    """Register with the proxy and heartbeat while the host runs, when a proxy is set."""
+    if settings.proxy_url is None or settings.advertised_url is None:
+        yield
+        return
+    token = settings.proxy_registration_token
+    async with httpx.AsyncClient(
+        base_url=settings.proxy_url,
+        transport=transport,
+        timeout=httpx.Timeout(2.0),
+        headers={"Authorization": f"Bearer {token}"} if token else {},
+        trust_env=False,
+    ) as client:
+        announcer = ProxyAnnouncer(
+            client,
+            state.host_name,
+            settings.advertised_url,
+            state.devices,
+            state.leases,
+            state.registry,
+        )
+        state.announcer = announcer
+        # Registered before serving when the proxy is up; bounded by the client's timeout.
+        await announcer.try_beat()
+        task = asyncio.create_task(announcer.run(settings.heartbeat_interval_s))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+@asynccontextmanager
 async def host_lifespan(
-    app: FastAPI, settings: HostSettings
+    app: FastAPI, settings: HostSettings, proxy_transport: httpx.AsyncBaseTransport | None = None
 ) -> AsyncIterator[dict[str, HostState]]:
     config = load_host_config(settings.config_path)
     if settings.host_name:
@@ -81,14 +122,20 @@ async def host_lifespan(
     service_logger.addHandler(handler)
     service_logger.setLevel(logging.INFO)
     orchestrator = ExecutionOrchestrator(registry, leases, devices, settings)
-    executors = build_executors(ExecutorEnv(devices=devices, settings=settings))
-    state = HostState(settings, devices, registry, leases, orchestrator, executors, metrics)
-    try:
-        yield {"host": state}
-    finally:
-        await orchestrator.shutdown()
-        devices.close()  # releases driver calls stuck in a hang
-        service_logger.removeHandler(handler)
-        pool.shutdown(wait=True, cancel_futures=True)
-        if journal is not None:
-            journal.close()
+    library = load_library(config.library_path)
+    executors = build_executors(ExecutorEnv(devices=devices, settings=settings, library=library))
+    state = HostState(
+        settings, devices, registry, leases, orchestrator, executors, metrics, library=library
+    )
+    if settings.gc_tuning:
+        tune_gc()
+    async with announcing(settings, state, proxy_transport):
+        try:
+            yield {"host": state}
+        finally:
+            await orchestrator.shutdown()
+            devices.close()  # releases driver calls stuck in a hang
+            service_logger.removeHandler(handler)
+            pool.shutdown(wait=True, cancel_futures=True)
+            if journal is not None:
+                journal.close()

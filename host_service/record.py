@@ -21,7 +21,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class ExecutionRecord:
     execution_id: str
     kind: ExecutionKind

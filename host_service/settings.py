@@ -44,8 +44,25 @@ class HostSettings(BaseSettings):
     queue_wait_limit_s: float = Field(
         default=3600, gt=0, description="Longest wait for a busy device."
     )
+    gc_tuning: bool = Field(
+        default=True, description="Freeze startup objects and collect less often (gc_tuning.py)."
+    )
     stop_grace_s: float = Field(
         default=0.5,
         ge=0,
         description="How long a stopped execution's driver call may take to return.",
     )
+    token: str | None = Field(
+        default=None, description="Bearer token callers (the proxy) must send; health stays open."
+    )
+    max_body_bytes: int = Field(default=1_000_000, ge=1, description="Larger bodies get 413.")
+    proxy_url: str | None = Field(
+        default=None, description="Proxy to register with and send heartbeats to."
+    )
+    proxy_registration_token: str | None = Field(
+        default=None, description="Bearer token the proxy asks of registering hosts."
+    )
+    advertised_url: str | None = Field(
+        default=None, description="URL the proxy reaches this host at (without /host)."
+    )
+    heartbeat_interval_s: float = Field(default=5.0, gt=0)

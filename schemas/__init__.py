@@ -12,6 +12,14 @@ from schemas.actions import (
     ActionCategory,
     ActionResult,
 )
+from schemas.blocks import (
+    BlockCall,
+    BlockOutputSpec,
+    BlockResult,
+    BlockView,
+    StandardBlocksRequest,
+    StandardBlocksResult,
+)
 from schemas.devices import CommandSpec, DeviceState, DeviceView, ParamSpec, VerificationSpec
 from schemas.errors import ErrorBody
 from schemas.events import (
@@ -38,6 +46,17 @@ from schemas.execution import (
     StepView,
 )
 from schemas.health import HealthView
+from schemas.hosts import (
+    DeviceListing,
+    ExecutionListing,
+    HostDevice,
+    HostDevices,
+    HostExecutions,
+    HostHeartbeat,
+    HostRegistration,
+    HostStatus,
+    HostView,
+)
 from schemas.verifications import (
     PassCondition,
     Verification,
@@ -53,7 +72,12 @@ __all__ = [
     "ActionBatchResult",
     "ActionCategory",
     "ActionResult",
+    "BlockCall",
+    "BlockOutputSpec",
+    "BlockResult",
+    "BlockView",
     "CommandSpec",
+    "DeviceListing",
     "DeviceState",
     "DeviceView",
     "ErrorBody",
@@ -63,15 +87,25 @@ __all__ = [
     "ExecutionEvent",
     "ExecutionEventPage",
     "ExecutionKind",
+    "ExecutionListing",
     "ExecutionPage",
     "ExecutionResult",
     "ExecutionStatus",
     "ExecutionView",
     "HealthView",
+    "HostDevice",
+    "HostDevices",
+    "HostExecutions",
+    "HostHeartbeat",
+    "HostRegistration",
+    "HostStatus",
+    "HostView",
     "LogEvent",
     "ParamSpec",
     "PassCondition",
     "ProgressEvent",
+    "StandardBlocksRequest",
+    "StandardBlocksResult",
     "StatusEvent",
     "StepFinishedEvent",
     "StepStartedEvent",

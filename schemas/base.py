@@ -5,9 +5,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 # Names that reach a URL path or a registry key: devices, hosts, definitions.
-Identifier = Annotated[
-    str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
-]
+IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+Identifier = Annotated[str, Field(min_length=1, max_length=128, pattern=IDENTIFIER_PATTERN)]
 
 
 class RequestModel(BaseModel):

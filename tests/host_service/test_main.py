@@ -15,7 +15,7 @@ def test_starts_the_demo_host_and_runs_an_execution(tmp_path: Path) -> None:
         "host_service", "--latency-scale", "0.01", "--journal", journal, health_path="/host/health"
     ) as url:
         health = httpx.get(url + "/host/health").json()
-        assert health["name"] == "demo-host"
+        assert health["name"] == "demo-host-1"
         assert health["devices"] == 3
         started = httpx.post(
             url + "/host/action/executeBatch",

@@ -1,0 +1,50 @@
+"""Serve one app for a benchmark, with the same uvicorn settings for every app.
+
+python -m bench.serve hello --port N
+python -m bench.serve host --port N [--config FILE]
+"""
+
+import argparse
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from host_service import HostSettings, create_app
+
+
+def hello_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/hello")
+    async def hello() -> dict[str, str]:
+        """The baseline: the cheapest JSON route FastAPI can serve."""
+        return {"hello": "world"}
+
+    @app.post("/hello")
+    async def hello_post(body: dict[str, object]) -> dict[str, str]:
+        """The baseline for a POST with a small JSON body."""
+        return {"hello": "world"}
+
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("app", choices=["hello", "host"])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--config", type=Path)
+    args = parser.parse_args()
+    if args.app == "hello":
+        app = hello_app()
+    else:
+        # Zero device latency: the figure is the cost of accepting, not of running.
+        overrides: dict[str, object] = {"latency_scale": 0.0}
+        if args.config is not None:
+            overrides["config_path"] = args.config
+        app = create_app(HostSettings(**overrides))  # type: ignore[arg-type]  # validated
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""`python -m proxy_service --port N [--config FILE]`: start the proxy."""
+
+import argparse
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from host_service.binding import is_loopback
+from proxy_service.app import create_app
+from proxy_service.config import ConfigError, load_proxy_config
+from proxy_service.settings import ProxySettings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m proxy_service", description=__doc__)
+    parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument("--bind", default="127.0.0.1", help="address to listen on")
+    parser.add_argument(
+        "--config", type=Path, help="proxy config: known hosts (default: the demo hosts)"
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow a non-loopback address without API keys and registration token",
+    )
+    parser.add_argument("--log-level", default="info")
+    args = parser.parse_args(argv)
+    overrides: dict[str, object] = {}
+    if args.config is not None:
+        overrides["config_path"] = args.config
+    settings = ProxySettings(**overrides)  # type: ignore[arg-type]  # validated by pydantic
+    try:
+        load_proxy_config(settings.config_path)  # fail here, with the cause, not inside uvicorn
+    except ConfigError as exc:
+        print(f"proxy_service: {exc}", file=sys.stderr)
+        return 2
+    secured = bool(settings.api_keys) and settings.registration_token is not None
+    if not is_loopback(args.bind) and not secured and not args.insecure:
+        print(
+            f"proxy_service: refusing to listen on {args.bind} without PROXY_API_KEYS and "
+            "PROXY_REGISTRATION_TOKEN; set them, or pass --insecure",
+            file=sys.stderr,
+        )
+        return 2
+    uvicorn.run(create_app(settings), host=args.bind, port=args.port, log_level=args.log_level)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""`create_app(settings)`: the proxy service's FastAPI application."""
+
+import time
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from host_service.body_limit import BodySizeLimit
+from proxy_service.errors import add_exception_handlers
+from proxy_service.hosts import Clock
+from proxy_service.lifespan import proxy_lifespan
+from proxy_service.routes import proxy_router
+from proxy_service.settings import ProxySettings
+from proxy_service.state import ProxyState
+
+
+def create_app(
+    settings: ProxySettings,
+    *,
+    mounts: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    clock: Clock = time.monotonic,
+) -> FastAPI:
+    """`mounts` routes host URLs to in-process transports (tests); `clock` ages heartbeats."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, ProxyState]]:
+        async with proxy_lifespan(app, settings, mounts, clock) as state:
+            yield state
+
+    app = FastAPI(
+        title="device-orchestrator proxy",
+        version="0.1.0",
+        description="One front door for the hosts of a lab: forwards every /host route "
+        "under /server, with the target host named by `host_name`.",
+        lifespan=lifespan,
+    )
+    add_exception_handlers(app)
+    app.include_router(proxy_router())
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app

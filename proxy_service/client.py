@@ -1,0 +1,203 @@
+"""The typed host client: one `httpx.AsyncClient` per process, errors mapped in one place."""
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from proxy_service.errors import (
+    BadHostAnswerError,
+    HostAnsweredError,
+    HostTimeoutError,
+    HostUnreachableError,
+    ProxyBusyError,
+)
+from proxy_service.hosts import HostEntry, HostRegistry
+from proxy_service.settings import ProxySettings
+from schemas import DeviceView, ExecutionAccepted, ExecutionPage, ExecutionView, HealthView
+
+Model = TypeVar("Model", bound=BaseModel)
+DEVICE_LIST = TypeAdapter(list[DeviceView])
+
+
+class HostClient:
+    """Calls registered hosts only: every method takes a `HostEntry` from the registry."""
+
+    def __init__(
+        self,
+        settings: ProxySettings,
+        registry: HostRegistry,
+        mounts: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    ) -> None:
+        self._settings = settings
+        self._registry = registry
+        headers = {"Authorization": f"Bearer {settings.host_token}"} if settings.host_token else {}
+        self._http = httpx.AsyncClient(
+            timeout=self.timeout(0),
+            limits=httpx.Limits(
+                max_connections=settings.max_connections,
+                max_keepalive_connections=settings.max_keepalive_connections,
+            ),
+            headers=headers,
+            mounts=dict(mounts or {}),
+            follow_redirects=False,
+            trust_env=False,  # a proxy from the environment must not reroute lab traffic
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def timeout(self, wait: float) -> httpx.Timeout:
+        """The read timeout grows by a long-poll's own wait, so a long-poll is not a 504."""
+        s = self._settings
+        return httpx.Timeout(
+            connect=s.connect_timeout_s,
+            read=s.read_timeout_s + wait,
+            write=s.read_timeout_s,
+            pool=s.pool_timeout_s,
+        )
+
+    @asynccontextmanager
+    async def _mapped_errors(self, entry: HostEntry) -> AsyncIterator[None]:
+        """The one place where httpx's exception tree becomes proxy errors."""
+        details = {"host_name": entry.name}
+        try:
+            yield
+        except httpx.PoolTimeout as exc:
+            raise ProxyBusyError(
+                "every connection to the hosts is in use; try again", details=details
+            ) from exc
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            self._registry.mark_failed(entry, f"cannot connect: {exc!r}")
+            raise HostUnreachableError(
+                f"host {entry.name!r} is unreachable: {exc!r}", details=details
+            ) from exc
+        except httpx.TimeoutException as exc:
+            raise HostTimeoutError(
+                f"host {entry.name!r} did not answer in time", details=details
+            ) from exc
+        except httpx.TransportError as exc:
+            raise HostUnreachableError(
+                f"host {entry.name!r} broke the connection: {exc!r}", details=details
+            ) from exc
+
+    async def send(
+        self,
+        entry: HostEntry,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        wait: float = 0,
+        timeouts: httpx.Timeout | None = None,
+    ) -> httpx.Response:
+        """Call `{host}/host{path}`; a host's error answer is raised to be relayed as it is."""
+        async with self._mapped_errors(entry):
+            response = await self._http.request(
+                method,
+                f"{entry.url}/host{path}",
+                params={k: v for k, v in (params or {}).items() if v is not None},
+                json=json,
+                headers=headers,
+                timeout=timeouts or self.timeout(wait),
+            )
+        if response.status_code >= 400:
+            raise HostAnsweredError(
+                response.status_code, response.content, response.headers.get("content-type")
+            )
+        return response
+
+    @asynccontextmanager
+    async def stream(
+        self,
+        entry: HostEntry,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> AsyncIterator[httpx.Response]:
+        """An open streaming answer; errors before the first byte are mapped like `send`."""
+        request = self._http.build_request(
+            "GET",
+            f"{entry.url}/host{path}",
+            params={k: v for k, v in (params or {}).items() if v is not None},
+            headers=headers,
+            # An event stream may be quiet for long stretches; the host sends keep-alives.
+            timeout=httpx.Timeout(
+                connect=self._settings.connect_timeout_s,
+                read=None,
+                write=self._settings.read_timeout_s,
+                pool=self._settings.pool_timeout_s,
+            ),
+        )
+        async with self._mapped_errors(entry):
+            response = await self._http.send(request, stream=True)
+        try:
+            if response.status_code >= 400:
+                async with self._mapped_errors(entry):
+                    content = await response.aread()
+                raise HostAnsweredError(
+                    response.status_code, content, response.headers.get("content-type")
+                )
+            yield response
+        finally:
+            await response.aclose()
+
+    @staticmethod
+    def validated(model: type[Model], entry: HostEntry, response: httpx.Response) -> Model:
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise BadHostAnswerError(
+                f"host {entry.name!r} answered something that is not a {model.__name__}",
+                details={"host_name": entry.name, "errors": exc.errors(include_url=False)},
+            ) from exc
+
+    async def start(
+        self, entry: HostEntry, path: str, body: Any, idempotency_key: str | None
+    ) -> tuple[int, ExecutionAccepted]:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        response = await self.send(entry, "POST", path, json=body, headers=headers)
+        return response.status_code, self.validated(ExecutionAccepted, entry, response)
+
+    async def execution(
+        self, entry: HostEntry, path: str, params: Mapping[str, Any], wait: float = 0
+    ) -> bytes:
+        """An `ExecutionView` answer, validated, relayed as the host's own bytes."""
+        response = await self.send(entry, "GET", path, params=params, wait=wait)
+        self.validated(ExecutionView, entry, response)
+        return response.content
+
+    async def cancel(self, entry: HostEntry, execution_id: str) -> bytes:
+        response = await self.send(entry, "POST", f"/executions/{execution_id}/cancel")
+        self.validated(ExecutionView, entry, response)
+        return response.content
+
+    async def executions(self, entry: HostEntry, params: Mapping[str, Any]) -> ExecutionPage:
+        response = await self.send(entry, "GET", "/executions", params=params)
+        return self.validated(ExecutionPage, entry, response)
+
+    async def devices(self, entry: HostEntry) -> list[DeviceView]:
+        response = await self.send(entry, "GET", "/devices")
+        try:
+            return DEVICE_LIST.validate_json(response.content)
+        except ValidationError as exc:
+            raise BadHostAnswerError(
+                f"host {entry.name!r} answered something that is not a device list",
+                details={"host_name": entry.name},
+            ) from exc
+
+    async def device(self, entry: HostEntry, device_id: str) -> bytes:
+        response = await self.send(entry, "GET", f"/devices/{device_id}")
+        self.validated(DeviceView, entry, response)
+        return response.content
+
+    async def health(self, entry: HostEntry) -> HealthView:
+        # A health check must be quick: a host that takes longer is treated as down.
+        quick = httpx.Timeout(self._settings.connect_timeout_s)
+        response = await self.send(entry, "GET", "/health", timeouts=quick)
+        return self.validated(HealthView, entry, response)

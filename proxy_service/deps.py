@@ -1,0 +1,46 @@
+"""Typed getters and `Annotated` aliases through which handlers reach proxy resources."""
+
+from typing import Annotated, cast
+
+from fastapi import Depends, Path, Query, Request
+
+from proxy_service.hosts import HostEntry
+from proxy_service.state import ProxyState
+from schemas.base import IDENTIFIER_PATTERN
+
+# A host name is a registry key, never a URL; ids reach host paths, so no "/" or "..".
+NAME_PATTERN = IDENTIFIER_PATTERN
+
+
+def get_proxy_state(request: Request) -> ProxyState:
+    return cast(ProxyState, request.state.proxy)
+
+
+ProxyStateDep = Annotated[ProxyState, Depends(get_proxy_state)]
+
+HostNameQuery = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=128,
+        pattern=NAME_PATTERN,
+        description="The host to forward to: a name from `GET /server/hosts`.",
+    ),
+]
+OptionalHostNameQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=128,
+        pattern=NAME_PATTERN,
+        description="Only this host; all hosts when absent.",
+    ),
+]
+IdPath = Annotated[str, Path(min_length=1, max_length=128, pattern=NAME_PATTERN)]
+
+
+def get_target(host_name: HostNameQuery, state: ProxyStateDep) -> HostEntry:
+    return state.registry.route(host_name)
+
+
+TargetDep = Annotated[HostEntry, Depends(get_target)]

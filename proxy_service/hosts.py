@@ -1,0 +1,142 @@
+"""The host registry: the only addresses the proxy ever calls, keyed by host name."""
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from proxy_service.config import ProxyConfig
+from proxy_service.errors import HostConflictError, HostOfflineError, UnknownHostError
+from schemas import HostDevice, HostHeartbeat, HostRegistration, HostStatus, HostView
+
+Clock = Callable[[], float]
+
+
+def base_url(url: object) -> str:
+    return str(url).rstrip("/")
+
+
+@dataclass(eq=False)
+class HostEntry:
+    name: str
+    url: str
+    source: Literal["config", "registered"]
+    devices: list[HostDevice] = field(default_factory=list)
+    last_heartbeat: datetime | None = None
+    last_seen: datetime | None = None
+    seen_at: float | None = None  # clock time of the last heartbeat or health check passed
+    failing: bool = False  # the last health check or connection attempt failed
+    last_error: str | None = None
+
+
+class HostRegistry:
+    """Configured and registered hosts with their liveness.
+
+    A host is online while it was seen (heartbeat or health check) within
+    `expiry_s` and has not failed since; offline once it failed or expired;
+    unknown while a configured host was never checked (requests still go out).
+    """
+
+    def __init__(self, config: ProxyConfig, expiry_s: float, clock: Clock = time.monotonic):
+        self._expiry_s = expiry_s
+        self._clock = clock
+        self._hosts: dict[str, HostEntry] = {
+            h.name: HostEntry(h.name, base_url(h.url), "config") for h in config.hosts
+        }
+
+    def __iter__(self) -> Iterator[HostEntry]:
+        return iter(list(self._hosts.values()))
+
+    def __len__(self) -> int:
+        return len(self._hosts)
+
+    def get(self, name: str) -> HostEntry:
+        entry = self._hosts.get(name)
+        if entry is None:
+            raise UnknownHostError(
+                f"unknown host {name!r}; known hosts: {sorted(self._hosts)}",
+                details={"host_name": name},
+            )
+        return entry
+
+    def route(self, name: str) -> HostEntry:
+        """The host to forward a request to; offline hosts fail fast instead of hanging."""
+        entry = self.get(name)
+        if self.status(entry) is HostStatus.offline:
+            raise HostOfflineError(
+                f"host {name!r} is offline: {self._why_offline(entry)}",
+                details={"host_name": name, "last_error": entry.last_error},
+            )
+        return entry
+
+    def status(self, entry: HostEntry) -> HostStatus:
+        if entry.seen_at is None and not entry.failing:
+            return HostStatus.unknown
+        if entry.failing:
+            return HostStatus.offline
+        assert entry.seen_at is not None
+        if self._clock() - entry.seen_at > self._expiry_s:
+            return HostStatus.offline
+        return HostStatus.online
+
+    def _why_offline(self, entry: HostEntry) -> str:
+        if entry.failing:
+            return entry.last_error or "its last check failed"
+        assert entry.seen_at is not None
+        ago = self._clock() - entry.seen_at
+        return f"not seen for {ago:.0f} s (heartbeat expired after {self._expiry_s:g} s)"
+
+    def register(self, registration: HostRegistration) -> HostEntry:
+        url = base_url(registration.url)
+        entry = self._hosts.get(registration.host_name)
+        if entry is not None and entry.source == "config" and entry.url != url:
+            raise HostConflictError(
+                f"host {registration.host_name!r} is configured at {entry.url}, not {url}",
+                details={"host_name": registration.host_name},
+            )
+        if entry is None or entry.url != url:
+            entry = HostEntry(registration.host_name, url, entry.source if entry else "registered")
+            self._hosts[entry.name] = entry
+        self.heartbeat(entry.name, registration)
+        return entry
+
+    def forget(self, name: str) -> None:
+        """Drop a registered host; configured hosts stay, they are the proxy's own list."""
+        entry = self.get(name)
+        if entry.source == "registered":
+            del self._hosts[name]
+
+    def heartbeat(self, name: str, heartbeat: HostHeartbeat) -> HostEntry:
+        entry = self.get(name)
+        entry.devices = list(heartbeat.devices)
+        entry.last_heartbeat = datetime.now(UTC)
+        self.mark_seen(entry)
+        return entry
+
+    def mark_seen(self, entry: HostEntry) -> None:
+        entry.seen_at = self._clock()
+        entry.last_seen = datetime.now(UTC)
+        entry.failing = False
+        entry.last_error = None
+
+    def mark_failed(self, entry: HostEntry, error: str) -> None:
+        entry.failing = True
+        entry.last_error = error
+
+    def due_for_check(self, interval_s: float) -> list[HostEntry]:
+        """Hosts not seen within `interval_s`: heartbeating hosts need no health check."""
+        now = self._clock()
+        return [e for e in self if e.seen_at is None or now - e.seen_at >= interval_s]
+
+    def view(self, entry: HostEntry) -> HostView:
+        return HostView(
+            host_name=entry.name,
+            url=entry.url,
+            source=entry.source,
+            status=self.status(entry),
+            last_heartbeat=entry.last_heartbeat,
+            last_seen=entry.last_seen,
+            last_error=entry.last_error,
+            devices=entry.devices,
+        )

@@ -1,0 +1,42 @@
+"""The proxy lifespan: registry, host client and health monitor, torn down on shutdown."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from proxy_service.client import HostClient
+from proxy_service.config import load_proxy_config
+from proxy_service.hosts import Clock, HostRegistry
+from proxy_service.monitor import HostMonitor
+from proxy_service.settings import ProxySettings
+from proxy_service.state import ProxyState
+
+
+@asynccontextmanager
+async def proxy_lifespan(
+    app: FastAPI,
+    settings: ProxySettings,
+    mounts: Mapping[str, httpx.AsyncBaseTransport] | None,
+    clock: Clock,
+) -> AsyncIterator[dict[str, ProxyState]]:
+    config = load_proxy_config(settings.config_path)
+    registry = HostRegistry(config, settings.heartbeat_expiry_s, clock)
+    client = HostClient(settings, registry, mounts)
+    monitor = HostMonitor(registry, client, settings.health_interval_s)
+    try:
+        # One round before serving, so the first requests already know which hosts are down;
+        # it is bounded by the connect timeout, whatever the hosts do.
+        await monitor.check_due()
+        task = asyncio.create_task(monitor.run(), name="host-monitor")
+        try:
+            yield {"proxy": ProxyState(settings, registry, client)}
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    finally:
+        await client.aclose()

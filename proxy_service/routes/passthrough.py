@@ -1,0 +1,60 @@
+"""GET routes relayed as the host answers them: library catalogues, JUnit reports."""
+
+import re
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request, Response
+
+from proxy_service.deps import IdPath, ProxyStateDep, TargetDep
+from proxy_service.errors import RequestInvalidError
+from proxy_service.hosts import HostEntry
+from proxy_service.routes.responses import FORWARDED, errors
+from proxy_service.state import ProxyState
+from schemas.base import IDENTIFIER_PATTERN
+
+router = APIRouter()
+_SEGMENT = re.compile(IDENTIFIER_PATTERN)
+
+
+async def relay_get(state: ProxyState, entry: HostEntry, path: str, request: Request) -> Response:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "host_name"]
+    response = await state.client.send(entry, "GET", path, params=dict(params))
+    return Response(
+        response.content,
+        status_code=response.status_code,
+        media_type=response.headers.get("content-type"),
+    )
+
+
+@router.get(
+    "/library/{path:path}",
+    tags=["library"],
+    responses=errors(*FORWARDED),
+    operation_id="get_library",
+)
+async def get_library(
+    path: str, request: Request, state: ProxyStateDep, target: TargetDep
+) -> Response:
+    """A catalogue of the definition library of `host_name` (trees, testcases, campaigns,
+    blocks), as the host answers it."""
+    segments = path.strip("/").split("/") if path.strip("/") else []
+    if any(not _SEGMENT.match(s) for s in segments):
+        raise RequestInvalidError(
+            f"invalid library path: {path!r}",
+            details=[{"loc": ["path", "path"], "msg": "segments must be identifiers"}],
+        )
+    suffix = "".join(f"/{quote(s, safe='')}" for s in segments)
+    return await relay_get(state, target, f"/library{suffix}", request)
+
+
+@router.get(
+    "/campaign/execution/{execution_id}/junit",
+    tags=["campaign"],
+    responses={200: {"content": {"application/xml": {}}}, **errors(*FORWARDED)},
+    operation_id="get_campaign_junit",
+)
+async def get_junit(
+    execution_id: IdPath, request: Request, state: ProxyStateDep, target: TargetDep
+) -> Response:
+    """The JUnit XML report of a campaign execution on `host_name`, for CI servers."""
+    return await relay_get(state, target, f"/campaign/execution/{execution_id}/junit", request)

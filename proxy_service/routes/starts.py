@@ -1,0 +1,108 @@
+"""Start routes for every execution kind, generated from `schemas.kinds.START_ROUTES`."""
+
+import re
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Header, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from proxy_service.deps import ProxyStateDep
+from proxy_service.errors import RequestInvalidError, field_error
+from proxy_service.routes.responses import FORWARDED, errors
+from schemas import ExecutionAccepted
+from schemas.base import IDENTIFIER_PATTERN, StartRequest
+from schemas.kinds import START_ROUTES, KindRoute
+
+_IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
+
+
+def proxied(answer: ExecutionAccepted, host_name: str) -> ExecutionAccepted:
+    """The host's answer with links that lead back through the proxy."""
+    kind, execution_id, query = answer.kind.value, answer.execution_id, f"?host_name={host_name}"
+    return answer.model_copy(
+        update={
+            "status_url": f"/server/{kind}/execution/{execution_id}/status{query}",
+            "events_url": f"/server/executions/{execution_id}/events{query}",
+        }
+    )
+
+
+def host_path(route: KindRoute, request: Request) -> str:
+    """The start path on the host, with path parameters checked like any identifier."""
+    values = {}
+    for name in route.path_params:
+        value = str(request.path_params[name])
+        if not _IDENTIFIER.match(value) or len(value) > 128:
+            raise RequestInvalidError(
+                f"invalid {name}: {value!r}",
+                details=[{"loc": ["path", name], "msg": "not a valid identifier"}],
+            )
+        values[name] = quote(value, safe="")
+    return route.start_path.format(**values)
+
+
+def _endpoint(route: KindRoute) -> Any:
+    model = route.request_model
+
+    async def start(
+        request: Request,
+        body: model,  # type: ignore[valid-type]  # the model is chosen per kind at import time
+        state: ProxyStateDep,
+        idempotency_key: Annotated[
+            str | None, Header(max_length=200, description="Repeat-safe key for this start.")
+        ] = None,
+    ) -> Response:
+        start_request: StartRequest = body
+        if start_request.host_name is None:
+            raise RequestInvalidError(
+                "host_name is required through the proxy",
+                details=[field_error(["host_name"], "required through the proxy")],
+            )
+        entry = state.registry.route(start_request.host_name)
+        code, answer = await state.client.start(
+            entry,
+            host_path(route, request),
+            start_request.model_dump(mode="json", exclude_unset=True),
+            idempotency_key,
+        )
+        answer = proxied(answer, entry.name)
+        return JSONResponse(
+            answer.model_dump(mode="json"),
+            status_code=code,
+            headers={"Location": answer.status_url, "Retry-After": "1"},
+        )
+
+    start.__doc__ = f"{route.summary} The body names the host in `host_name`."
+    return start
+
+
+def path_parameters(route: KindRoute) -> dict[str, Any] | None:
+    """OpenAPI entries for a start path's parameters, which the endpoint reads itself."""
+    if not route.path_params:
+        return None
+    params = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in route.path_params
+    ]
+    return {"parameters": params}
+
+
+def start_router() -> APIRouter:
+    router = APIRouter()
+    for kind, route in START_ROUTES.items():
+        router.add_api_route(
+            route.start_path,
+            _endpoint(route),
+            methods=["POST"],
+            status_code=status.HTTP_202_ACCEPTED,
+            response_model=ExecutionAccepted,
+            responses={
+                200: {"model": ExecutionAccepted, "description": "Idempotent repeat"},
+                **errors(*FORWARDED),
+            },
+            operation_id=f"start_{kind.value}",
+            tags=[kind.value],
+            openapi_extra=path_parameters(route),
+        )
+    return router

@@ -1,0 +1,49 @@
+"""Proxy settings: environment variables `PROXY_*`, then command-line flags."""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEMO_CONFIG = REPO_ROOT / "examples" / "proxy.yaml"
+
+# Comma-separated in the environment (`PROXY_API_KEYS=k1,k2`), so compose files stay readable.
+KeyList = Annotated[list[str], NoDecode]
+
+
+class ProxySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PROXY_", extra="forbid")
+
+    config_path: Path = Field(default=DEMO_CONFIG, description="Proxy config: known hosts.")
+    api_keys: KeyList = Field(
+        default_factory=list, description="Bearer keys clients must send; empty: no client auth."
+    )
+    host_token: str | None = Field(
+        default=None, description="Bearer token the proxy sends to every host."
+    )
+    registration_token: str | None = Field(
+        default=None, description="Bearer token hosts must send to register and heartbeat."
+    )
+    connect_timeout_s: float = Field(default=2.0, gt=0)
+    read_timeout_s: float = Field(
+        default=10.0, gt=0, description="Added to a long-poll's own `wait`."
+    )
+    pool_timeout_s: float = Field(default=5.0, gt=0)
+    max_connections: int = Field(default=200, ge=1)
+    max_keepalive_connections: int = Field(default=50, ge=0)
+    heartbeat_expiry_s: float = Field(
+        default=15.0, gt=0, description="A host not seen for this long is offline."
+    )
+    health_interval_s: float = Field(
+        default=5.0, gt=0, description="How often hosts not heard from are health-checked."
+    )
+    max_body_bytes: int = Field(default=1_000_000, ge=1)
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value

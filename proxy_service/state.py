@@ -1,0 +1,14 @@
+"""The proxy's typed lifespan state: every resource a request handler may reach."""
+
+from dataclasses import dataclass
+
+from proxy_service.client import HostClient
+from proxy_service.hosts import HostRegistry
+from proxy_service.settings import ProxySettings
+
+
+@dataclass(eq=False)
+class ProxyState:
+    settings: ProxySettings
+    registry: HostRegistry
+    client: HostClient
