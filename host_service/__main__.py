@@ -9,6 +9,9 @@ import uvicorn
 from host_service.app import create_app
 from host_service.binding import is_loopback
 from host_service.config import ConfigError, load_host_config
+from host_service.journal import JournalError
+from host_service.lifespan import open_journal
+from host_service.log_format import log_config
 from host_service.settings import HostSettings
 
 
@@ -29,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         help="allow a non-loopback address without HOST_TOKEN",
     )
     parser.add_argument("--log-level", default="info")
+    parser.add_argument("--journal", type=Path, help="SQLite journal file, or `none`")
     args = parser.parse_args(argv)
     overrides: dict[str, object] = {}
     if args.config is not None:
@@ -41,10 +45,15 @@ def main(argv: list[str] | None = None) -> int:
         overrides["proxy_url"] = args.proxy_url
     if args.advertised_url is not None:
         overrides["advertised_url"] = args.advertised_url
+    if args.journal is not None:
+        overrides["journal_path"] = args.journal
     settings = HostSettings(**overrides)  # type: ignore[arg-type]  # validated by pydantic
-    try:
-        load_host_config(settings.config_path)  # fail here, with the cause, not inside uvicorn
-    except ConfigError as exc:
+    try:  # fail here, with the cause, not inside uvicorn
+        config = load_host_config(settings.config_path)
+        journal = open_journal(settings, settings.host_name or config.host_name)
+        if journal is not None:
+            journal.close()
+    except (ConfigError, JournalError) as exc:
         print(f"host_service: {exc}", file=sys.stderr)
         return 2
     if not is_loopback(args.bind) and settings.token is None and not args.insecure:
@@ -56,7 +65,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if settings.proxy_url and settings.advertised_url is None:
         settings.advertised_url = f"http://{args.bind}:{args.port}"
-    uvicorn.run(create_app(settings), host=args.bind, port=args.port, log_level=args.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=args.bind,
+        port=args.port,
+        log_level=args.log_level,
+        log_config=log_config(settings.log_format),
+    )
     return 0
 
 

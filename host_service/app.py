@@ -10,7 +10,7 @@ from host_service.auth import HostTokenAuth
 from host_service.body_limit import BodySizeLimit
 from host_service.errors import add_exception_handlers
 from host_service.lifespan import host_lifespan
-from host_service.routes import host_router
+from host_service.routes import include_host_routes, metrics
 from host_service.settings import HostSettings
 from host_service.state import HostState
 
@@ -32,7 +32,8 @@ def create_app(
         lifespan=lifespan,
     )
     add_exception_handlers(app)
-    app.include_router(host_router())
+    include_host_routes(app)
+    app.include_router(metrics.router)
     if settings.token is not None:
         app.add_middleware(HostTokenAuth, token=settings.token)
     # Added last, so it runs first: an oversized body is refused before anything reads it.

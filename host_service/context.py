@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from host_service.cancel import CancelToken
 from host_service.devices import Device
+from host_service.event_log import EventDraft
 from host_service.record import ExecutionRecord
 from host_service.registry import ExecutionRegistry
 from schemas import StepState, StepView
+from schemas.events import StepFinishedEvent, StepStartedEvent
 
 
 @dataclass(eq=False)
@@ -37,7 +39,10 @@ class RunContext:
             r.current_step_id = step_id
             r.message = message or label
 
-        self.registry.update(self.execution_id, mutate)
+        def event(r: ExecutionRecord) -> EventDraft:
+            return StepStartedEvent, {"step": r.steps[step_id]}
+
+        self.registry.update(self.execution_id, mutate, event)
         return time.monotonic()
 
     def step_done(self, step_id: str, started: float, passed: bool, message: str = "") -> None:
@@ -50,4 +55,7 @@ class RunContext:
                 id=step_id, label=label, state=state, duration_ms=duration_ms, message=message
             )
 
-        self.registry.update(self.execution_id, mutate)
+        def event(r: ExecutionRecord) -> EventDraft:
+            return StepFinishedEvent, {"step": r.steps[step_id]}
+
+        self.registry.update(self.execution_id, mutate, event)

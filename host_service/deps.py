@@ -7,7 +7,8 @@ from fastapi import Depends, Request
 from host_service.state import HostState
 
 
-def get_host_state(request: Request) -> HostState:
+async def get_host_state(request: Request) -> HostState:
+    # async: a sync dependency would cost a worker-thread hop on every request.
     return cast(HostState, request.state.host)
 
 

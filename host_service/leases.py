@@ -1,6 +1,8 @@
 """DeviceLeases: one FIFO queue per device, so one execution drives a device at a time.
 
-Lives on the event loop: acquire, release and position are only called there.
+Lives on the event loop: every method is only called there. An execution
+joins its device's queue the moment it is accepted, so its queue position is
+right from the first answer.
 A lease is released when the execution's thread really returns, not when its
 status turns terminal, so a driver call that ignores cancellation keeps the
 device held (`stuck`) until it comes back.
@@ -21,21 +23,21 @@ class DeviceLeases:
     def __init__(self, device_ids: list[str]) -> None:
         self._queues = {device_id: _DeviceQueue() for device_id in device_ids}
 
-    async def acquire(self, device_id: str, execution_id: str) -> None:
-        """Wait for the device in FIFO order. Cancelling the waiting task leaves the queue."""
+    def request(self, device_id: str, execution_id: str) -> asyncio.Future[None]:
+        """Join the device's queue now; the future resolves when the lease is granted."""
         queue = self._queues[device_id]
+        grant: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if queue.holder is None and not queue.waiters:
             queue.holder = execution_id
-            return
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        queue.waiters[execution_id] = future
-        try:
-            await future
-        except asyncio.CancelledError:
-            queue.waiters.pop(execution_id, None)
-            if queue.holder == execution_id:  # granted in the same tick it was cancelled
-                self.release(device_id, execution_id)
-            raise
+            grant.set_result(None)
+        else:
+            queue.waiters[execution_id] = grant
+        return grant
+
+    def withdraw(self, device_id: str, execution_id: str) -> None:
+        """Leave the queue, or give the lease back if it was granted meanwhile."""
+        self._queues[device_id].waiters.pop(execution_id, None)
+        self.release(device_id, execution_id)
 
     def release(self, device_id: str, execution_id: str) -> None:
         queue = self._queues[device_id]

@@ -14,17 +14,45 @@ from host_service.announcer import ProxyAnnouncer
 from host_service.config import load_host_config
 from host_service.devices import DeviceCatalog
 from host_service.executors import ExecutorEnv, build_executors
+from host_service.gc_tuning import tune_gc
+from host_service.journal import ExecutionJournal, journal_location
 from host_service.leases import DeviceLeases
+from host_service.library import load_library
 from host_service.logs import LOGGER_NAME, ExecutionLogHandler
+from host_service.metrics import HostMetrics
 from host_service.orchestrator import ExecutionOrchestrator
 from host_service.registry import ExecutionRegistry
 from host_service.settings import HostSettings
 from host_service.state import HostState
+from schemas import ExecutionError, ExecutionStatus
 
 
 def worker_count(devices: int) -> int:
     # One thread per device runs its execution; stuck calls and queue churn need headroom.
     return devices * 2 + 4
+
+
+def open_journal(settings: HostSettings, host_name: str) -> ExecutionJournal | None:
+    """The configured journal, or None for memory only; JournalError if it cannot be used."""
+    path = journal_location(settings.journal_path, settings.config_path, host_name)
+    return None if path is None else ExecutionJournal.open(path)
+
+
+def recover(registry: ExecutionRegistry, journal: ExecutionJournal, settings: HostSettings) -> None:
+    """Serve what the journal holds; what was queued or running when the host died is over."""
+    registry.restore(journal.load(settings.max_log_lines, settings.max_events))
+    registry.subscribe(journal)
+    for record in registry.active():
+        was = record.status.value
+        registry.finish(
+            record.execution_id,
+            ExecutionStatus.interrupted,
+            error=ExecutionError(
+                code="host_restarted",
+                message=f"the host restarted while this execution was {was}",
+                details={"status_before_restart": was},
+            ),
+        )
 
 
 @asynccontextmanager
@@ -70,6 +98,7 @@ async def host_lifespan(
     config = load_host_config(settings.config_path)
     if settings.host_name:
         config.host_name = settings.host_name
+    journal = open_journal(settings, config.host_name)
     devices = DeviceCatalog(config, settings.config_path.parent, settings.latency_scale)
     leases = DeviceLeases(devices.ids())
     registry = ExecutionRegistry(
@@ -79,6 +108,10 @@ async def host_lifespan(
     )
     loop = asyncio.get_running_loop()
     registry.bind_loop(loop)
+    if journal is not None:
+        recover(registry, journal, settings)
+    metrics = HostMetrics(devices, leases, registry)
+    registry.subscribe(metrics)  # after recovery: counts what this process runs
     pool = ThreadPoolExecutor(
         max_workers=worker_count(len(devices)), thread_name_prefix="execution"
     )
@@ -88,8 +121,13 @@ async def host_lifespan(
     service_logger.addHandler(handler)
     service_logger.setLevel(logging.INFO)
     orchestrator = ExecutionOrchestrator(registry, leases, devices, settings)
-    executors = build_executors(ExecutorEnv(devices=devices, settings=settings))
-    state = HostState(settings, devices, registry, leases, orchestrator, executors)
+    library = load_library(config.library_path)
+    executors = build_executors(ExecutorEnv(devices=devices, settings=settings, library=library))
+    state = HostState(
+        settings, devices, registry, leases, orchestrator, executors, metrics, library=library
+    )
+    if settings.gc_tuning:
+        tune_gc()
     async with announcing(settings, state, proxy_transport):
         try:
             yield {"host": state}
@@ -98,3 +136,5 @@ async def host_lifespan(
             devices.close()  # releases driver calls stuck in a hang
             service_logger.removeHandler(handler)
             pool.shutdown(wait=True, cancel_futures=True)
+            if journal is not None:
+                journal.close()

@@ -82,10 +82,13 @@ class ExecutionOrchestrator:
             device_id=device_id,
             request=request,
             max_log_lines=self._settings.max_log_lines,
+            max_events=self._settings.max_events,
+            idempotency=idempotency,
         )
-        self._registry.add(record, idempotency)
+        self._registry.add(record)
         self._stops[record.execution_id] = asyncio.Event()
-        task = asyncio.create_task(self._drive(record, executor, plan, timeout_s))
+        grant = self._leases.request(device_id, record.execution_id)
+        task = asyncio.create_task(self._drive(record, executor, plan, timeout_s, grant))
         self._tasks[record.execution_id] = task
         task.add_done_callback(lambda _: self._forget(record.execution_id))
         return record
@@ -103,6 +106,7 @@ class ExecutionOrchestrator:
             self._registry.finish(
                 execution_id, ExecutionStatus.cancelled, message="cancelled while queued"
             )
+            self._leases.withdraw(record.device_id, execution_id)  # even if its task never ran
             task = self._tasks.get(execution_id)
             if task is not None:
                 task.cancel()
@@ -129,15 +133,21 @@ class ExecutionOrchestrator:
     # -- one execution ---------------------------------------------------------------------
 
     async def _drive(
-        self, record: ExecutionRecord, executor: Executor[Any, Any], plan: Any, timeout_s: float
+        self,
+        record: ExecutionRecord,
+        executor: Executor[Any, Any],
+        plan: Any,
+        timeout_s: float,
+        grant: asyncio.Future[None],
     ) -> None:
         execution_id, device_id = record.execution_id, record.device_id
         current_execution_id.set(execution_id)  # copied into the worker thread's context
         try:
-            await asyncio.wait_for(
-                self._leases.acquire(device_id, execution_id), self._settings.queue_wait_limit_s
-            )
-        except TimeoutError:
+            await asyncio.wait_for(grant, self._settings.queue_wait_limit_s)
+        except BaseException as exc:  # timeout, or cancelled while queued: leave the queue
+            self._leases.withdraw(device_id, execution_id)
+            if not isinstance(exc, TimeoutError):
+                raise
             error = ExecutionError(
                 code="queue_timeout",
                 message=f"device {device_id} stayed busy past the queue wait limit",

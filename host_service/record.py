@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from host_service.cancel import CancelToken
+from host_service.event_log import EventLog
 from schemas import (
     ExecutionError,
     ExecutionKind,
@@ -20,7 +21,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class ExecutionRecord:
     execution_id: str
     kind: ExecutionKind
@@ -28,6 +29,8 @@ class ExecutionRecord:
     device_id: str
     request: dict[str, Any]
     max_log_lines: int
+    max_events: int = 5_000
+    idempotency: tuple[str, str] | None = None  # (key, request fingerprint)
     created_at: datetime = field(default_factory=utcnow)
     status: ExecutionStatus = ExecutionStatus.queued
     progress: int = 0
@@ -42,9 +45,16 @@ class ExecutionRecord:
     version: int = 0
     token: CancelToken = field(default_factory=CancelToken)
     logs: deque[str] = field(init=False)
+    events: EventLog = field(init=False)
 
     def __post_init__(self) -> None:
         self.logs = deque(maxlen=self.max_log_lines)
+        self.events = EventLog(self.execution_id, self.max_events)
+
+    @property
+    def log_count(self) -> int:
+        """Lines appended since creation, dropped ones included."""
+        return self.logs_dropped + len(self.logs)
 
     def append_log(self, line: str) -> None:
         if len(self.logs) == self.logs.maxlen:

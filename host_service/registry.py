@@ -1,9 +1,11 @@
 """ExecutionRegistry: every execution of this host, keyed by execution_id.
 
 Records are mutated from worker threads and read from the event loop, always
-under one lock. Each change bumps the record's `version` and wakes long-poll
-waiters on the loop. Finished records are evicted by age and by count, so the
-registry never grows without bound.
+under one lock. Each change appends its events to the record's event log, is
+handed to every listener (the journal writes it) while the lock is still held,
+then bumps the record's `version` and wakes long-poll and event-stream waiters
+on the loop. Finished records are evicted by age and by count, so the registry
+never grows without bound; listeners hear of evictions too.
 """
 
 import asyncio
@@ -13,7 +15,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
 
+from host_service.change import Change, RegistryListener
 from host_service.errors import NotFoundError
+from host_service.event_log import EventDraft
 from host_service.record import ExecutionRecord, utcnow
 from schemas import (
     ExecutionError,
@@ -23,9 +27,16 @@ from schemas import (
     ExecutionStatus,
     ExecutionView,
 )
+from schemas.events import ExecutionEvent, LogEvent, ProgressEvent, StatusEvent
 
-ChangeListener = Callable[[ExecutionRecord], None]
 QueuePosition = Callable[[str, str], int | None]
+
+
+def _status_event(r: ExecutionRecord) -> EventDraft:
+    return (
+        StatusEvent,
+        {"status": r.status, "message": r.message, "result": r.result, "error": r.error},
+    )
 
 
 class ExecutionRegistry:
@@ -39,7 +50,7 @@ class ExecutionRegistry:
         self._max_age = timedelta(seconds=max_age_s)
         self._max_count = max_count
         self._queue_position = queue_position
-        self._listeners: list[ChangeListener] = []
+        self._listeners: list[RegistryListener] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: dict[str, asyncio.Event] = {}
 
@@ -49,28 +60,47 @@ class ExecutionRegistry:
     def set_queue_position(self, provider: QueuePosition) -> None:
         self._queue_position = provider
 
-    def subscribe(self, listener: ChangeListener) -> None:
-        """Call `listener` under the lock after every change, before anyone can see it."""
-        self._listeners.append(listener)
+    def subscribe(self, listener: RegistryListener) -> None:
+        """Tell `listener` of every change under the lock, before anyone can see it."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    def restore(self, records: list[ExecutionRecord]) -> None:
+        """Load records read back from the journal (oldest first), telling no listener."""
+        with self._lock:
+            for record in records:
+                self._records[record.execution_id] = record
+                if record.idempotency is not None:
+                    key, fingerprint = record.idempotency
+                    self._idempotency[key] = (fingerprint, record.execution_id)
+            done = [r for r in records if r.status.terminal and r.finished_at is not None]
+            for record in sorted(done, key=lambda r: r.finished_at or r.created_at):
+                self._finished[record.execution_id] = None
 
     # -- writes ----------------------------------------------------------------------------
 
-    def add(self, record: ExecutionRecord, idempotency: tuple[str, str] | None = None) -> None:
+    def add(self, record: ExecutionRecord) -> None:
         with self._lock:
             self._records[record.execution_id] = record
-            if idempotency is not None:
-                self._idempotency[idempotency[0]] = (idempotency[1], record.execution_id)
-            self._changed(record)
+            if record.idempotency is not None:
+                key, fingerprint = record.idempotency
+                self._idempotency[key] = (fingerprint, record.execution_id)
+            self._changed(record, _status_event(record), created=True)
             self._evict()
 
-    def update(self, execution_id: str, mutate: Callable[[ExecutionRecord], None]) -> bool:
-        """Apply `mutate` to a live record; False if it is finished or gone."""
+    def update(
+        self,
+        execution_id: str,
+        mutate: Callable[[ExecutionRecord], None],
+        event: Callable[[ExecutionRecord], EventDraft] | None = None,
+    ) -> bool:
+        """Apply `mutate` to a live record, then log `event(record)`; False if finished or gone."""
         with self._lock:
             record = self._records.get(execution_id)
             if record is None or record.status.terminal:
                 return False
             mutate(record)
-            self._changed(record)
+            self._changed(record, None if event is None else event(record))
             return True
 
     def start(self, execution_id: str) -> bool:
@@ -79,7 +109,7 @@ class ExecutionRegistry:
             r.started_at = utcnow()
             r.message = "running"
 
-        return self.update(execution_id, mutate)
+        return self.update(execution_id, mutate, _status_event)
 
     def progress(self, execution_id: str, progress: int, message: str | None = None) -> None:
         def mutate(r: ExecutionRecord) -> None:
@@ -87,7 +117,10 @@ class ExecutionRegistry:
             if message is not None:
                 r.message = message
 
-        self.update(execution_id, mutate)
+        def event(r: ExecutionRecord) -> EventDraft:
+            return ProgressEvent, {"progress": r.progress, "message": r.message}
+
+        self.update(execution_id, mutate, event)
 
     def finish(
         self,
@@ -111,7 +144,7 @@ class ExecutionRegistry:
             r.message = message or (error.message if error else status.value)
 
         with self._lock:
-            done = self.update(execution_id, mutate)
+            done = self.update(execution_id, mutate, _status_event)
             if done:
                 self._finished[execution_id] = None
                 self._evict()
@@ -122,6 +155,7 @@ class ExecutionRegistry:
             record = self._records.get(execution_id)
             if record is not None:
                 record.append_log(line)
+                self._changed(record, (LogEvent, {"line": line}), log_line=line)
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -163,6 +197,12 @@ class ExecutionRegistry:
             items = [r.view(self._position(r), False) for r in matches[offset : offset + limit]]
         return ExecutionPage(items=items, total=len(matches), offset=offset, limit=limit)
 
+    def events_after(self, execution_id: str, seq: int) -> tuple[list[ExecutionEvent], bool, int]:
+        """Events past `seq`, whether the log is complete, and the version they were read at."""
+        with self._lock:
+            record = self.get(execution_id)
+            return record.events.after(seq), record.events.finished, record.version
+
     def active(self) -> list[ExecutionRecord]:
         with self._lock:
             return [r for r in self._records.values() if not r.status.terminal]
@@ -183,10 +223,19 @@ class ExecutionRegistry:
             return None
         return self._queue_position(record.device_id, record.execution_id)
 
-    def _changed(self, record: ExecutionRecord) -> None:
-        record.version += 1
+    def _changed(
+        self,
+        record: ExecutionRecord,
+        event: EventDraft | None,
+        *,
+        created: bool = False,
+        log_line: str | None = None,
+    ) -> None:
+        events = [] if event is None else record.events.append(event, utcnow())
+        change = Change(created=created, events=events, log_line=log_line)
         for listener in self._listeners:
-            listener(record)
+            listener.changed(record, change)
+        record.version += 1
         if self._loop is not None and record.execution_id in self._waiters:
             self._loop.call_soon_threadsafe(self._wake, record.execution_id)
 
@@ -197,6 +246,7 @@ class ExecutionRegistry:
 
     def _evict(self) -> None:
         cutoff = utcnow() - self._max_age
+        evicted: list[str] = []
         while self._finished:
             oldest_id = next(iter(self._finished))
             oldest = self._records[oldest_id]
@@ -206,6 +256,9 @@ class ExecutionRegistry:
                 break
             del self._finished[oldest_id]
             del self._records[oldest_id]
-        alive = set(self._records)
-        if len(self._idempotency) > len(alive):
-            self._idempotency = {k: v for k, v in self._idempotency.items() if v[1] in alive}
+            if oldest.idempotency is not None:
+                self._idempotency.pop(oldest.idempotency[0], None)
+            evicted.append(oldest_id)
+        if evicted:
+            for listener in self._listeners:
+                listener.evicted(evicted)

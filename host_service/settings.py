@@ -1,6 +1,7 @@
 """Host settings: environment variables `HOST_*`, then command-line flags."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,8 +23,29 @@ class HostSettings(BaseSettings):
     max_log_lines: int = Field(
         default=2_000, ge=10, description="Captured log lines kept per execution."
     )
+    max_events: int = Field(
+        default=5_000,
+        ge=10,
+        description="Events kept per execution; past it only status events are recorded.",
+    )
+    events_ping_s: float = Field(
+        default=15, gt=0, description="Keep-alive interval of event streams."
+    )
+    journal_path: Path | None = Field(
+        default=None,
+        description=(
+            "SQLite journal of executions; default var/<host_name>.sqlite3 next to the "
+            "config file; `none` keeps executions in memory only (lost on restart)."
+        ),
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Service log lines: text, or JSON lines with execution_id."
+    )
     queue_wait_limit_s: float = Field(
         default=3600, gt=0, description="Longest wait for a busy device."
+    )
+    gc_tuning: bool = Field(
+        default=True, description="Freeze startup objects and collect less often (gc_tuning.py)."
     )
     stop_grace_s: float = Field(
         default=0.5,

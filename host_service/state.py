@@ -1,12 +1,14 @@
 """The host's typed lifespan state: every resource a request handler may reach."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from host_service.announcer import ProxyAnnouncer
 from host_service.devices import DeviceCatalog
 from host_service.executors import Executor
 from host_service.leases import DeviceLeases
+from host_service.library import DefinitionLibrary
+from host_service.metrics import HostMetrics
 from host_service.orchestrator import ExecutionOrchestrator
 from host_service.registry import ExecutionRegistry
 from host_service.settings import HostSettings
@@ -21,6 +23,8 @@ class HostState:
     leases: DeviceLeases
     orchestrator: ExecutionOrchestrator
     executors: dict[ExecutionKind, Executor[Any, Any]]
+    metrics: HostMetrics
+    library: DefinitionLibrary = field(default_factory=DefinitionLibrary)
     announcer: ProxyAnnouncer | None = None  # set while the host reports to a proxy
 
     @property

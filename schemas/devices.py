@@ -17,10 +17,12 @@ class DeviceState(StrEnum):
 
 class ParamSpec(ResponseModel):
     name: str
-    type: Literal["string", "integer", "number", "boolean"]
+    # "any" takes every JSON value (a variable's value, an operand of a comparison).
+    type: Literal["string", "integer", "number", "boolean", "any"]
     required: bool = True
     description: str = ""
     choices: list[str] | None = None
+    default: Any = Field(default=None, description="The value used when the param is absent.")
 
 
 class CommandSpec(ResponseModel):

@@ -8,6 +8,10 @@ from pydantic import Field
 
 from schemas.actions import ActionBatchResult
 from schemas.base import ResponseModel
+from schemas.blocks import StandardBlocksResult
+from schemas.campaign import CampaignResult
+from schemas.navigation import NavigationResult
+from schemas.testcase import TestcaseResult
 from schemas.verifications import VerificationBatchResult
 
 
@@ -59,7 +63,12 @@ class StepView(ResponseModel):
 
 
 ExecutionResult = Annotated[
-    ActionBatchResult | VerificationBatchResult,
+    ActionBatchResult
+    | VerificationBatchResult
+    | StandardBlocksResult
+    | NavigationResult
+    | TestcaseResult
+    | CampaignResult,
     Field(discriminator="kind"),
 ]
 

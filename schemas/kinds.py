@@ -8,7 +8,11 @@ from dataclasses import dataclass
 
 from schemas.actions import ActionBatchRequest
 from schemas.base import StartRequest
+from schemas.blocks import StandardBlocksRequest
+from schemas.campaign import CampaignRequest
 from schemas.execution import ExecutionKind
+from schemas.navigation import NavigationRequest
+from schemas.testcase import TestcaseRequest
 from schemas.verifications import VerificationBatchRequest
 
 
@@ -35,6 +39,31 @@ START_ROUTES: dict[ExecutionKind, KindRoute] = {
             "/verification/executeBatch",
             VerificationBatchRequest,
             "Start a verification batch on a device; answers at once with its execution_id.",
+        ),
+        KindRoute(
+            ExecutionKind.block,
+            "/builder/execute",
+            StandardBlocksRequest,
+            "Run a list of standard blocks on a device; answers at once with its execution_id.",
+        ),
+        KindRoute(
+            ExecutionKind.navigation,
+            "/navigation/execute/{tree_id}",
+            NavigationRequest,
+            "Navigate a device to a node of a library tree; answers at once with its execution_id.",
+            path_params=("tree_id",),
+        ),
+        KindRoute(
+            ExecutionKind.testcase,
+            "/testcase/execute",
+            TestcaseRequest,
+            "Run a testcase graph (by id or inline) on a device; answers at once.",
+        ),
+        KindRoute(
+            ExecutionKind.campaign,
+            "/campaign/execute",
+            CampaignRequest,
+            "Run a campaign of testcases on one device; answers at once with its execution_id.",
         ),
     ]
 }

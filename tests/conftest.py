@@ -18,6 +18,7 @@ from tests.host_service.fake_driver import FakeDriver
 
 REPO = Path(__file__).resolve().parents[1]
 UI_MODEL = REPO / "examples" / "ui" / "simtv.yaml"
+LIBRARY = REPO / "examples" / "library"
 
 
 @dataclass
@@ -61,12 +62,17 @@ def host_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> HostFactory
 
     @asynccontextmanager
     async def start(
-        devices: list[dict[str, Any]] | None = None, **settings: Any
+        devices: list[dict[str, Any]] | None = None,
+        library_path: Path | None = None,
+        **settings: Any,
     ) -> AsyncIterator[RunningHost]:
+        extra = {} if library_path is None else {"library_path": str(library_path)}
         config = write_host_config(
-            tmp_path / "host.yaml", devices or [simulated("tv-1"), simulated("tv-2")]
+            tmp_path / "host.yaml", devices or [simulated("tv-1"), simulated("tv-2")], **extra
         )
-        host_settings = HostSettings(config_path=config, **{"latency_scale": 0.01, **settings})
+        # No gc.freeze() in the test process: it would pin every earlier test's objects.
+        defaults = {"latency_scale": 0.01, "gc_tuning": False}
+        host_settings = HostSettings(config_path=config, **{**defaults, **settings})
         app = create_app(host_settings)
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)

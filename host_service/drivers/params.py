@@ -9,6 +9,7 @@ _PY_TYPES: dict[str, tuple[type, ...]] = {
     "integer": (int,),
     "number": (int, float),
     "boolean": (bool,),
+    "any": (object,),
 }
 
 
@@ -27,7 +28,8 @@ def param_problems(specs: list[ParamSpec], params: dict[str, Any]) -> list[tuple
         value = params[spec.name]
         wanted = _PY_TYPES[spec.type]
         # bool is an int in Python; a JSON true is not a key code or a count.
-        if (isinstance(value, bool) and spec.type != "boolean") or not isinstance(value, wanted):
+        is_flag = isinstance(value, bool) and spec.type not in ("boolean", "any")
+        if is_flag or not isinstance(value, wanted):
             problems.append((spec.name, f"expected {spec.type}, got {type(value).__name__}"))
         elif spec.choices is not None and value not in spec.choices:
             problems.append((spec.name, f"must be one of {spec.choices}"))

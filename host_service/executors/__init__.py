@@ -4,12 +4,18 @@ from typing import Any
 
 from host_service.executors.action import ActionBatchExecutor
 from host_service.executors.base import Executor, ExecutorEnv
+from host_service.executors.block import BlockExecutor
+from host_service.executors.navigation import NavigationExecutor
+from host_service.executors.testcase import TestcaseExecutor
 from host_service.executors.verification import VerificationBatchExecutor
 from schemas import ExecutionKind
 
 EXECUTOR_TYPES: dict[ExecutionKind, type[Executor[Any, Any]]] = {
     ExecutionKind.action: ActionBatchExecutor,
     ExecutionKind.verification: VerificationBatchExecutor,
+    ExecutionKind.block: BlockExecutor,
+    ExecutionKind.navigation: NavigationExecutor,
+    ExecutionKind.testcase: TestcaseExecutor,
 }
 
 

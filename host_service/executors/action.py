@@ -26,6 +26,9 @@ def run_action(
     message = ""
     success = True
     iterations = 0
+    # A command may move the device: tracked navigation positions are stale from here
+    # on, until navigation checks where the device is again.
+    ctx.device.positions.clear()
     for _ in range(action.iterator):
         ctx.token.check()
         iterations += 1

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from host_service.context import RunContext
 from host_service.devices import Device, DeviceCatalog
+from host_service.library import DefinitionLibrary
 from host_service.settings import HostSettings
 from schemas import ExecutionKind, ExecutionResult
 from schemas.base import StartRequest
@@ -25,6 +26,7 @@ class ExecutorEnv:
 
     devices: DeviceCatalog
     settings: HostSettings
+    library: DefinitionLibrary = field(default_factory=DefinitionLibrary)
     # Executors by kind, so composite kinds (testcases, campaigns) can run the simple ones.
     executors: dict[ExecutionKind, "Executor[Any, Any]"] = field(default_factory=dict)
 

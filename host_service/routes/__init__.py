@@ -1,16 +1,23 @@
 """The host's HTTP routes, all under /host."""
 
-from fastapi import APIRouter
+from fastapi import FastAPI
 
 from host_service.executors import EXECUTOR_TYPES
-from host_service.routes import devices, executions, health
+from host_service.routes import blocks, devices, events, executions, health, library
 from host_service.routes.starts import start_router
 
+PREFIX = "/host"
 
-def host_router() -> APIRouter:
-    router = APIRouter(prefix="/host")
-    router.include_router(start_router(EXECUTOR_TYPES))
-    router.include_router(executions.router)
-    router.include_router(devices.router)
-    router.include_router(health.router)
-    return router
+
+def include_host_routes(app: FastAPI) -> None:
+    # Included one level deep: every level of router nesting costs each request a match pass.
+    for router in (
+        start_router(EXECUTOR_TYPES),
+        executions.router,
+        events.router,
+        devices.router,
+        blocks.router,
+        library.router,
+        health.router,
+    ):
+        app.include_router(router, prefix=PREFIX)

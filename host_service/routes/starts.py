@@ -30,8 +30,8 @@ def accepted(state: HostState, execution_id: str, prefix: str) -> ExecutionAccep
     )
 
 
-def _fingerprint(kind: str, body: StartRequest, path: dict[str, str]) -> str:
-    canonical = json.dumps([kind, body.model_dump(mode="json"), path], sort_keys=True)
+def _fingerprint(kind: str, body: dict[str, Any], path: dict[str, str]) -> str:
+    canonical = json.dumps([kind, body, path], sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -44,8 +44,9 @@ def start_execution(
     prefix: str,
 ) -> tuple[ExecutionAccepted, bool]:
     """Validate the whole request, then create the execution; `(answer, created)`."""
-    fingerprint = _fingerprint(executor.kind.value, body, path)
+    dumped = body.model_dump(mode="json")
     if idempotency_key is not None:
+        fingerprint = _fingerprint(executor.kind.value, dumped, path)
         known = state.registry.idempotent(idempotency_key)
         if known is not None:
             if known[0] != fingerprint:
@@ -70,7 +71,7 @@ def start_execution(
         )
     device = state.devices.get(body.device_id)
     plan = executor.prepare(body, device, path)
-    request = {"body": body.model_dump(mode="json"), "path": path}
+    request = {"body": dumped, "path": path}
     idempotency = None if idempotency_key is None else (idempotency_key, fingerprint)
     record = state.orchestrator.submit(executor, request, device.id, plan, timeout_s, idempotency)
     return accepted(state, record.execution_id, prefix), True

@@ -73,6 +73,9 @@ class SimulatedTV:
         self._online = True
         self._call_count = 0
         self.set_faults(settings.faults)
+        # Built once: hosts validate every start request against these.
+        self._commands = self._command_specs()
+        self._verifications = self._verification_specs()
 
     @classmethod
     def from_settings(
@@ -98,6 +101,12 @@ class SimulatedTV:
     # -- the Driver protocol ---------------------------------------------------------------
 
     def commands(self) -> list[CommandSpec]:
+        return self._commands
+
+    def verifications(self) -> list[VerificationSpec]:
+        return self._verifications
+
+    def _command_specs(self) -> list[CommandSpec]:
         return [
             CommandSpec(
                 command="press_key",
@@ -118,7 +127,7 @@ class SimulatedTV:
             ),
         ]
 
-    def verifications(self) -> list[VerificationSpec]:
+    def _verification_specs(self) -> list[VerificationSpec]:
         specs = []
         for (type_, command), (_, quantity, description) in _CHECKS.items():
             param = _CHECK_PARAM[quantity]

@@ -1,0 +1,91 @@
+"""Start-route latency and throughput of a host, next to a hello-world FastAPI route.
+
+Both apps run in their own uvicorn process with the same settings (bench/serve.py),
+loaded by wrk with 32 connections in the same run. The host's devices are
+simulated with zero latency, so the figure is the cost of accepting an
+execution, not of running it. After the load, every accepted execution must
+still reach a terminal status.
+
+    python -m bench.start_latency [--seconds N] [--connections N]
+"""
+
+import argparse
+import json
+
+import httpx
+
+from bench.wrk import HEADER, WrkFigures, lua_post, run_wrk
+from tests.processes import service
+
+BODIES = [
+    json.dumps(
+        {"device_id": device, "actions": [{"command": "press_key", "params": {"key": "OK"}}]}
+    )
+    for device in ("tv-1", "tv-2", "tv-3")
+]
+
+
+def drain(base_url: str) -> int:
+    """Wait until no execution is queued or running; return how many the host still lists.
+
+    The host runs on its default settings, so it keeps the newest 10,000 records.
+    """
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+
+        def count(status: str | None) -> int:
+            params: dict[str, str | int] = {"limit": 1}
+            if status is not None:
+                params["status"] = status
+            total: int = client.get("/host/executions", params=params).json()["total"]
+            return total
+
+        while count("queued") or count("running"):
+            pass
+        assert count("error") == 0
+        return count(None)
+
+
+def measure(seconds: int, connections: int) -> tuple[WrkFigures, WrkFigures, int]:
+    with service("bench.serve", "hello", health_path="/hello") as url:
+        hello = run_wrk(
+            "hello-world POST",
+            url,
+            lua_post("/hello", BODIES),
+            seconds=seconds,
+            connections=connections,
+        )
+    with service("bench.serve", "host", health_path="/host/health") as url:
+        start = run_wrk(
+            "POST /host/action/executeBatch",
+            url,
+            lua_post("/host/action/executeBatch", BODIES),
+            seconds=seconds,
+            connections=connections,
+        )
+        finished = drain(url)
+    return hello, start, finished
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    hello, start, finished = measure(args.seconds, args.connections)
+    print(f"wrk, {args.connections} connections, {args.seconds} s per route\n")
+    print(HEADER)
+    print(hello.row())
+    print(start.row())
+    print(
+        f"\nstart throughput / hello-world: {start.requests_per_s / hello.requests_per_s:.0%} "
+        "(target >= 35%)"
+    )
+    print(f"start p99: {start.p99_ms:.2f} ms (target < 25 ms)")
+    print(
+        f"executions accepted {start.requests:,}; none left queued, running or in error; "
+        f"{finished:,} kept by retention"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""`{var}` substitution in definition params: the one rule blocks, testcases and drivers share.
+
+A string that is exactly one placeholder, `"{count}"`, becomes the variable's value
+with its type (a number stays a number, a list stays a list). Placeholders inside a
+longer string are rendered as text (`true`/`false`/`null` and JSON for booleans, null
+and containers). `{{` and `}}` are literal braces. A placeholder is a name (letters,
+digits, `_`; dots reach into mappings and lists: `{reply.items.0}`), so regex
+quantifiers such as `\\d{3}` or `{2,5}` are left alone. Lists and mappings are
+substituted recursively (values, not keys). An unknown name is a `SubstitutionError`.
+"""
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*"
+_PLACEHOLDER = re.compile(r"\{(" + _NAME + r")\}")
+_TOKEN = re.compile(r"\{\{|\}\}|\{(" + _NAME + r")\}")
+
+
+class SubstitutionError(ValueError):
+    """A placeholder names a variable (or a key of one) that does not exist."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__(f"unknown variable {name!r} in '{{{name}}}'; known: {known or 'none'}")
+        self.name = name
+        self.known = known
+
+
+def render(value: Any) -> str:
+    """The text of a value inside a longer string."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | dict | list | tuple) or value is None:
+        return json.dumps(value, default=str)
+    return str(value)
+
+
+def lookup(name: str, variables: Mapping[str, Any]) -> Any:
+    head, *keys = name.split(".")
+    if head not in variables:
+        raise SubstitutionError(name, sorted(variables))
+    value = variables[head]
+    for key in keys:
+        if isinstance(value, Mapping) and key in value:
+            value = value[key]
+        elif isinstance(value, list | tuple) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        else:
+            raise SubstitutionError(name, sorted(variables))
+    return value
+
+
+def substitute(value: Any, variables: Mapping[str, Any]) -> Any:
+    """`value` with every placeholder replaced; containers are rebuilt, never mutated."""
+    if isinstance(value, str):
+        return substitute_text(value, variables)
+    if isinstance(value, list | tuple):
+        return [substitute(item, variables) for item in value]
+    if isinstance(value, Mapping):
+        return {key: substitute(item, variables) for key, item in value.items()}
+    return value
+
+
+def substitute_text(text: str, variables: Mapping[str, Any]) -> Any:
+    whole = _PLACEHOLDER.fullmatch(text)
+    if whole is not None:
+        return lookup(whole.group(1), variables)
+
+    def replace(match: re.Match[str]) -> str:
+        piece = match.group(0)
+        if piece in ("{{", "}}"):
+            return piece[0]
+        return render(lookup(match.group(1), variables))
+
+    return _TOKEN.sub(replace, text)
+
+
+def placeholders(value: Any) -> set[str]:
+    """Every variable name `value` refers to (the part before the first dot)."""
+    if isinstance(value, str):
+        return {
+            match.group(1).split(".")[0]
+            for match in _TOKEN.finditer(value)
+            if match.group(1) is not None
+        }
+    if isinstance(value, list | tuple):
+        return set().union(*(placeholders(item) for item in value))
+    if isinstance(value, Mapping):
+        return set().union(*(placeholders(item) for item in value.values()))
+    return set()
+
+
+def has_placeholder(value: Any) -> bool:
+    return bool(placeholders(value))

@@ -1,0 +1,24 @@
+"""Change: what one registry write did, as its listeners (journal, metrics) hear of it."""
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from host_service.record import ExecutionRecord
+from schemas.events import ExecutionEvent
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one write did to a record, for listeners."""
+
+    created: bool = False
+    events: list[ExecutionEvent] = field(default_factory=list)
+    log_line: str | None = None
+
+
+class RegistryListener(Protocol):
+    def changed(self, record: ExecutionRecord, change: Change) -> None:
+        """Called under the registry lock, before anyone can see the change."""
+
+    def evicted(self, execution_ids: list[str]) -> None:
+        """Called under the registry lock when retention drops finished records."""

@@ -1,0 +1,61 @@
+"""Navigation to a node of a library tree: plan, walk, verify, recover."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from host_service.context import RunContext
+from host_service.devices import Device
+from host_service.executors.base import Executor
+from host_service.executors.validation import (
+    action_problems,
+    raise_if_problems,
+    verification_problems,
+)
+from host_service.navigation import Navigator, Planner
+from schemas import ExecutionKind
+from schemas.navigation import NavigationRequest, NavigationResult, NavigationTree, NavNode
+
+
+@dataclass(frozen=True)
+class NavigationPlan:
+    tree: NavigationTree
+    target: NavNode
+    max_replans: int
+
+
+def tree_problems_for(device: Device, tree: NavigationTree) -> list[dict[str, Any]]:
+    """Commands and checks of the tree that this device's driver does not accept."""
+    loc: list[str | int] = ["tree", tree.id]
+    problems = []
+    for index, node in enumerate(tree.nodes):
+        problems += verification_problems(
+            node.verifications, device, [*loc, "nodes", index, "verifications"]
+        )
+    for index, edge in enumerate(tree.edges):
+        for group in ("actions", "retry_actions", "failure_actions"):
+            problems += action_problems(getattr(edge, group), device, [*loc, "edges", index, group])
+        if edge.reverse is not None:
+            problems += action_problems(
+                edge.reverse.actions, device, [*loc, "edges", index, "reverse", "actions"]
+            )
+    for index, glob in enumerate(tree.global_edges):
+        problems += action_problems(glob.actions, device, [*loc, "global_edges", index, "actions"])
+    return problems
+
+
+class NavigationExecutor(Executor[NavigationRequest, NavigationPlan]):
+    kind = ExecutionKind.navigation
+    default_timeout_s = 60.0
+    max_timeout_s = 600.0
+
+    def prepare(
+        self, request: NavigationRequest, device: Device, path: dict[str, str]
+    ) -> NavigationPlan:
+        tree = self.env.library.trees.get(path["tree_id"])
+        target = Planner(tree).resolve(request.target_node_id, request.target_node_label)
+        raise_if_problems(tree_problems_for(device, tree))
+        return NavigationPlan(tree, target, request.max_replans)
+
+    def run(self, ctx: RunContext, plan: NavigationPlan) -> NavigationResult:
+        navigator = Navigator(ctx, plan.tree, live=True)
+        return navigator.navigate(plan.target, plan.max_replans)

@@ -1,0 +1,65 @@
+"""Testcases: a graph of blocks, by id from the library or inline, run with inputs."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from host_service.context import RunContext
+from host_service.devices import Device
+from host_service.executors.base import Executor
+from host_service.executors.validation import raise_if_problems
+from host_service.library import DefinitionLibrary
+from host_service.testcases.checks import device_problems, resolve_inputs
+from host_service.testcases.graph import Problem, testcase_problems
+from host_service.testcases.interpreter import Interpreter
+from schemas import ExecutionKind
+from schemas.testcase import TestcaseDefinition, TestcaseRequest, TestcaseResult
+
+
+@dataclass(frozen=True)
+class TestcasePlan:
+    __test__ = False  # not a pytest class, whatever its name
+
+    testcase: TestcaseDefinition
+    variables: dict[str, Any]
+
+
+def check_testcase(
+    testcase: TestcaseDefinition,
+    inline: bool,
+    inputs: dict[str, Any],
+    device: Device,
+    library: DefinitionLibrary,
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Every reason this testcase cannot run on this device with these inputs."""
+    # A library testcase passed these checks when it was loaded.
+    problems = testcase_problems(testcase, library, ["testcase"]) if inline else []
+    problems += device_problems(testcase, device, library, ["testcase"])
+    variables, input_problems = resolve_inputs(testcase, inputs, ["inputs"])
+    return variables, problems + input_problems
+
+
+def run_testcase(
+    ctx: RunContext, library: DefinitionLibrary, plan: TestcasePlan, live: bool
+) -> TestcaseResult:
+    return Interpreter(ctx, library, plan.testcase, plan.variables, live).run()
+
+
+class TestcaseExecutor(Executor[TestcaseRequest, TestcasePlan]):
+    __test__ = False
+
+    kind = ExecutionKind.testcase
+    default_timeout_s = 600.0
+    max_timeout_s = 7200.0
+
+    def prepare(
+        self, request: TestcaseRequest, device: Device, path: dict[str, str]
+    ) -> TestcasePlan:
+        library = self.env.library
+        inline = request.testcase is not None
+        testcase = request.testcase or library.testcases.get(str(request.testcase_id))
+        variables, problems = check_testcase(testcase, inline, request.inputs, device, library)
+        raise_if_problems(problems)
+        return TestcasePlan(testcase, variables)
+
+    def run(self, ctx: RunContext, plan: TestcasePlan) -> TestcaseResult:
+        return run_testcase(ctx, self.env.library, plan, live=True)

@@ -1,0 +1,129 @@
+"""How an execution record is laid out in the journal's tables, and read back."""
+
+import json
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from host_service.record import ExecutionRecord
+from schemas import ExecutionError, ExecutionKind, ExecutionResult, ExecutionStatus, StepView
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS executions (
+    execution_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    host_name TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    request TEXT NOT NULL,
+    idempotency_key TEXT,
+    fingerprint TEXT,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    progress INTEGER NOT NULL,
+    message TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    result TEXT,
+    error TEXT,
+    steps TEXT NOT NULL,
+    current_step_id TEXT
+);
+CREATE TABLE IF NOT EXISTS events (
+    execution_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (execution_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS logs (
+    execution_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    line TEXT NOT NULL,
+    PRIMARY KEY (execution_id, n)
+) WITHOUT ROWID;
+"""
+
+INSERT = """
+INSERT INTO executions (
+    execution_id, kind, host_name, device_id, request, idempotency_key, fingerprint,
+    created_at, status, progress, message, started_at, finished_at, result, error, steps,
+    current_step_id
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+UPDATE = """
+UPDATE executions SET status = ?, progress = ?, message = ?, started_at = ?,
+    finished_at = ?, result = ?, error = ?, steps = ?, current_step_id = ?
+WHERE execution_id = ?
+"""
+
+_RESULT: TypeAdapter[ExecutionResult] = TypeAdapter(ExecutionResult)
+_STEPS: TypeAdapter[list[StepView]] = TypeAdapter(list[StepView])
+
+
+def _time(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def state_values(r: ExecutionRecord) -> list[Any]:
+    """The columns that change during an execution, in UPDATE order (id last)."""
+    return [
+        r.status.value,
+        r.progress,
+        r.message,
+        _time(r.started_at),
+        _time(r.finished_at),
+        None if r.result is None else r.result.model_dump_json(),
+        None if r.error is None else r.error.model_dump_json(),
+        _STEPS.dump_json(list(r.steps.values())).decode(),
+        r.current_step_id,
+        r.execution_id,
+    ]
+
+
+def insert_values(r: ExecutionRecord) -> list[Any]:
+    key, fingerprint = r.idempotency or (None, None)
+    state = state_values(r)[:-1]
+    return [
+        r.execution_id,
+        r.kind.value,
+        r.host_name,
+        r.device_id,
+        json.dumps(r.request),
+        key,
+        fingerprint,
+        _time(r.created_at),
+        *state,
+    ]
+
+
+def record_from_row(row: sqlite3.Row, max_log_lines: int, max_events: int) -> ExecutionRecord:
+    key, fingerprint = row["idempotency_key"], row["fingerprint"]
+    record = ExecutionRecord(
+        execution_id=row["execution_id"],
+        kind=ExecutionKind(row["kind"]),
+        host_name=row["host_name"],
+        device_id=row["device_id"],
+        request=json.loads(row["request"]),
+        max_log_lines=max_log_lines,
+        max_events=max_events,
+        idempotency=None if key is None else (key, fingerprint),
+        created_at=datetime.fromisoformat(row["created_at"]),
+        status=ExecutionStatus(row["status"]),
+        progress=row["progress"],
+        message=row["message"],
+        started_at=_parse_time(row["started_at"]),
+        finished_at=_parse_time(row["finished_at"]),
+        result=None if row["result"] is None else _RESULT.validate_json(row["result"]),
+        error=None if row["error"] is None else ExecutionError.model_validate_json(row["error"]),
+        current_step_id=row["current_step_id"],
+    )
+    record.steps = {step.id: step for step in _STEPS.validate_json(row["steps"])}
+    return record

@@ -1,0 +1,104 @@
+"""The event log of an execution: a server-sent event stream, or JSON pages."""
+
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from host_service.deps import HostStateDep
+from host_service.errors import NotFoundError
+from host_service.registry import ExecutionRegistry
+from host_service.routes.executions import WaitQuery
+from host_service.routes.responses import errors
+from schemas.events import ExecutionEventPage
+
+router = APIRouter(tags=["executions"])
+
+EVENT_STREAM = "text/event-stream"
+# An idle stream is re-checked this often even without a wake-up, as a safety net.
+_RECHECK_S = 30.0
+
+
+def wants_json(accept: str | None) -> bool:
+    """JSON only when asked for; browsers' EventSource and plain clients get the stream."""
+    accept = (accept or "").lower()
+    return "application/json" in accept and EVENT_STREAM not in accept
+
+
+async def follow(
+    registry: ExecutionRegistry, execution_id: str, after: int
+) -> AsyncIterator[ServerSentEvent]:
+    """Replay the events past `after`, then follow live; end after the terminal event."""
+    seq = after
+    while True:
+        try:
+            events, finished, version = registry.events_after(execution_id, seq)
+        except NotFoundError:  # evicted by retention while a client followed it
+            return
+        for event in events:
+            yield ServerSentEvent(
+                data=event.model_dump_json(), id=str(event.seq), event=event.type.value
+            )
+            seq = event.seq
+        if finished:
+            return
+        await registry.wait_change(execution_id, version, _RECHECK_S)
+
+
+async def _page(
+    registry: ExecutionRegistry, execution_id: str, after: int, wait: float
+) -> ExecutionEventPage:
+    give_up = time.monotonic() + wait
+    while True:
+        events, finished, version = registry.events_after(execution_id, after)
+        remaining = give_up - time.monotonic()
+        if events or finished or remaining <= 0:
+            break
+        await registry.wait_change(execution_id, version, remaining)
+    return ExecutionEventPage(
+        execution_id=execution_id,
+        events=events,
+        last_seq=events[-1].seq if events else after,
+        finished=finished,
+    )
+
+
+@router.get(
+    "/executions/{execution_id}/events",
+    response_model=ExecutionEventPage,
+    responses={
+        **errors(404, 422),
+        200: {
+            "description": "A stream of server-sent events (`id` = seq, `event` = type), "
+            "or a JSON page with `Accept: application/json`.",
+            "content": {EVENT_STREAM: {"schema": {"type": "string"}}},
+        },
+        204: {"description": "Nothing follows: the execution ended before `after`."},
+    },
+    operation_id="get_execution_events",
+)
+async def execution_events(
+    execution_id: str,
+    request: Request,
+    state: HostStateDep,
+    after: Annotated[int, Query(ge=0, description="Only events with a larger seq.")] = 0,
+    wait: WaitQuery = 0,
+    last_event_id: Annotated[
+        int | None, Header(ge=0, description="Resume a stream after this seq (SSE clients).")
+    ] = None,
+) -> Response:
+    """Events of one execution as server-sent events, or JSON with Accept: application/json."""
+    start = after if last_event_id is None else last_event_id
+    registry = state.registry
+    _, finished, _ = registry.events_after(execution_id, start)  # 404 for an unknown id
+    if wants_json(request.headers.get("accept")):
+        page = await _page(registry, execution_id, start, wait)
+        return Response(page.model_dump_json(), media_type="application/json")
+    if finished and not registry.events_after(execution_id, start)[0]:
+        # 204 tells an EventSource that reconnects after the end to stop for good.
+        return Response(status_code=204)
+    return EventSourceResponse(
+        follow(registry, execution_id, start), ping=state.settings.events_ping_s
+    )

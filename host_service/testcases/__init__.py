@@ -1,0 +1,1 @@
+"""Testcase graphs: validation before a run, variables, and the interpreter that walks them."""

@@ -1,0 +1,25 @@
+"""A stand-in for RunContext: a cancel token and a logger, nothing else."""
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from host_service.cancel import CancelToken
+
+
+class SignallingToken(CancelToken):
+    """Tells the test when a block has entered its wait, so a cancel lands mid-way."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting = threading.Event()
+
+    def wait(self, seconds: float) -> None:
+        self.waiting.set()
+        super().wait(seconds)
+
+
+@dataclass
+class StubContext:
+    token: SignallingToken = field(default_factory=SignallingToken)
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("tests.blocks"))

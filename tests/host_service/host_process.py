@@ -1,0 +1,75 @@
+"""A host as a real process on 127.0.0.1: for streams, kill -9 and service logs."""
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.conftest import simulated, write_host_config
+from tests.processes import REPO, free_port, wait_until_healthy
+
+
+class HostProcess:
+    def __init__(self, config: Path, journal: Path, log: Path, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        with log.open("ab") as sink:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "host_service",
+                    "--port",
+                    str(self.port),
+                    "--config",
+                    str(config),
+                    "--journal",
+                    str(journal),
+                    "--latency-scale",
+                    "0.01",
+                ],
+                cwd=REPO,
+                stdout=sink,
+                stderr=sink,
+                env={**os.environ, **env},
+            )
+        wait_until_healthy(self.url + "/host/health", self.process)
+
+    def kill(self) -> None:
+        """kill -9: no shutdown, no last write."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@contextmanager
+def host_process(tmp_path: Path, journal: Path | None = None, **env: str) -> Iterator[HostProcess]:
+    """A host with two simulated TVs (tv-1, tv-2); its output goes to tmp_path/host.log."""
+    config = write_host_config(tmp_path / "host.yaml", [simulated("tv-1"), simulated("tv-2")])
+    host = HostProcess(config, journal or tmp_path / "journal.sqlite3", tmp_path / "host.log", env)
+    try:
+        yield host
+    finally:
+        host.stop()
+
+
+def long_action(seconds: float = 60) -> dict[str, object]:
+    """An action that keeps its device running until cancelled or killed."""
+    return {
+        "command": "press_key",
+        "params": {"key": "HOME"},
+        "wait_time_ms": int(seconds * 1000),
+    }

@@ -1,0 +1,131 @@
+"""The journal: what a host served before a restart it serves after, the same way."""
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from asgi_lifespan import LifespanManager
+
+from host_service import HostSettings, create_app
+from host_service.journal import ExecutionJournal, JournalError
+from tests.conftest import HostFactory, RunningHost, fake, write_host_config
+from tests.helpers import actions, finished, start, wait_status
+
+BATCH = "/host/action/executeBatch"
+
+
+async def snapshot(host: RunningHost, execution_id: str) -> dict[str, Any]:
+    view = await host.client.get(f"/host/executions/{execution_id}", params={"include_logs": 1})
+    events = await host.client.get(
+        f"/host/executions/{execution_id}/events", headers={"accept": "application/json"}
+    )
+    return {"view": view.json(), "events": events.json()}
+
+
+async def test_finished_executions_are_served_the_same_after_a_restart(
+    host_factory: HostFactory,
+) -> None:
+    async with host_factory([fake("d1")]) as host:
+        passed = await start(host.client, BATCH, {"device_id": "d1", "actions": actions("ok")})
+        await finished(host.client, passed)
+        body = {"device_id": "d1", "actions": actions("fail")}
+        failed = await host.client.post(BATCH, json=body, headers={"idempotency-key": "k1"})
+        failed_id = failed.json()["execution_id"]
+        await finished(host.client, failed_id)
+        before = [await snapshot(host, i) for i in (passed, failed_id)]
+
+    async with host_factory([fake("d1")]) as host:
+        after = [await snapshot(host, i) for i in (passed, failed_id)]
+        assert after == before
+        assert before[0]["view"]["result"]["success"] is True
+        assert before[1]["view"]["result"]["success"] is False
+        assert any("main ok passed" in line for line in after[0]["view"]["logs"])
+        assert after[0]["events"]["events"][-1]["status"] == "completed"
+        listing = (await host.client.get("/host/executions")).json()
+        assert [i["execution_id"] for i in listing["items"]] == [failed_id, passed]
+        again = await host.client.post(BATCH, json=body, headers={"idempotency-key": "k1"})
+        assert again.status_code == 200
+        assert again.json()["execution_id"] == failed_id
+
+
+async def test_a_clean_stop_interrupts_what_ran_and_the_restart_keeps_it(
+    host_factory: HostFactory,
+) -> None:
+    async with host_factory([fake("d1")]) as host:
+        running = await start(host.client, BATCH, {"device_id": "d1", "actions": actions("gate")})
+        await wait_status(host.client, running, {"running"})
+        queued = await start(host.client, BATCH, {"device_id": "d1", "actions": actions("ok")})
+
+    async with host_factory([fake("d1")]) as host:
+        for execution_id in (running, queued):
+            view = (await host.client.get(f"/host/executions/{execution_id}")).json()
+            assert view["status"] == "interrupted"
+            assert view["error"]["code"] == "host_stopped"
+        device = (await host.client.get("/host/devices/d1")).json()
+        assert device["state"] == "idle"
+        assert device["queue_length"] == 0
+        fresh = await start(host.client, BATCH, {"device_id": "d1", "actions": actions("ok")})
+        assert (await finished(host.client, fresh))["status"] == "completed"
+
+
+async def test_retention_deletes_from_the_journal(
+    host_factory: HostFactory, tmp_path: Path
+) -> None:
+    async with host_factory([fake("d1")], retention_max_count=2) as host:
+        ids = []
+        for _ in range(3):
+            execution_id = await start(
+                host.client, BATCH, {"device_id": "d1", "actions": actions("ok")}
+            )
+            await finished(host.client, execution_id)
+            ids.append(execution_id)
+    with sqlite3.connect(tmp_path / "var" / "test-host.sqlite3") as db:
+        kept = {row[0] for row in db.execute("SELECT DISTINCT execution_id FROM events")}
+        kept |= {row[0] for row in db.execute("SELECT execution_id FROM executions")}
+    assert kept == set(ids[1:])
+    async with host_factory([fake("d1")], retention_max_count=2) as host:
+        assert (await host.client.get(f"/host/executions/{ids[0]}")).status_code == 404
+        assert (await host.client.get(f"/host/executions/{ids[2]}")).status_code == 200
+
+
+async def test_journal_none_keeps_nothing_across_a_restart(host_factory: HostFactory) -> None:
+    async with host_factory([fake("d1")], journal_path=Path("none")) as host:
+        execution_id = await start(
+            host.client, BATCH, {"device_id": "d1", "actions": actions("ok")}
+        )
+        await finished(host.client, execution_id)
+    async with host_factory([fake("d1")], journal_path=Path("none")) as host:
+        assert (await host.client.get(f"/host/executions/{execution_id}")).status_code == 404
+
+
+def unopenable(tmp_path: Path) -> list[tuple[Path, str]]:
+    """Journal paths a host cannot use, with a word the error must contain."""
+    corrupt = tmp_path / "corrupt.sqlite3"
+    corrupt.write_bytes(b"this is not a database, just bytes " * 200)
+    parent_is_file = tmp_path / "plain-file"
+    parent_is_file.write_text("x")
+    directory = tmp_path / "a-directory"
+    directory.mkdir()
+    return [
+        (corrupt, "not a database"),
+        (parent_is_file / "journal.sqlite3", "plain-file"),
+        (directory, "unable to open"),
+    ]
+
+
+def test_an_unopenable_journal_names_the_file_and_the_cause(tmp_path: Path) -> None:
+    for path, cause in unopenable(tmp_path):
+        with pytest.raises(JournalError) as caught:
+            ExecutionJournal.open(path)
+        assert str(path) in str(caught.value)
+        assert cause in str(caught.value)
+
+
+async def test_an_unopenable_journal_stops_the_host_at_startup(tmp_path: Path) -> None:
+    config = write_host_config(tmp_path / "host.yaml", [fake("d1")])
+    path, _ = unopenable(tmp_path)[0]
+    app = create_app(HostSettings(config_path=config, journal_path=path))
+    with pytest.raises(JournalError, match="not a database"):
+        async with LifespanManager(app):
+            pass

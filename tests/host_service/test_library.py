@@ -1,0 +1,84 @@
+"""The definition library: loading, broken files reported by name, catalogue routes."""
+
+import shutil
+from pathlib import Path
+
+from host_service.library import load_library
+from tests.conftest import LIBRARY, HostFactory
+
+
+def _copy_library(tmp_path: Path) -> Path:
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    return root
+
+
+def test_example_library_loads_without_problems() -> None:
+    library = load_library(LIBRARY)
+    assert library.problems == []
+    tree = library.trees.get("simtv")
+    assert len(tree.nodes) >= 12
+    assert {n.type for n in tree.nodes} == {"entry", "screen", "action"}
+    assert any(edge.reverse for edge in tree.edges)
+
+
+def test_broken_files_are_reported_and_the_rest_loads(tmp_path: Path) -> None:
+    root = _copy_library(tmp_path)
+    (root / "trees" / "bad_yaml.yaml").write_text("id: [unclosed\n")
+    (root / "trees" / "no_entry.json").write_text(
+        '{"id": "no_entry", "name": "x", "nodes": [{"id": "a", "label": "A"}]}'
+    )
+    (root / "trees" / "z_copy.yaml").write_text((root / "trees" / "simtv.yaml").read_text())
+    (root / "trees" / "notes.txt").write_text("not a definition")
+    (root / "testcases" / "lost.yaml").write_text(
+        "id: lost\nname: Lost\ngraph:\n  nodes:\n"
+        "    - {id: s, type: start}\n"
+        "    - {id: nav, type: navigation, tree_id: nowhere, target_node_id: x}\n"
+        "    - {id: ok, type: success}\n"
+        "  edges: [{source: s, target: nav}, {source: nav, target: ok}]\n"
+    )
+    (root / "campaigns" / "orphan.yaml").write_text(
+        "id: orphan\nname: Orphan\nitems: [{testcase_id: lost}]\n"
+    )
+    library = load_library(root)
+    problems = {p.file: p.message for p in library.problems}
+    assert set(problems) == {
+        "trees/bad_yaml.yaml",
+        "trees/no_entry.json",
+        "trees/z_copy.yaml",
+        "testcases/lost.yaml",
+        "campaigns/orphan.yaml",
+    }
+    assert problems["trees/bad_yaml.yaml"].startswith("cannot read")
+    assert "exactly one entry node" in problems["trees/no_entry.json"]
+    assert "duplicate tree id 'simtv', also in trees/simtv.yaml" in problems["trees/z_copy.yaml"]
+    assert "no tree 'nowhere' in the library" in problems["testcases/lost.yaml"]
+    assert "['lost']" in problems["campaigns/orphan.yaml"]
+    assert "simtv" in library.trees
+    assert "lost" not in library.testcases
+
+
+def test_missing_folder_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    library = load_library(tmp_path / "absent")
+    assert [p.message for p in library.problems] == ["library folder not found"]
+
+
+async def test_catalogue_routes(host_factory: HostFactory, tmp_path: Path) -> None:
+    root = _copy_library(tmp_path)
+    (root / "trees" / "broken.yaml").write_text("id: broken\n")
+    async with host_factory(library_path=root) as host:
+        trees = (await host.client.get("/host/library/trees")).json()
+        assert [t["id"] for t in trees] == ["simtv"]
+        assert trees[0]["file"] == "trees/simtv.yaml"
+        tree = (await host.client.get("/host/library/trees/simtv")).json()
+        assert tree["nodes"][0]["id"] == "home"
+        missing = await host.client.get("/host/library/trees/nope")
+        assert missing.status_code == 404
+        assert missing.json()["error"] == "tree_not_found"
+        problems = (await host.client.get("/host/library/problems")).json()
+        assert [p["file"] for p in problems] == ["trees/broken.yaml"]
+        assert "name: Field required" in problems[0]["message"]
+        for kind in ("testcases", "campaigns"):
+            listing = await host.client.get(f"/host/library/{kind}")
+            assert listing.status_code == 200
+            assert (await host.client.get(f"/host/library/{kind}/nope")).status_code == 404

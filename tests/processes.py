@@ -1,0 +1,57 @@
+"""Real service processes on 127.0.0.1 for tests that need sockets; always stopped."""
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[bytes], seconds: float = 20) -> None:
+    """Poll a process we just started until it answers; fail fast if it exits."""
+    give_up = time.monotonic() + seconds
+    while time.monotonic() < give_up:
+        if process.poll() is not None:
+            raise AssertionError(f"process for {url} exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)  # the process is binding its port; nothing to wait on but time
+    raise AssertionError(f"{url} not healthy after {seconds} s")
+
+
+@contextmanager
+def service(module: str, *args: str, health_path: str) -> Iterator[str]:
+    """Run `python -m module --port P *args`; yield its base URL; stop it afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, "--port", str(port), *args],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(base_url + health_path, process)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
