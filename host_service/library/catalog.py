@@ -71,6 +71,12 @@ class DefinitionLibrary:
         self.campaigns: Section[CampaignDefinition] = Section("campaign")
         self.problems: list[LibraryProblem] = []
 
+    def snapshot(self) -> "DefinitionLibrary":
+        """The definitions as they are now: a reload swaps sections, it never edits them."""
+        frozen = DefinitionLibrary(self.root)
+        frozen.replace_with(self)
+        return frozen
+
     def replace_with(self, other: "DefinitionLibrary") -> None:
         """Take a freshly loaded library's content; runs already started keep their plans."""
         self.trees, self.testcases, self.campaigns = other.trees, other.testcases, other.campaigns
