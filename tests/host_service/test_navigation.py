@@ -210,3 +210,20 @@ async def test_device_in_standby_cannot_be_located(host_factory: HostFactory) ->
         assert result["success"] is False
         assert result["message"] == "cannot tell where the device is in tree 'simtv'"
         assert result["final_node"] is None
+
+
+async def test_inline_tree_is_validated_and_used(host_factory: HostFactory, tmp_path: Path) -> None:
+    tree = yaml.safe_load(_island_library(tmp_path).joinpath("trees", "island.yaml").read_text())
+    async with host_factory() as host:  # no library at all
+        body = {"device_id": "tv-1", "target_node_id": "recordings", "tree": tree}
+        view = await finished(
+            host.client, await start(host.client, "/host/navigation/execute/island", body)
+        )
+        assert ids(view["result"]["path"]) == ["home", "guide", "recordings"]
+        wrong_id = await host.client.post("/host/navigation/execute/other", json=body)
+        assert wrong_id.status_code == 422
+        assert wrong_id.json()["details"][0]["loc"] == ["body", "tree", "id"]
+        tree["nodes"][0]["type"] = "screen"  # no entry node left
+        no_entry = await host.client.post("/host/navigation/execute/island", json=body)
+        assert no_entry.status_code == 422
+        assert "exactly one entry node" in no_entry.json()["details"][0]["msg"]
