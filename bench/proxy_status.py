@@ -20,7 +20,7 @@ from bench.wrk import HEADER, WrkFigures, lua_get, run_wrk
 from tests.processes import service
 
 HOST_NAME = "demo-host-1"
-PRESS = {"command": "press_key", "params": {"key": "OK"}}
+PRESS: dict[str, object] = {"command": "press_key", "params": {"key": "OK"}}
 
 
 def executions(host_url: str) -> tuple[str, str]:
