@@ -18,7 +18,7 @@ from schemas.navigation import NavigationRequest, NavigationResult, NavigationTr
 
 @dataclass(frozen=True)
 class NavigationPlan:
-    tree: NavigationTree
+    planner: Planner
     target: NavNode
     max_replans: int
 
@@ -51,11 +51,15 @@ class NavigationExecutor(Executor[NavigationRequest, NavigationPlan]):
     def prepare(
         self, request: NavigationRequest, device: Device, path: dict[str, str]
     ) -> NavigationPlan:
-        tree = self.env.library.trees.get(path["tree_id"])
-        target = Planner(tree).resolve(request.target_node_id, request.target_node_label)
-        raise_if_problems(tree_problems_for(device, tree))
-        return NavigationPlan(tree, target, request.max_replans)
+        trees = self.env.library.trees
+        planner = trees.derived(path["tree_id"], Planner, Planner)  # 404 for an unknown tree
+        target = planner.resolve(request.target_node_id, request.target_node_label)
+        problems = trees.derived(
+            planner.tree.id, ("device", device.id), lambda tree: tree_problems_for(device, tree)
+        )
+        raise_if_problems(problems)
+        return NavigationPlan(planner, target, request.max_replans)
 
     def run(self, ctx: RunContext, plan: NavigationPlan) -> NavigationResult:
-        navigator = Navigator(ctx, plan.tree, live=True)
+        navigator = Navigator(ctx, plan.planner, live=True)
         return navigator.navigate(plan.target, plan.max_replans)

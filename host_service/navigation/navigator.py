@@ -13,16 +13,16 @@ import itertools
 from host_service.context import RunContext
 from host_service.navigation.planner import Planner
 from host_service.navigation.step import path_node, take_edge, verify_node
-from schemas.navigation import NavigationResult, NavigationTree, NavNode, StartFoundBy
+from schemas.navigation import NavigationResult, NavNode, StartFoundBy
 
 _ARRIVED = NavNode(id="arrived", label="every step of the plan passed")  # a sentinel
 
 
 class Navigator:
-    def __init__(self, ctx: RunContext, tree: NavigationTree, live: bool) -> None:
+    def __init__(self, ctx: RunContext, planner: Planner, live: bool) -> None:
         self.ctx = ctx
-        self.tree = tree
-        self.planner = Planner(tree)
+        self.tree = planner.tree
+        self.planner = planner
         self.live = live  # report each edge as a step of the execution
         self._step_count = 0
 
