@@ -10,7 +10,11 @@ hello-world throughput and a p99 under 30 ms.
 """
 
 import argparse
+import os
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -35,12 +39,46 @@ def executions(host_url: str) -> tuple[str, str]:
             return execution_id
 
         finished = start("tv-1", PRESS, 30)
-        assert (
-            client.get(f"/host/executions/{finished}", params={"wait": 10}).json()["status"]
-            == "completed"
-        )
+        status = "queued"
+        while status in ("queued", "running"):  # long-poll: answers at each change
+            view = client.get(f"/host/executions/{finished}", params={"wait": 10}).json()
+            status = view["status"]
+        assert status == "completed", view
         running = start("tv-2", {**PRESS, "wait_time_ms": 600_000}, 600)
         return finished, running
+
+
+def cpu_seconds(url: str) -> float:
+    """CPU time so far of the bench.serve process listening at `url` (from /proc)."""
+    port = url.rsplit(":", 1)[1].encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            if b"bench.serve" in argv and port in argv:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            continue  # a process that ended while we looked
+    raise LookupError(f"no bench.serve process for {url}")
+
+
+@dataclass
+class CpuCost:
+    """CPU microseconds per request of each server process, named by role."""
+
+    per_request_us: dict[str, float] = field(default_factory=dict)
+
+
+@contextmanager
+def cpu_cost(urls: dict[str, str], requests: Callable[[], int]) -> Iterator[CpuCost]:
+    cost = CpuCost()
+    before = {role: cpu_seconds(url) for role, url in urls.items()}
+    yield cost
+    for role, url in urls.items():
+        used = cpu_seconds(url) - before[role]
+        cost.per_request_us[role] = used / max(requests(), 1) * 1e6
 
 
 def still_running(host_url: str, execution_id: str) -> bool:
@@ -48,12 +86,24 @@ def still_running(host_url: str, execution_id: str) -> bool:
     return bool(view["status"] == "running")
 
 
-def measure(seconds: int, connections: int) -> list[WrkFigures]:
-    def load(name: str, url: str, path: str) -> WrkFigures:
-        return run_wrk(name, url, lua_get([path]), seconds=seconds, connections=connections)
+def measure(seconds: int, connections: int) -> tuple[list[WrkFigures], list[str]]:
+    figures: list[WrkFigures] = []
+    costs: list[str] = []
+
+    def load(name: str, path: str, urls: dict[str, str]) -> None:
+        with cpu_cost(urls, lambda: figures[-1].requests) as cost:
+            figures.append(
+                run_wrk(
+                    name, urls["server"], lua_get([path]), seconds=seconds, connections=connections
+                )
+            )
+        costs.append(
+            f"{name}: "
+            + ", ".join(f"{role} {us:,.0f} µs" for role, us in cost.per_request_us.items())
+        )
 
     with service("bench.serve", "hello", health_path="/hello") as url:
-        figures = [load("hello-world GET", url, "/hello")]
+        load("hello-world GET", "/hello", {"server": url})
     with (
         service("bench.serve", "host", health_path="/host/health") as host_url,
         tempfile.TemporaryDirectory() as folder,
@@ -63,26 +113,15 @@ def measure(seconds: int, connections: int) -> list[WrkFigures]:
         finished, running = executions(host_url)
         status = "/action/execution/{}/status"
         query = f"?host_name={HOST_NAME}"
-        figures.append(load("host, running", host_url, "/host" + status.format(running)))
+        load("host, running", "/host" + status.format(running), {"server": host_url})
         with service(
             "bench.serve", "proxy", "--config", str(config), health_path="/server/health"
         ) as proxy_url:
-            figures.append(
-                load(
-                    "proxy, running (forwarded)",
-                    proxy_url,
-                    "/server" + status.format(running) + query,
-                )
-            )
-            figures.append(
-                load(
-                    "proxy, finished (cached)",
-                    proxy_url,
-                    "/server" + status.format(finished) + query,
-                )
-            )
+            both = {"server": proxy_url, "host": host_url}
+            load("proxy, running (forwarded)", "/server" + status.format(running) + query, both)
+            load("proxy, finished (cached)", "/server" + status.format(finished) + query, both)
         assert still_running(host_url, running), "the running execution ended during the load"
-    return figures
+    return figures, costs
 
 
 def main() -> int:
@@ -90,12 +129,15 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
-    figures = measure(args.seconds, args.connections)
+    figures, costs = measure(args.seconds, args.connections)
     hello = figures[0]
     print(HEADER.replace("| route |", "| route | vs hello |").replace("|---|", "|---|---:|", 1))
     for f in figures:
         share = f.requests_per_s / hello.requests_per_s
         print(f.row().replace(f"| {f.name} |", f"| {f.name} | {share:.0%} |", 1))
+    print("\nCPU per request (server = the process wrk loads):")
+    for line in costs:
+        print(f"  {line}")
     met = True
     for proxied in figures[2:]:
         ratio = proxied.requests_per_s / hello.requests_per_s

@@ -40,6 +40,9 @@ class HostClient:
         limits = httpx.Limits(
             max_connections=settings.max_connections,
             max_keepalive_connections=settings.max_keepalive_connections,
+            # Below uvicorn's 5 s keep-alive, so an idle connection is dropped here first,
+            # not reused just as the host closes it (which would read as a broken host).
+            keepalive_expiry=2.0,
         )
         self._http = httpx.AsyncClient(
             timeout=self.timeout(0),

@@ -172,3 +172,30 @@ async def test_finished_views_are_answered_without_asking_the_host_again(
         with_logs = await running.client.get(status_url + "&include_logs=true")
         assert with_logs.json()["logs"] is not None  # another view: asked once
         assert len(link.calls) == calls + 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/library/blocks",
+        "/library/blocks/sleep",
+        "/library/trees",
+        "/library/testcases",
+        "/library/nope",
+        "/campaign/execution/00000000-0000-0000-0000-000000000000/junit",
+    ],
+)
+async def test_catalogues_and_reports_are_relayed_as_the_host_answers(
+    lab: LabFactory, path: str
+) -> None:
+    async with (
+        lab() as running,
+        httpx.AsyncClient(
+            transport=running.links["host-1"].inner, base_url="http://host-1"
+        ) as direct_client,
+    ):
+        direct = await direct_client.get("/host" + path)
+        proxied = await running.client.get("/server" + path, params={"host_name": "host-1"})
+        assert proxied.status_code == direct.status_code
+        assert proxied.content == direct.content
+        assert proxied.headers["content-type"] == direct.headers["content-type"]
