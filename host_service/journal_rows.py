@@ -60,6 +60,10 @@ UPDATE executions SET status = ?, progress = ?, message = ?, started_at = ?,
 WHERE execution_id = ?
 """
 
+INSERT_EVENT = "INSERT INTO events (execution_id, seq, body) VALUES (?, ?, ?)"
+INSERT_LOG = "INSERT INTO logs (execution_id, n, line) VALUES (?, ?, ?)"
+DELETE_LOG = "DELETE FROM logs WHERE execution_id = ? AND n = ?"
+
 _RESULT: TypeAdapter[ExecutionResult] = TypeAdapter(ExecutionResult)
 _STEPS: TypeAdapter[list[StepView]] = TypeAdapter(list[StepView])
 
