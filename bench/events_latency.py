@@ -38,7 +38,7 @@ TERMINAL = {"completed", "error", "cancelled", "timed_out", "interrupted"}
 
 
 @contextmanager
-def host(folder: Path, devices: int) -> Iterator[str]:
+def host(folder: Path, devices: int, journal: bool) -> Iterator[str]:
     """A host process with `devices` simulated TVs, no latency, its journal in `folder`."""
     config = folder / "host.yaml"
     tvs = [
@@ -47,7 +47,8 @@ def host(folder: Path, devices: int) -> Iterator[str]:
         for i in range(devices)
     ]
     config.write_text(yaml.safe_dump({"host_name": "bench-host", "devices": tvs}))
-    args = ["--config", str(config), "--journal", str(folder / "journal.sqlite3")]
+    path = str(folder / "journal.sqlite3") if journal else "none"
+    args = ["--config", str(config), "--journal", path]
     with service("host_service", *args, "--latency-scale", "0", health_path="/host/health") as url:
         yield url
 
@@ -96,7 +97,7 @@ async def follow_device(
     return samples
 
 
-async def notification_latency(url: str, devices: int, runs: int) -> None:
+async def notification_latency(url: str, devices: int, runs: int, label: str) -> None:
     rng = random.Random(7)
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
         per_device = await asyncio.gather(
@@ -105,7 +106,7 @@ async def notification_latency(url: str, devices: int, runs: int) -> None:
     samples = [s for device in per_device for s in device]
     sse_p50, sse_p99 = percentiles([s[0] for s in samples])
     poll_p50, poll_p99 = percentiles([s[1] for s in samples])
-    print(f"completion -> client knows, {len(samples)} executions on {devices} devices")
+    print(f"completion -> client knows, {len(samples)} executions on {devices} devices, {label}")
     print(
         f"  SSE                 p50 {sse_p50:7.1f} ms   p99 {sse_p99:7.1f} ms   (target p99 < 20)"
     )
@@ -144,13 +145,17 @@ def start_throughput(seconds: int, connections: int, rounds: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=8)
-    parser.add_argument("--runs", type=int, default=15, help="executions per device in part 1")
+    parser.add_argument("--runs", type=int, default=12, help="executions per device in part 1")
     parser.add_argument("--seconds", type=int, default=10, help="wrk load per round")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, host(Path(folder), args.devices) as url:
-        asyncio.run(notification_latency(url, args.devices, args.runs))
+    for journal, label in ((True, "SQLite journal"), (False, "memory only (baseline)")):
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            host(Path(folder), args.devices, journal) as url,
+        ):
+            asyncio.run(notification_latency(url, args.devices, args.runs, label))
     start_throughput(args.seconds, args.connections, args.rounds)
     return 0
 

@@ -14,6 +14,7 @@ thread of their own every `CHECKPOINT_S`, so no commit waits for a disk flush.
 
 import sqlite3
 import threading
+from functools import partial
 from pathlib import Path
 
 from host_service.change import Change
@@ -25,9 +26,9 @@ from host_service.journal_rows import (
     SCHEMA,
     SCHEMA_VERSION,
     UPDATE,
-    insert_values,
+    insert_params,
     record_from_row,
-    state_values,
+    state_params,
 )
 from host_service.journal_writer import JournalWriter, Statement
 from host_service.logs import execution_logger
@@ -37,6 +38,16 @@ from schemas.events import EXECUTION_EVENT, ExecutionEvent
 log = execution_logger("journal")
 
 CHECKPOINT_S = 1.0
+
+
+EVICT = [
+    f"DELETE FROM {table} WHERE execution_id = ?"  # noqa: S608 - fixed table names
+    for table in ("executions", "events", "logs")
+]
+
+
+def _event_row(event: ExecutionEvent) -> tuple[str, int, str]:
+    return (event.execution_id, event.seq, event.model_dump_json())
 
 
 class JournalError(Exception):
@@ -49,7 +60,13 @@ class ExecutionJournal:
         self._lock = threading.Lock()
         self.path = path
         self._closed = threading.Event()
-        self._writer = JournalWriter(connection, self._lock, str(path))
+        self._writer = JournalWriter(
+            connection,
+            self._lock,
+            str(path),
+            order=[INSERT, UPDATE, INSERT_EVENT, INSERT_LOG, DELETE_LOG, *EVICT],
+            coalesce=UPDATE,
+        )
         self._checkpointer = threading.Thread(
             target=self._checkpoint_loop, name="journal-checkpoint", daemon=True
         )
@@ -113,29 +130,29 @@ class ExecutionJournal:
     # -- registry listener -----------------------------------------------------------------
 
     def changed(self, record: ExecutionRecord, change: Change) -> None:
+        execution_id = record.execution_id
         statements: list[Statement] = []
         if change.created:
-            statements.append((INSERT, tuple(insert_values(record))))
+            statements.append((INSERT, execution_id, insert_params(record)))
         elif change.log_line is None:  # a log line leaves the row as it was
-            statements.append((UPDATE, tuple(state_values(record))))
-        statements.extend(
-            (INSERT_EVENT, (event.execution_id, event.seq, event.model_dump_json()))
-            for event in change.events
-        )
+            statements.append((UPDATE, execution_id, state_params(record)))
+        for event in change.events:  # events are never changed once made
+            statements.append((INSERT_EVENT, execution_id, partial(_event_row, event)))
         if change.log_line is not None:
-            n = record.log_count
-            statements.append((INSERT_LOG, (record.execution_id, n, change.log_line)))
+            n, line = record.log_count, change.log_line
+            statements.append((INSERT_LOG, execution_id, lambda: (execution_id, n, line)))
             if n > record.max_log_lines:  # keep what the record keeps, no more
-                statements.append((DELETE_LOG, (record.execution_id, n - record.max_log_lines)))
-        self._writer.enqueue(f"execution {record.execution_id}", statements)
+                gone = n - record.max_log_lines
+                statements.append((DELETE_LOG, execution_id, lambda: (execution_id, gone)))
+        self._writer.enqueue(f"execution {execution_id}", statements)
 
     def evicted(self, execution_ids: list[str]) -> None:
         self._writer.enqueue(
             f"the eviction of {len(execution_ids)} executions",
             [
-                (f"DELETE FROM {table} WHERE execution_id = ?", (execution_id,))  # noqa: S608
+                (sql, execution_id, partial(tuple, (execution_id,)))
                 for execution_id in execution_ids
-                for table in ("executions", "events", "logs")
+                for sql in EVICT
             ],
         )
 
