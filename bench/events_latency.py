@@ -95,7 +95,7 @@ def action(device: str, wait_ms: int) -> dict[str, object]:
 async def by_sse(client: httpx.AsyncClient, execution_id: str) -> float:
     async with aconnect_sse(client, "GET", f"/host/executions/{execution_id}/events") as source:
         async for sse in source.aiter_sse():
-            if sse.event == "status" and json.loads(sse.data)["status"] in TERMINAL:
+            if sse.data and sse.event == "status" and json.loads(sse.data)["status"] in TERMINAL:
                 return time.time()
     raise AssertionError("stream ended without a terminal event")
 

@@ -12,6 +12,7 @@ thread of their own every `CHECKPOINT_S`, so no write waits for a disk flush.
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from host_service.change import Change
@@ -43,6 +44,7 @@ class ExecutionJournal:
         self._lock = threading.Lock()
         self.path = path
         self._closed = threading.Event()
+        self._reporting = threading.local()  # set while a write failure is being logged
         self._checkpointer = threading.Thread(
             target=self._checkpoint_loop, name="journal-checkpoint", daemon=True
         )
@@ -106,40 +108,31 @@ class ExecutionJournal:
     # -- registry listener -----------------------------------------------------------------
 
     def changed(self, record: ExecutionRecord, change: Change) -> None:
-        try:
-            with self._lock:
-                self._db.execute("BEGIN")
-                if change.created:
-                    self._db.execute(INSERT, insert_values(record))
-                elif change.log_line is None:  # a log line leaves the row as it was
-                    self._db.execute(UPDATE, state_values(record))
-                for event in change.events:
-                    self._db.execute(
-                        "INSERT INTO events (execution_id, seq, body) VALUES (?, ?, ?)",
-                        (event.execution_id, event.seq, event.model_dump_json()),
-                    )
-                if change.log_line is not None:
-                    self._append_log(record, change.log_line)
-                self._db.execute("COMMIT")
-        except sqlite3.Error:
-            # Serving on beats stopping every execution; the operator sees why in the logs.
-            self._rollback()
-            log.exception("journal %s: cannot write %s", self.path, record.execution_id)
+        def write() -> None:
+            if change.created:
+                self._db.execute(INSERT, insert_values(record))
+            elif change.log_line is None:  # a log line leaves the row as it was
+                self._db.execute(UPDATE, state_values(record))
+            for event in change.events:
+                self._db.execute(
+                    "INSERT INTO events (execution_id, seq, body) VALUES (?, ?, ?)",
+                    (event.execution_id, event.seq, event.model_dump_json()),
+                )
+            if change.log_line is not None:
+                self._append_log(record, change.log_line)
+
+        self._transaction(write, f"execution {record.execution_id}")
 
     def evicted(self, execution_ids: list[str]) -> None:
-        params = [(i,) for i in execution_ids]
-        try:
-            with self._lock:
-                self._db.execute("BEGIN")
-                for table in ("executions", "events", "logs"):
-                    self._db.executemany(
-                        f"DELETE FROM {table} WHERE execution_id = ?",  # noqa: S608 - fixed names
-                        params,
-                    )
-                self._db.execute("COMMIT")
-        except sqlite3.Error:
-            self._rollback()
-            log.exception("journal %s: could not delete evicted executions", self.path)
+        def write() -> None:
+            params = [(i,) for i in execution_ids]
+            for table in ("executions", "events", "logs"):
+                self._db.executemany(
+                    f"DELETE FROM {table} WHERE execution_id = ?",  # noqa: S608 - fixed names
+                    params,
+                )
+
+        self._transaction(write, f"the eviction of {len(execution_ids)} executions")
 
     def close(self) -> None:
         self._closed.set()
@@ -173,12 +166,26 @@ class ExecutionJournal:
         finally:
             checkpoints.close()
 
-    def _rollback(self) -> None:
+    def _transaction(self, write: Callable[[], None], what: str) -> None:
+        if getattr(self._reporting, "active", False):
+            return  # the log line about our own failure: it cannot be written either
         try:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
+            with self._lock:
+                try:
+                    self._db.execute("BEGIN")
+                    write()
+                    self._db.execute("COMMIT")
+                except sqlite3.Error:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
         except sqlite3.Error:
-            log.exception("journal %s: rollback failed", self.path)
+            # Serving on beats stopping every execution; the operator sees why in the logs.
+            self._reporting.active = True
+            try:
+                log.exception("journal %s: cannot write %s", self.path, what)
+            finally:
+                self._reporting.active = False
 
 
 def journal_location(journal_path: Path | None, config_path: Path, host_name: str) -> Path | None:

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
 
-from host_service.change import Change, RegistryListener
+from host_service.change import Change, RegistryListener, status_event
 from host_service.errors import NotFoundError
 from host_service.event_log import EventDraft
 from host_service.record import ExecutionRecord, utcnow
@@ -27,16 +27,9 @@ from schemas import (
     ExecutionStatus,
     ExecutionView,
 )
-from schemas.events import ExecutionEvent, LogEvent, ProgressEvent, StatusEvent
+from schemas.events import ExecutionEvent, LogEvent, ProgressEvent
 
 QueuePosition = Callable[[str, str], int | None]
-
-
-def _status_event(r: ExecutionRecord) -> EventDraft:
-    return (
-        StatusEvent,
-        {"status": r.status, "message": r.message, "result": r.result, "error": r.error},
-    )
 
 
 class ExecutionRegistry:
@@ -77,6 +70,10 @@ class ExecutionRegistry:
             for record in sorted(done, key=lambda r: r.finished_at or r.created_at):
                 self._finished[record.execution_id] = None
 
+    def apply_retention(self) -> None:
+        with self._lock:
+            self._evict()
+
     # -- writes ----------------------------------------------------------------------------
 
     def add(self, record: ExecutionRecord) -> None:
@@ -85,7 +82,7 @@ class ExecutionRegistry:
             if record.idempotency is not None:
                 key, fingerprint = record.idempotency
                 self._idempotency[key] = (fingerprint, record.execution_id)
-            self._changed(record, _status_event(record), created=True)
+            self._changed(record, status_event(record), created=True)
             self._evict()
 
     def update(
@@ -109,7 +106,7 @@ class ExecutionRegistry:
             r.started_at = utcnow()
             r.message = "running"
 
-        return self.update(execution_id, mutate, _status_event)
+        return self.update(execution_id, mutate, status_event)
 
     def progress(self, execution_id: str, progress: int, message: str | None = None) -> None:
         def mutate(r: ExecutionRecord) -> None:
@@ -144,7 +141,7 @@ class ExecutionRegistry:
             r.message = message or (error.message if error else status.value)
 
         with self._lock:
-            done = self.update(execution_id, mutate, _status_event)
+            done = self.update(execution_id, mutate, status_event)
             if done:
                 self._finished[execution_id] = None
                 self._evict()

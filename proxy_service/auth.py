@@ -19,13 +19,13 @@ def _matches(credentials: HTTPAuthorizationCredentials | None, secrets: list[str
     return sum(hmac.compare_digest(given, s.encode()) for s in secrets) > 0
 
 
-def require_api_key(state: ProxyStateDep, credentials: Credentials) -> None:
+async def require_api_key(state: ProxyStateDep, credentials: Credentials) -> None:
     keys = state.settings.api_keys
     if keys and not _matches(credentials, keys):
         raise UnauthorizedError("an API key is required: Authorization: Bearer <key>")
 
 
-def require_registration_token(state: ProxyStateDep, credentials: Credentials) -> None:
+async def require_registration_token(state: ProxyStateDep, credentials: Credentials) -> None:
     token = state.settings.registration_token
     if token is not None and not _matches(credentials, [token]):
         raise UnauthorizedError(

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import httpx
+from httpx_aiohttp import AiohttpTransport
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from proxy_service.errors import (
@@ -34,12 +35,16 @@ class HostClient:
         self._settings = settings
         self._registry = registry
         headers = {"Authorization": f"Bearer {settings.host_token}"} if settings.host_token else {}
+        limits = httpx.Limits(
+            max_connections=settings.max_connections,
+            max_keepalive_connections=settings.max_keepalive_connections,
+        )
         self._http = httpx.AsyncClient(
             timeout=self.timeout(0),
-            limits=httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=settings.max_keepalive_connections,
-            ),
+            limits=limits,
+            # Still httpx (API, timeouts, exception tree, mounts for tests) on aiohttp's pool,
+            # which costs far less per request than httpcore's (see bench/README.md).
+            transport=AiohttpTransport(limits=limits, trust_env=False),
             headers=headers,
             mounts=dict(mounts or {}),
             follow_redirects=False,

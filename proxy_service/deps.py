@@ -12,7 +12,7 @@ from schemas.base import IDENTIFIER_PATTERN
 NAME_PATTERN = IDENTIFIER_PATTERN
 
 
-def get_proxy_state(request: Request) -> ProxyState:
+async def get_proxy_state(request: Request) -> ProxyState:
     return cast(ProxyState, request.state.proxy)
 
 
@@ -39,7 +39,7 @@ OptionalHostNameQuery = Annotated[
 IdPath = Annotated[str, Path(min_length=1, max_length=128, pattern=NAME_PATTERN)]
 
 
-def get_target(host_name: HostNameQuery, state: ProxyStateDep) -> HostEntry:
+async def get_target(host_name: HostNameQuery, state: ProxyStateDep) -> HostEntry:
     return state.registry.route(host_name)
 
 

@@ -1,5 +1,6 @@
 """Testcases: a graph of blocks, by id from the library or inline, run with inputs."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,9 +40,13 @@ def check_testcase(
 
 
 def run_testcase(
-    ctx: RunContext, library: DefinitionLibrary, plan: TestcasePlan, live: bool
+    ctx: RunContext,
+    library: DefinitionLibrary,
+    plan: TestcasePlan,
+    live: bool,
+    note: Callable[[str], None] | None = None,
 ) -> TestcaseResult:
-    return Interpreter(ctx, library, plan.testcase, plan.variables, live).run()
+    return Interpreter(ctx, library, plan.testcase, plan.variables, live, note).run()
 
 
 class TestcaseExecutor(Executor[TestcaseRequest, TestcasePlan]):

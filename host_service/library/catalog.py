@@ -5,7 +5,7 @@ from typing import Generic, Protocol, TypeVar
 
 from host_service.errors import NotFoundError
 from schemas.campaign import CampaignDefinition
-from schemas.library import DefinitionSummary, LibraryProblem
+from schemas.library import DefinitionSummary, LibraryProblem, LibrarySummary
 from schemas.navigation import NavigationTree
 from schemas.testcase import TestcaseDefinition
 
@@ -70,3 +70,17 @@ class DefinitionLibrary:
         self.testcases: Section[TestcaseDefinition] = Section("testcase")
         self.campaigns: Section[CampaignDefinition] = Section("campaign")
         self.problems: list[LibraryProblem] = []
+
+    def replace_with(self, other: "DefinitionLibrary") -> None:
+        """Take a freshly loaded library's content; runs already started keep their plans."""
+        self.trees, self.testcases, self.campaigns = other.trees, other.testcases, other.campaigns
+        self.problems = other.problems
+
+    def summary(self) -> LibrarySummary:
+        return LibrarySummary(
+            folder=None if self.root is None else str(self.root),
+            trees=len(self.trees.all()),
+            testcases=len(self.testcases.all()),
+            campaigns=len(self.campaigns.all()),
+            problems=self.problems,
+        )

@@ -92,7 +92,10 @@ def run_verification_node(
 def run_navigation_node(
     ctx: RunContext, node: NavigationNode, variables: dict[str, Any], library: DefinitionLibrary
 ) -> NodeOutcome:
-    tree = library.trees.get(node.tree_id)
+    try:
+        tree = library.trees.get(node.tree_id)  # a reload may have dropped it
+    except NotFoundError as exc:
+        raise BlockError("tree_not_found", f"node {node.id}: {exc.message}") from exc
     target_id = fill(node.id, node.target_node_id, variables)
     label = fill(node.id, node.target_node_label, variables)
     try:

@@ -200,3 +200,13 @@ async def test_tree_with_commands_the_device_lacks_is_422(host_factory: HostFact
         assert response.status_code == 422
         locs = [d["loc"] for d in response.json()["details"]]
         assert ["body", "tree", "simtv", "edges", 0, "actions", 0, "command"] in locs
+
+
+async def test_device_in_standby_cannot_be_located(host_factory: HostFactory) -> None:
+    async with host_factory(library_path=LIBRARY) as host:
+        body = {"device_id": "tv-1", "actions": [{"command": "power_off"}]}
+        await finished(host.client, await start(host.client, "/host/action/executeBatch", body))
+        result = await navigate(host, target_node_id="guide")
+        assert result["success"] is False
+        assert result["message"] == "cannot tell where the device is in tree 'simtv'"
+        assert result["final_node"] is None
