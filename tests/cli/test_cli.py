@@ -125,3 +125,26 @@ def test_no_proxy_exits_2(stack: Stack) -> None:
     assert done.returncode == 2
     assert "cannot reach the proxy" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_campaign_by_id_writes_its_junit_report(stack: Stack, tmp_path: Path) -> None:
+    report = tmp_path / "junit.xml"
+    done = orch(
+        stack,
+        "run",
+        "campaign",
+        "--id",
+        "nightly_smoke",
+        "--device",
+        "tv-5",
+        "--junit",
+        str(report),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "PASSED: campaign" in done.stdout
+    assert "zap_channels" in done.stdout  # an item of the campaign in the live table
+    assert "<testsuite" in report.read_text()
+    execution_id = done.stdout.split()[2]
+    again = tmp_path / "again.xml"
+    assert orch(stack, "junit", execution_id, "-o", str(again)).returncode == 0
+    assert again.read_text() == report.read_text()
