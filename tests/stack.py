@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import LIBRARY, simulated, write_host_config
-from tests.processes import service
+from tests.processes import REPO, service
 
 HOST_NAME = "lab-host"
 # Devices per purpose, so tests sharing one stack never queue behind each other.
@@ -29,11 +28,20 @@ class Stack:
 
 @contextmanager
 def lab_stack(folder: Path) -> Iterator[Stack]:
-    config = write_host_config(
-        folder / "host.yaml",
-        [simulated(device_id) for device_id in DEVICES],
-        host_name=HOST_NAME,
-        library_path=str(LIBRARY),
+    simulated = {"ui_model": str(REPO / "examples" / "ui" / "simtv.yaml")}
+    devices = [
+        {"id": d, "name": d, "model": "simtv-4k", "driver": "simulated", "settings": simulated}
+        for d in DEVICES
+    ]
+    config = folder / "host.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "host_name": HOST_NAME,
+                "library_path": str(REPO / "examples" / "library"),
+                "devices": devices,
+            }
+        )
     )
     with ExitStack() as stack:
         host_url = stack.enter_context(
@@ -51,8 +59,8 @@ def lab_stack(folder: Path) -> Iterator[Stack]:
         yield Stack(proxy_url=proxy_url, host_url=host_url)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """One lab per test module; each test drives its own devices."""
+    """One lab for every clients' test; each test drives devices no other test is using."""
     with lab_stack(tmp_path_factory.mktemp("lab")) as running:
         yield running

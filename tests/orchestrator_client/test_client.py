@@ -23,6 +23,16 @@ def long_sleep(stack: Stack, device_id: str) -> StandardBlocksRequest:
     )
 
 
+def press_home(stack: Stack, device_id: str) -> ActionBatchRequest:
+    return ActionBatchRequest.model_validate(
+        {
+            "host_name": stack.host_name,
+            "device_id": device_id,
+            "actions": [{"command": "press_key", "params": {"key": "HOME"}}],
+        }
+    )
+
+
 def test_hosts_and_devices_are_listed(stack: Stack) -> None:
     with Client(stack.proxy_url) as client:
         assert [h.host_name for h in client.hosts()] == [stack.host_name]
@@ -35,6 +45,8 @@ def test_hosts_and_devices_are_listed(stack: Stack) -> None:
 def test_navigation_started_and_followed_through_its_event_stream(stack: Stack) -> None:
     events: list[ExecutionEvent] = []
     with Client(stack.proxy_url) as client:
+        home = client.start(press_home(stack, "tv-1"))  # so the navigation has a step to take
+        client.wait(home.execution_id, stack.host_name)
         request = NavigationRequest(
             host_name=stack.host_name, device_id="tv-1", target_node_label="TV Guide"
         )
@@ -49,14 +61,7 @@ def test_navigation_started_and_followed_through_its_event_stream(stack: Stack) 
 
 async def test_async_client_runs_an_action_batch(stack: Stack) -> None:
     async with AsyncClient(stack.proxy_url) as client:
-        request = ActionBatchRequest.model_validate(
-            {
-                "host_name": stack.host_name,
-                "device_id": "tv-2",
-                "actions": [{"command": "press_key", "params": {"key": "HOME"}}],
-            }
-        )
-        started = await client.start(request)
+        started = await client.start(press_home(stack, "tv-2"))
         view = await client.wait(started.execution_id, stack.host_name)
         listing = await client.executions(stack.host_name, device_id="tv-2")
     assert view.status is ExecutionStatus.completed
