@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from host_service.body_limit import BodySizeLimit
 from proxy_service.auth import ApiKeyAuth
@@ -30,12 +31,15 @@ def create_app(
         async with proxy_lifespan(app, settings, mounts, clock) as state:
             yield state
 
-    app = FastAPI(
+    app = FastAPIOffline(  # docs assets served locally: labs are often air-gapped
         title="device-orchestrator proxy",
         version="0.1.0",
         description="One front door for the hosts of a lab: forwards every /host route "
         "under /server, with the target host named by `host_name`.",
         lifespan=lifespan,
+        redoc_url=None,
+        # No validator badge: it would call a public server. Operation ids are the client methods.
+        swagger_ui_parameters={"validatorUrl": None, "displayOperationId": True},
     )
     add_exception_handlers(app)
     include_proxy_routes(app)

@@ -24,7 +24,7 @@ async def list_trees(state: HostStateDep) -> list[DefinitionSummary]:
 @router.get(
     "/trees/{tree_id}",
     response_model=NavigationTree,
-    responses=errors(404),
+    responses=errors(404, 422),
     operation_id="get_tree",
 )
 async def get_tree(tree_id: str, state: HostStateDep) -> NavigationTree:
@@ -41,7 +41,7 @@ async def list_testcases(state: HostStateDep) -> list[DefinitionSummary]:
 @router.get(
     "/testcases/{testcase_id}",
     response_model=TestcaseDefinition,
-    responses=errors(404),
+    responses=errors(404, 422),
     operation_id="get_testcase",
 )
 async def get_testcase(testcase_id: str, state: HostStateDep) -> TestcaseDefinition:
@@ -58,7 +58,7 @@ async def list_campaigns(state: HostStateDep) -> list[DefinitionSummary]:
 @router.get(
     "/campaigns/{campaign_id}",
     response_model=CampaignDefinition,
-    responses=errors(404),
+    responses=errors(404, 422),
     operation_id="get_campaign",
 )
 async def get_campaign(campaign_id: str, state: HostStateDep) -> CampaignDefinition:

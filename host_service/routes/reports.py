@@ -18,7 +18,7 @@ router = APIRouter(tags=["campaign"])
     response_class=Response,
     responses={
         200: {"content": {"application/xml": {}}, "description": "JUnit XML report"},
-        **errors(404, 409),
+        **errors(404, 409, 422),
     },
     operation_id="get_campaign_junit",
 )

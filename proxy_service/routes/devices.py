@@ -19,8 +19,7 @@ router = APIRouter(tags=["devices"])
 async def list_devices(
     state: ProxyStateDep, host_name: OptionalHostNameQuery = None
 ) -> DeviceListing:
-    """Devices of every host (or of `host_name`); a host that does not answer is listed
-    with its error."""
+    """Devices of every host (or of `host_name`); an unreachable host is listed with its error."""
     outcomes = await fan_out(state.registry, host_name, state.client.devices)
     return DeviceListing(
         hosts=[

@@ -65,8 +65,7 @@ async def list_executions(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ExecutionListing:
-    """Executions of every host (or of `host_name`), each host's page apart; a host that
-    does not answer is listed with its error."""
+    """Executions of every host (or of `host_name`); unreachable hosts are listed with errors."""
     params = {
         "kind": kind,
         "status": status,

@@ -35,8 +35,7 @@ async def relay_get(state: ProxyState, entry: HostEntry, path: str, request: Req
 async def get_library(
     path: str, request: Request, state: ProxyStateDep, host_name: HostNameQuery
 ) -> Response:
-    """A catalogue of the definition library of `host_name` (trees, testcases, campaigns,
-    blocks), as the host answers it."""
+    """A catalogue of `host_name`'s definition library: trees, testcases, campaigns, blocks."""
     target = state.registry.route(host_name)
     segments = path.strip("/").split("/") if path.strip("/") else []
     if any(not _SEGMENT.match(s) for s in segments):
