@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from proxy_service.auth import require_api_key, require_registration_token
 from proxy_service.routes import devices, events, executions, health, hosts, passthrough
+from proxy_service.routes.responses import errors
 from proxy_service.routes.starts import start_router
 
 
@@ -13,7 +14,7 @@ def proxy_router() -> APIRouter:
     router.include_router(
         hosts.registration_router, dependencies=[Depends(require_registration_token)]
     )
-    clients = APIRouter(dependencies=[Depends(require_api_key)])
+    clients = APIRouter(dependencies=[Depends(require_api_key)], responses=errors(401))
     clients.include_router(hosts.router)
     clients.include_router(start_router())
     clients.include_router(executions.router)

@@ -140,3 +140,16 @@ async def test_device_and_status_routes_keep_the_host_shape(lab: LabFactory) -> 
             f"/server/action/execution/{execution_id}/status", params={"host_name": "host-2"}
         )
         assert wrong_kind.status_code == 404
+
+
+async def test_a_body_that_is_not_text_is_a_422_and_not_forwarded(lab: LabFactory) -> None:
+    async with lab() as running:
+        before = running.outgoing()
+        response = await running.client.post(
+            "/server/action/executeBatch",
+            content=b'{"device_id": "tv-\xe9"}',
+            headers={"content-type": "application/json"},
+        )
+        assert response.status_code == 422
+        assert response.json()["details"][0]["loc"] == ["body"]
+        assert running.outgoing() == before
