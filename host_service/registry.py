@@ -13,7 +13,7 @@ import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from host_service.change import Change, RegistryListener, status_event
 from host_service.errors import NotFoundError
@@ -46,6 +46,8 @@ class ExecutionRegistry:
         self._listeners: list[RegistryListener] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: dict[str, asyncio.Event] = {}
+        # What retention takes as "now"; tests move it instead of waiting.
+        self.clock: Callable[[], datetime] = utcnow
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -242,7 +244,7 @@ class ExecutionRegistry:
             event.set()
 
     def _evict(self) -> None:
-        cutoff = utcnow() - self._max_age
+        cutoff = self.clock() - self._max_age
         evicted: list[str] = []
         while self._finished:
             oldest_id = next(iter(self._finished))
