@@ -2,6 +2,7 @@
 
 python -m bench.serve hello --port N
 python -m bench.serve host --port N [--config FILE] [--journal FILE|none]
+python -m bench.serve proxy --port N --config FILE
 """
 
 import argparse
@@ -11,6 +12,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from host_service import HostSettings, create_app
+from proxy_service import ProxySettings
+from proxy_service import create_app as create_proxy
 
 
 def hello_app() -> FastAPI:
@@ -31,13 +34,15 @@ def hello_app() -> FastAPI:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("app", choices=["hello", "host"])
+    parser.add_argument("app", choices=["hello", "host", "proxy"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--config", type=Path)
     parser.add_argument("--journal", type=Path, help="journal file, or `none` for memory only")
     args = parser.parse_args()
     if args.app == "hello":
         app = hello_app()
+    elif args.app == "proxy":
+        app = create_proxy(ProxySettings(config_path=args.config))
     else:
         # Zero device latency: the figure is the cost of accepting, not of running.
         overrides: dict[str, object] = {"latency_scale": 0.0}

@@ -40,7 +40,7 @@ async def wait_for_status(state: HostState, execution_id: str, wait: float) -> N
 @router.get(
     "/{kind}/execution/{execution_id}/status",
     response_model=ExecutionView,
-    responses=errors(404),
+    responses=errors(404, 422),
     operation_id="get_execution_status",
 )
 async def get_status(
@@ -60,7 +60,12 @@ async def get_status(
     return state.registry.view(execution_id, include_logs)
 
 
-@router.get("/executions", response_model=ExecutionPage, operation_id="list_executions")
+@router.get(
+    "/executions",
+    response_model=ExecutionPage,
+    responses=errors(422),
+    operation_id="list_executions",
+)
 async def list_executions(
     state: HostStateDep,
     kind: ExecutionKind | None = None,
@@ -78,7 +83,7 @@ async def list_executions(
 @router.get(
     "/executions/{execution_id}",
     response_model=ExecutionView,
-    responses=errors(404),
+    responses=errors(404, 422),
     operation_id="get_execution",
 )
 async def get_execution(
@@ -93,7 +98,7 @@ async def get_execution(
 @router.post(
     "/executions/{execution_id}/cancel",
     response_model=ExecutionView,
-    responses=errors(404, 409),
+    responses=errors(404, 409, 422),
     operation_id="cancel_execution",
 )
 async def cancel_execution(execution_id: str, state: HostStateDep) -> ExecutionView:
