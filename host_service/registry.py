@@ -146,7 +146,7 @@ class ExecutionRegistry:
             done = self.update(execution_id, mutate, status_event)
             if done:
                 self._finished[execution_id] = None
-                self._evict()
+                self._evict(keep=execution_id)
             return done
 
     def append_log(self, execution_id: str, line: str) -> None:
@@ -253,11 +253,14 @@ class ExecutionRegistry:
         if event is not None:
             event.set()
 
-    def _evict(self) -> None:
+    def _evict(self, keep: str | None = None) -> None:
+        """Drop the oldest finished records past the age or count limit, never `keep`."""
         cutoff = self.clock() - self._max_age
         evicted: list[str] = []
         while self._finished:
             oldest_id = next(iter(self._finished))
+            if oldest_id == keep:  # just finished: its outcome must reach a client first
+                break
             oldest = self._records[oldest_id]
             too_many = len(self._records) > self._max_count
             too_old = oldest.finished_at is not None and oldest.finished_at < cutoff
