@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
-from host_service.gc_tuning import tune_gc
 from proxy_service.client import HostClient
 from proxy_service.config import load_proxy_config
 from proxy_service.hosts import Clock, HostRegistry
@@ -16,6 +15,7 @@ from proxy_service.metrics import ProxyMetrics
 from proxy_service.monitor import HostMonitor
 from proxy_service.settings import ProxySettings
 from proxy_service.state import ProxyState
+from service_common.gc_tuning import tune_gc
 
 
 @asynccontextmanager
