@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from host_service.auth import HostTokenAuth
+from host_service.barrier import JournalBarrier
 from host_service.body_limit import BodySizeLimit
 from host_service.errors import add_exception_handlers
 from host_service.lifespan import host_lifespan
@@ -38,6 +39,7 @@ def create_app(
     add_exception_handlers(app)
     include_host_routes(app)
     app.include_router(metrics.router)
+    app.add_middleware(JournalBarrier)
     if settings.token is not None:
         app.add_middleware(HostTokenAuth, token=settings.token)
     # Added last, so it runs first: an oversized body is refused before anything reads it.

@@ -125,7 +125,15 @@ async def host_lifespan(
     library = load_library(config.library_path)
     executors = build_executors(ExecutorEnv(devices=devices, settings=settings, library=library))
     state = HostState(
-        settings, devices, registry, leases, orchestrator, executors, metrics, library=library
+        settings,
+        devices,
+        registry,
+        leases,
+        orchestrator,
+        executors,
+        metrics,
+        library=library,
+        journal=journal,
     )
     if settings.gc_tuning:
         tune_gc()

@@ -9,10 +9,11 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from host_service.body_limit import BodySizeLimit
+from proxy_service.auth import ApiKeyAuth
 from proxy_service.errors import add_exception_handlers
 from proxy_service.hosts import Clock
 from proxy_service.lifespan import proxy_lifespan
-from proxy_service.routes import proxy_router
+from proxy_service.routes import include_proxy_routes
 from proxy_service.settings import ProxySettings
 from proxy_service.state import ProxyState
 
@@ -41,6 +42,9 @@ def create_app(
         swagger_ui_parameters={"validatorUrl": None, "displayOperationId": True},
     )
     add_exception_handlers(app)
-    app.include_router(proxy_router())
+    include_proxy_routes(app)
+    if settings.api_keys:
+        app.add_middleware(ApiKeyAuth, keys=settings.api_keys)
+    # Added last, so it runs first: an oversized body is refused before anything reads it.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

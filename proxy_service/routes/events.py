@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
-from proxy_service.deps import IdPath, ProxyStateDep, TargetDep
+from proxy_service.deps import HostNameQuery, IdPath, ProxyStateDep
 from proxy_service.relay import relay_stream
 from proxy_service.routes.executions import WaitQuery
 from proxy_service.routes.responses import FORWARDED, errors
@@ -34,7 +34,7 @@ EVENT_STREAM = "text/event-stream"
 async def stream_events(
     execution_id: IdPath,
     state: ProxyStateDep,
-    target: TargetDep,
+    host_name: HostNameQuery,
     after: Annotated[int, Query(ge=0, description="Only events with a larger seq.")] = 0,
     wait: WaitQuery = 0,
     accept: Annotated[str | None, Header(max_length=200)] = None,
@@ -44,6 +44,7 @@ async def stream_events(
     ] = None,
 ) -> StreamingResponse:
     """Server-sent events of one execution on `host_name` (resumable), or JSON pages."""
+    target = state.registry.route(host_name)
     headers = {"Accept": accept or EVENT_STREAM}
     if last_event_id is not None:
         headers["Last-Event-ID"] = last_event_id

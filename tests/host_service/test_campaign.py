@@ -258,6 +258,15 @@ async def test_live_status_names_the_item_and_its_running_node(host_factory: Hos
         assert view["progress"] == 50
         assert view["current_step_id"] == "gated"
         assert [s["state"] for s in view["steps"]] == ["passed", "running"]
+        # The campaign holds its device between and during items: others queue.
+        other = await start(
+            host.client,
+            "/host/action/executeBatch",
+            {"device_id": "d1", "actions": [{"command": "ok"}]},
+        )
+        queued = (await host.client.get(f"/host/executions/{other}")).json()
+        assert (queued["status"], queued["queue_position"]) == ("queued", 1)
         host.fake("d1").gate.set()
         view = await finished(host.client, execution_id)
         assert view["result"]["passed"] == 2
+        assert (await finished(host.client, other))["status"] == "completed"

@@ -1,12 +1,13 @@
 """The definition library: loading, broken files reported by name, catalogue routes."""
 
+import asyncio
 import shutil
 from pathlib import Path
 
 from host_service.config import load_host_config
 from host_service.library import load_library
 from host_service.settings import DEMO_CONFIG
-from tests.conftest import LIBRARY, HostFactory
+from tests.conftest import LIBRARY, HostFactory, fake
 from tests.helpers import finished
 
 
@@ -120,3 +121,33 @@ def test_demo_host_config_points_at_the_example_library() -> None:
     library = load_library(config.library_path)
     assert library.problems == []
     assert {c.id for c in library.campaigns.all()} == {"nightly_smoke"}
+
+
+async def test_a_running_campaign_keeps_its_definitions_across_a_reload(
+    host_factory: HostFactory, tmp_path: Path
+) -> None:
+    root = tmp_path / "lib"
+    (root / "testcases").mkdir(parents=True)
+    (root / "campaigns").mkdir()
+    (root / "testcases" / "gated.yaml").write_text(
+        "id: gated\nname: Gated\ngraph:\n  nodes:\n"
+        "    - {id: start, type: start}\n"
+        "    - {id: wait, type: action, actions: [{command: gate}]}\n"
+        "    - {id: done, type: success}\n"
+        "  edges: [{source: start, target: wait}, {source: wait, target: done}]\n"
+    )
+    (root / "campaigns" / "twice.yaml").write_text(
+        "id: twice\nname: Twice\nitems: [{testcase_id: gated}, {name: again, testcase_id: gated}]\n"
+    )
+    async with host_factory([fake("d1")], library_path=root) as host:
+        body = {"device_id": "d1", "campaign_id": "twice"}
+        response = await host.client.post("/host/campaign/execute", json=body)
+        assert response.status_code == 202
+        assert await asyncio.to_thread(host.fake("d1").entered.acquire, timeout=5)
+        (root / "testcases" / "gated.yaml").unlink()
+        (root / "campaigns" / "twice.yaml").unlink()
+        summary = (await host.client.post("/host/library/reload")).json()
+        assert (summary["testcases"], summary["campaigns"]) == (0, 0)
+        host.fake("d1").gate.set()
+        view = await finished(host.client, response.json()["execution_id"])
+        assert view["result"]["passed"] == 2

@@ -47,6 +47,8 @@ async def test_check_resolution_takes_the_failure_branch(host_factory: HostFacto
         assert result["success"] is False
         assert result["terminal_node_id"] == "not_offered"
         assert result["message"] == "8K is not offered"
+        labels = {s["id"]: s["label"] for s in view["steps"]}
+        assert labels["resolution_listed"] == "8K is listed"
         assert visited(result) == [
             "open_resolution",
             "resolution_listed",

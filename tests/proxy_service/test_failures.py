@@ -98,7 +98,7 @@ async def test_slow_host_is_a_504_after_the_read_timeout(tmp_path: Path) -> None
     async with silent_host("slow") as url:
         config = tmp_path / "proxy.yaml"
         config.write_text(yaml.safe_dump({"hosts": [{"name": "slow", "url": url}]}))
-        settings = ProxySettings(config_path=config, read_timeout_s=0.2)
+        settings = ProxySettings(config_path=config, read_timeout_s=0.2, gc_tuning=False)
         app = create_app(settings)
         async with (
             LifespanManager(app) as manager,
