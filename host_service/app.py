@@ -13,6 +13,7 @@ from host_service.body_limit import BodySizeLimit
 from host_service.errors import add_exception_handlers
 from host_service.lifespan import host_lifespan
 from host_service.routes import include_host_routes, metrics
+from host_service.routes.responses import errors
 from host_service.settings import HostSettings
 from host_service.state import HostState
 
@@ -38,7 +39,7 @@ def create_app(
     )
     add_exception_handlers(app)
     include_host_routes(app)
-    app.include_router(metrics.router)
+    app.include_router(metrics.router, responses=errors(401))
     app.add_middleware(JournalBarrier)
     if settings.token is not None:
         app.add_middleware(HostTokenAuth, token=settings.token)

@@ -1,7 +1,8 @@
-"""Host token check: with a token configured, every /host route but health needs it.
+"""Host token check: with a token configured, every /host route but health needs it,
+and so does /metrics (a Prometheus scrape sends it as `authorization: Bearer`).
 
 A middleware rather than a route dependency, so that routes added by any router
-are covered without each one remembering to ask for it.
+are covered without each one remembering to ask for it. The API docs stay open.
 """
 
 import hmac
@@ -10,6 +11,7 @@ import json
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 OPEN_PATHS = frozenset({"/host/health"})
+GUARDED_PATHS = frozenset({"/metrics"})
 
 
 class HostTokenAuth:
@@ -19,11 +21,8 @@ class HostTokenAuth:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if (
-            scope["type"] != "http"
-            or not path.startswith("/host/")
-            or path.rstrip("/") in OPEN_PATHS
-        ):
+        guarded = path.startswith("/host/") or path.rstrip("/") in GUARDED_PATHS
+        if scope["type"] != "http" or not guarded or path.rstrip("/") in OPEN_PATHS:
             await self.app(scope, receive, send)
             return
         given = dict(scope["headers"]).get(b"authorization", b"")

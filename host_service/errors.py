@@ -55,6 +55,15 @@ class UnauthorizedError(HostError):
     code = "unauthorized"
 
 
+def unreadable_body() -> ErrorBody:
+    """A body that is not even text: one error on the whole body, shaped like the others."""
+    return ErrorBody(
+        error="validation_error",
+        message="invalid request: body is not UTF-8 encoded JSON",
+        details=[{"loc": ["body"], "msg": "not UTF-8 encoded JSON", "type": "json_invalid"}],
+    )
+
+
 def field_error(loc: list[str | int], msg: str) -> dict[str, Any]:
     """One entry of a 422's `details`, shaped like FastAPI's own validation errors."""
     return {"loc": ["body", *loc], "msg": msg}
@@ -86,6 +95,9 @@ def add_exception_handlers(app: FastAPI) -> None:
 
     async def on_http_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot decode (not UTF-8): bad input, like the rest.
+            return error_response(422, unreadable_body())
         code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "http_error"
         )

@@ -13,7 +13,7 @@ import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from host_service.change import Change, RegistryListener, status_event
 from host_service.errors import NotFoundError
@@ -46,6 +46,8 @@ class ExecutionRegistry:
         self._listeners: list[RegistryListener] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: dict[str, asyncio.Event] = {}
+        # What retention takes as "now"; tests move it instead of waiting.
+        self.clock: Callable[[], datetime] = utcnow
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -144,7 +146,7 @@ class ExecutionRegistry:
             done = self.update(execution_id, mutate, status_event)
             if done:
                 self._finished[execution_id] = None
-                self._evict()
+                self._evict(keep=execution_id)
             return done
 
     def append_log(self, execution_id: str, line: str) -> None:
@@ -169,6 +171,16 @@ class ExecutionRegistry:
         with self._lock:
             record = self.get(execution_id)
             return record.view(self._position(record), include_logs)
+
+    def view_json(self, execution_id: str, include_logs: bool = False) -> bytes:
+        """The view as JSON; a finished record's is built once and kept."""
+        with self._lock:
+            record = self.get(execution_id)
+            if include_logs or not record.status.terminal:
+                return record.view(self._position(record), include_logs).model_dump_json().encode()
+            if record.finished_json is None:
+                record.finished_json = record.view(None, False).model_dump_json().encode()
+            return record.finished_json
 
     def idempotent(self, key: str) -> tuple[str, str] | None:
         with self._lock:
@@ -241,11 +253,14 @@ class ExecutionRegistry:
         if event is not None:
             event.set()
 
-    def _evict(self) -> None:
-        cutoff = utcnow() - self._max_age
+    def _evict(self, keep: str | None = None) -> None:
+        """Drop the oldest finished records past the age or count limit, never `keep`."""
+        cutoff = self.clock() - self._max_age
         evicted: list[str] = []
         while self._finished:
             oldest_id = next(iter(self._finished))
+            if oldest_id == keep:  # just finished: its outcome must reach a client first
+                break
             oldest = self._records[oldest_id]
             too_many = len(self._records) > self._max_count
             too_old = oldest.finished_at is not None and oldest.finished_at < cutoff

@@ -35,7 +35,8 @@ class ApiKeyAuth:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith("/server/") or _OPEN.match(path):
+        guarded = path.startswith("/server/") or path == "/metrics"
+        if scope["type"] != "http" or not guarded or _OPEN.match(path):
             await self.app(scope, receive, send)
             return
         given = dict(scope["headers"]).get(b"authorization", b"")

@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from host_service.executors import EXECUTOR_TYPES
 from host_service.routes import blocks, devices, events, executions, health, library, reports
+from host_service.routes.responses import errors
 from host_service.routes.starts import start_router
 
 PREFIX = "/host"
@@ -19,6 +20,7 @@ def include_host_routes(app: FastAPI) -> None:
         blocks.router,
         library.router,
         reports.router,
-        health.router,
     ):
-        app.include_router(router, prefix=PREFIX)
+        # Every route but health answers 401 when the host has a token (auth.py).
+        app.include_router(router, prefix=PREFIX, responses=errors(401))
+    app.include_router(health.router, prefix=PREFIX)

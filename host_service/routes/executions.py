@@ -3,7 +3,7 @@
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from host_service.deps import HostStateDep
 from host_service.errors import NotFoundError
@@ -22,6 +22,12 @@ WaitQuery = Annotated[
     ),
 ]
 LogsQuery = Annotated[bool, Query(description="Include the captured log lines.")]
+
+
+def view_response(state: HostState, execution_id: str, include_logs: bool) -> Response:
+    # Serialised once by the model itself: FastAPI would validate the view again first.
+    content = state.registry.view_json(execution_id, include_logs)
+    return Response(content=content, media_type="application/json")
 
 
 async def wait_for_status(state: HostState, execution_id: str, wait: float) -> None:
@@ -49,7 +55,7 @@ async def get_status(
     state: HostStateDep,
     wait: WaitQuery = 0,
     include_logs: LogsQuery = False,
-) -> ExecutionView:
+) -> Response:
     """The status of one execution of the given kind; `wait` long-polls for a change."""
     if state.registry.get(execution_id).kind is not kind:
         raise NotFoundError(
@@ -57,7 +63,7 @@ async def get_status(
         )
     if wait:
         await wait_for_status(state, execution_id, wait)
-    return state.registry.view(execution_id, include_logs)
+    return view_response(state, execution_id, include_logs)
 
 
 @router.get(
@@ -88,11 +94,11 @@ async def list_executions(
 )
 async def get_execution(
     execution_id: str, state: HostStateDep, wait: WaitQuery = 0, include_logs: LogsQuery = False
-) -> ExecutionView:
+) -> Response:
     """One execution of any kind; `wait` long-polls for a status change."""
     if wait:
         await wait_for_status(state, execution_id, wait)
-    return state.registry.view(execution_id, include_logs)
+    return view_response(state, execution_id, include_logs)
 
 
 @router.post(

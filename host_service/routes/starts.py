@@ -126,7 +126,7 @@ def start_router(kinds: Iterable[ExecutionKind]) -> APIRouter:
             response_model=ExecutionAccepted,
             responses={
                 200: {"model": ExecutionAccepted, "description": "Idempotent repeat"},
-                **errors(404, 422),
+                **errors(404, 413, 422),
             },
             operation_id=f"start_{kind.value}",
             summary=f"Start {kind.value}",

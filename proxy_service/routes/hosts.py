@@ -19,7 +19,7 @@ async def list_hosts(state: ProxyStateDep) -> list[HostView]:
 @registration_router.post(
     "/hosts/register",
     response_model=HostView,
-    responses=errors(401, 409, 422),
+    responses=errors(401, 409, 413, 422),
     operation_id="register_host",
 )
 async def register_host(body: HostRegistration, state: ProxyStateDep) -> HostView:
@@ -30,7 +30,7 @@ async def register_host(body: HostRegistration, state: ProxyStateDep) -> HostVie
 @registration_router.post(
     "/hosts/{host_name}/heartbeat",
     response_model=HostView,
-    responses=errors(401, 404, 422),
+    responses=errors(401, 404, 413, 422),
     operation_id="host_heartbeat",
 )
 async def heartbeat(host_name: IdPath, body: HostHeartbeat, state: ProxyStateDep) -> HostView:

@@ -8,6 +8,7 @@ _DESCRIPTIONS = {
     401: "Missing or wrong API key or token",
     404: "Unknown host, or the host's own 404 (execution, device, definition)",
     409: "Conflicts with the current state",
+    413: "The body is larger than the proxy's limit",
     422: "Invalid request: `details` names each field",
     502: "The host is unreachable or answered something unreadable",
     503: "The host is offline (missed heartbeats or health checks)",

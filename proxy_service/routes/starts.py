@@ -99,7 +99,7 @@ def start_router() -> APIRouter:
             response_model=ExecutionAccepted,
             responses={
                 200: {"model": ExecutionAccepted, "description": "Idempotent repeat"},
-                **errors(*FORWARDED),
+                **errors(*FORWARDED, 413),
             },
             operation_id=f"start_{kind.value}",
             summary=f"Start {kind.value}",

@@ -7,7 +7,7 @@ HOME = [{"command": "press_key", "params": {"key": "HOME"}}]
 
 async def test_host_with_a_token_refuses_calls_without_it(host_factory: HostFactory) -> None:
     async with host_factory(token="s3cret") as host:
-        for path in ("/host/devices", "/host/executions", "/host/devices/tv-1"):
+        for path in ("/host/devices", "/host/executions", "/host/devices/tv-1", "/metrics"):
             response = await host.client.get(path)
             assert response.status_code == 401, path
             assert response.json()["error"] == "unauthorized"
@@ -21,6 +21,8 @@ async def test_host_with_a_token_refuses_calls_without_it(host_factory: HostFact
         assert (await host.client.get("/host/health")).status_code == 200
         right = await host.client.get("/host/devices", headers={"Authorization": "Bearer s3cret"})
         assert right.status_code == 200
+        scrape = await host.client.get("/metrics", headers={"Authorization": "Bearer s3cret"})
+        assert scrape.status_code == 200
 
 
 async def test_host_without_a_token_is_open(host_factory: HostFactory) -> None:

@@ -136,3 +136,13 @@ async def test_device_lists_what_it_accepts(host_factory: HostFactory) -> None:
         ("text", "wait_for_text_to_appear"),
     }
     assert device["details"]["screen"] == "home"
+
+
+async def test_a_body_that_is_not_text_is_a_422_on_the_body(host: RunningHost) -> None:
+    response = await host.client.post(
+        BATCH, content=b'{"device_id": "tv-\xe9"}', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"] == "validation_error"
+    assert response.json()["details"][0]["loc"] == ["body"]
+    await assert_nothing_created(host)

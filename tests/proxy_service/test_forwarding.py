@@ -199,3 +199,16 @@ async def test_catalogues_and_reports_are_relayed_as_the_host_answers(
         assert proxied.status_code == direct.status_code
         assert proxied.content == direct.content
         assert proxied.headers["content-type"] == direct.headers["content-type"]
+
+
+async def test_a_body_that_is_not_text_is_a_422_and_not_forwarded(lab: LabFactory) -> None:
+    async with lab() as running:
+        before = running.outgoing()
+        response = await running.client.post(
+            "/server/action/executeBatch",
+            content=b'{"device_id": "tv-\xe9"}',
+            headers={"content-type": "application/json"},
+        )
+        assert response.status_code == 422
+        assert response.json()["details"][0]["loc"] == ["body"]
+        assert running.outgoing() == before
