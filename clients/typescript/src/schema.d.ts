@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics
+         * @description Calls to hosts by host and outcome, their latency, and each host's status (Prometheus).
+         */
+        get: operations["get_proxy_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/server/action/executeBatch": {
         parameters: {
             query?: never;
@@ -2227,6 +2247,35 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_proxy_metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; version=1.0.0; charset=utf-8": unknown;
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     start_action: {
         parameters: {
             query?: never;
@@ -2272,6 +2321,15 @@ export interface operations {
             };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the proxy's limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2369,6 +2427,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the proxy's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid request: `details` names each field */
             422: {
                 headers: {
@@ -2452,6 +2519,15 @@ export interface operations {
             };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the proxy's limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3064,6 +3140,15 @@ export interface operations {
                     "application/json": components["schemas"]["HostView"][];
                 };
             };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     register_host: {
@@ -3099,6 +3184,15 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the proxy's limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3199,6 +3293,15 @@ export interface operations {
             };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the proxy's limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3350,6 +3453,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the proxy's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid request: `details` names each field */
             422: {
                 headers: {
@@ -3440,6 +3552,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the proxy's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid request: `details` names each field */
             422: {
                 headers: {
@@ -3523,6 +3644,15 @@ export interface operations {
             };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the proxy's limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
