@@ -9,6 +9,7 @@ import httpx
 from httpx_aiohttp import AiohttpTransport
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from proxy_service.collapse import ReadCollapser
 from proxy_service.errors import (
     BadHostAnswerError,
     HostAnsweredError,
@@ -40,6 +41,7 @@ class HostClient:
         self._registry = registry
         self._metrics = metrics
         self._finished = FinishedViews(settings.finished_cache_size, settings.finished_cache_ttl_s)
+        self._collapser = ReadCollapser()
         headers = {"Authorization": f"Bearer {settings.host_token}"} if settings.host_token else {}
         limits = httpx.Limits(
             max_connections=settings.max_connections,
@@ -196,11 +198,17 @@ class HostClient:
         known = self._finished.get(key)
         if known is not None:
             return known
-        params = {"wait": wait or None, "include_logs": include_logs or None}
-        response = await self.send(entry, "GET", path, params=params, wait=wait)
-        if self.validated(ExecutionView, entry, response).status.terminal:
-            self._finished.keep(key, response.content)
-        return response.content
+
+        async def fetch() -> bytes:
+            params = {"wait": wait or None, "include_logs": include_logs or None}
+            response = await self.send(entry, "GET", path, params=params, wait=wait)
+            if self.validated(ExecutionView, entry, response).status.terminal:
+                self._finished.keep(key, response.content)
+            return response.content
+
+        if wait:
+            return await fetch()
+        return await self._collapser.read(key, fetch)
 
     async def cancel(self, entry: HostEntry, execution_id: str) -> bytes:
         response = await self.send(entry, "POST", f"/executions/{execution_id}/cancel")
