@@ -1,7 +1,8 @@
 """Serve one app for a benchmark, with the same uvicorn settings for every app.
 
 python -m bench.serve hello --port N
-python -m bench.serve host --port N [--config FILE]
+python -m bench.serve host --port N [--config FILE] [--journal FILE|none]
+python -m bench.serve proxy --port N --config FILE
 """
 
 import argparse
@@ -11,6 +12,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from host_service import HostSettings, create_app
+from proxy_service import ProxySettings
+from proxy_service import create_app as create_proxy
 
 
 def hello_app() -> FastAPI:
@@ -31,17 +34,22 @@ def hello_app() -> FastAPI:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("app", choices=["hello", "host"])
+    parser.add_argument("app", choices=["hello", "host", "proxy"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--config", type=Path)
+    parser.add_argument("--journal", type=Path, help="journal file, or `none` for memory only")
     args = parser.parse_args()
     if args.app == "hello":
         app = hello_app()
+    elif args.app == "proxy":
+        app = create_proxy(ProxySettings(config_path=args.config))
     else:
         # Zero device latency: the figure is the cost of accepting, not of running.
         overrides: dict[str, object] = {"latency_scale": 0.0}
         if args.config is not None:
             overrides["config_path"] = args.config
+        if args.journal is not None:
+            overrides["journal_path"] = args.journal
         app = create_app(HostSettings(**overrides))  # type: ignore[arg-type]  # validated
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 

@@ -1,16 +1,19 @@
 """Start-route latency and throughput of a host, next to a hello-world FastAPI route.
 
-Both apps run in their own uvicorn process with the same settings (bench/serve.py),
-loaded by wrk with 32 connections in the same run. The host's devices are
-simulated with zero latency, so the figure is the cost of accepting an
-execution, not of running it. After the load, every accepted execution must
-still reach a terminal status.
+Every app runs in its own uvicorn process with the same settings (bench/serve.py),
+loaded by wrk with 32 connections in the same run: hello-world, then the host
+with its journal off (memory only), then with its SQLite journal (the default).
+The host's devices are simulated with zero latency, so the figure is the cost of
+accepting an execution, not of running it. After the load, every accepted
+execution must still reach a terminal status.
 
     python -m bench.start_latency [--seconds N] [--connections N]
 """
 
 import argparse
 import json
+import tempfile
+from pathlib import Path
 
 import httpx
 
@@ -45,25 +48,17 @@ def drain(base_url: str) -> int:
         return count(None)
 
 
-def measure(seconds: int, connections: int) -> tuple[WrkFigures, WrkFigures, int]:
-    with service("bench.serve", "hello", health_path="/hello") as url:
-        hello = run_wrk(
-            "hello-world POST",
-            url,
-            lua_post("/hello", BODIES),
-            seconds=seconds,
-            connections=connections,
-        )
-    with service("bench.serve", "host", health_path="/host/health") as url:
+def measure_host(journal: str, seconds: int, connections: int) -> tuple[WrkFigures, int]:
+    name = "POST executeBatch, " + ("memory only" if journal == "none" else "SQLite journal")
+    with service("bench.serve", "host", "--journal", journal, health_path="/host/health") as url:
         start = run_wrk(
-            "POST /host/action/executeBatch",
+            name,
             url,
             lua_post("/host/action/executeBatch", BODIES),
             seconds=seconds,
             connections=connections,
         )
-        finished = drain(url)
-    return hello, start, finished
+        return start, drain(url)
 
 
 def main() -> None:
@@ -71,20 +66,30 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
-    hello, start, finished = measure(args.seconds, args.connections)
+    with service("bench.serve", "hello", health_path="/hello") as url:
+        hello = run_wrk(
+            "hello-world POST",
+            url,
+            lua_post("/hello", BODIES),
+            seconds=args.seconds,
+            connections=args.connections,
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        journal = str(Path(folder) / "bench.sqlite3")
+        runs = [measure_host(where, args.seconds, args.connections) for where in ("none", journal)]
     print(f"wrk, {args.connections} connections, {args.seconds} s per route\n")
     print(HEADER)
     print(hello.row())
-    print(start.row())
-    print(
-        f"\nstart throughput / hello-world: {start.requests_per_s / hello.requests_per_s:.0%} "
-        "(target >= 35%)"
-    )
-    print(f"start p99: {start.p99_ms:.2f} ms (target < 25 ms)")
-    print(
-        f"executions accepted {start.requests:,}; none left queued, running or in error; "
-        f"{finished:,} kept by retention"
-    )
+    for start, _ in runs:
+        print(start.row())
+    print()
+    for start, finished in runs:
+        print(
+            f"{start.name}: {start.requests_per_s / hello.requests_per_s:.0%} of hello-world "
+            f"(target >= 35%), p99 {start.p99_ms:.2f} ms (target < 25 ms); "
+            f"{start.requests:,} accepted, none left queued, running or in error, "
+            f"{finished:,} kept by retention"
+        )
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from host_service.auth import HostTokenAuth
+from host_service.barrier import JournalBarrier
 from host_service.body_limit import BodySizeLimit
 from host_service.errors import add_exception_handlers
 from host_service.lifespan import host_lifespan
@@ -26,15 +28,19 @@ def create_app(
         async with host_lifespan(app, settings, proxy_transport) as state:
             yield state
 
-    app = FastAPI(
+    app = FastAPIOffline(  # docs assets served locally: labs are often air-gapped
         title="device-orchestrator host",
         version="0.1.0",
         description="Runs executions on the devices plugged into this machine.",
         lifespan=lifespan,
+        redoc_url=None,
+        # No validator badge: it would call a public server. Operation ids are the client methods.
+        swagger_ui_parameters={"validatorUrl": None, "displayOperationId": True},
     )
     add_exception_handlers(app)
     include_host_routes(app)
     app.include_router(metrics.router, responses=errors(401))
+    app.add_middleware(JournalBarrier)
     if settings.token is not None:
         app.add_middleware(HostTokenAuth, token=settings.token)
     # Added last, so it runs first: an oversized body is refused before anything reads it.

@@ -69,3 +69,27 @@ class CancelToken:
         timeout = seconds if remaining is None else min(seconds, remaining)
         self._event.wait(max(0.0, timeout))
         self.check()
+
+
+class ChildToken(CancelToken):
+    """A part of an execution with its own shorter deadline (a campaign item).
+
+    It stops when its parent stops, and its waits wake on the parent's stop; its
+    own deadline stops only the part, which `parent.reason` tells apart.
+    """
+
+    def __init__(self, parent: CancelToken, seconds: float) -> None:
+        super().__init__()
+        self._parent = parent
+        self._event = parent._event  # the parent's stop wakes this token's waits
+        remaining = parent.remaining()
+        self.arm_deadline(seconds if remaining is None else min(seconds, remaining))
+
+    @property
+    def reason(self) -> StopReason | None:
+        return self._parent.reason or super().reason
+
+    def cancel(self, reason: StopReason) -> None:
+        # Setting the shared event would wake the parent's waits for good.
+        if self._reason is None:
+            self._reason = reason

@@ -3,8 +3,9 @@
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from host_service.event_log import EventDraft
 from host_service.record import ExecutionRecord
-from schemas.events import ExecutionEvent
+from schemas.events import ExecutionEvent, StatusEvent
 
 
 @dataclass(frozen=True)
@@ -22,3 +23,10 @@ class RegistryListener(Protocol):
 
     def evicted(self, execution_ids: list[str]) -> None:
         """Called under the registry lock when retention drops finished records."""
+
+
+def status_event(r: ExecutionRecord) -> EventDraft:
+    return (
+        StatusEvent,
+        {"status": r.status, "message": r.message, "result": r.result, "error": r.error},
+    )

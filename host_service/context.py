@@ -59,3 +59,18 @@ class RunContext:
             return StepFinishedEvent, {"step": r.steps[step_id]}
 
         self.registry.update(self.execution_id, mutate, event)
+
+    def steps_skipped(self, step_ids: list[str]) -> None:
+        """Steps still pending when the run ended without them become `skipped`, with events."""
+        with_state = {s.id: s.state for s in self.registry.view(self.execution_id).steps}
+        for step_id in step_ids:
+            if with_state.get(step_id) is not StepState.pending:
+                continue
+
+            def mutate(r: ExecutionRecord, step_id: str = step_id) -> None:
+                r.steps[step_id] = r.steps[step_id].model_copy(update={"state": StepState.skipped})
+
+            def event(r: ExecutionRecord, step_id: str = step_id) -> EventDraft:
+                return StepFinishedEvent, {"step": r.steps[step_id]}
+
+            self.registry.update(self.execution_id, mutate, event)

@@ -73,7 +73,9 @@ class DeviceCatalog:
         elif not device.driver.online:
             state = DeviceState.offline
         queued = leases.queued(device.id)
-        positions = {tree: node for tree, node in device.positions.items() if node is not None}
+        # A copy first: the execution's thread may move the device while this reads.
+        tracked = dict(device.positions)
+        positions = {tree: node for tree, node in tracked.items() if node is not None}
         current_node = next(iter(positions.values()), None) if len(positions) == 1 else None
         return DeviceView(
             device_id=device.id,

@@ -1,29 +1,36 @@
 """ExecutionJournal: every execution of a host, on disk, in SQLite.
 
-The journal listens to the registry: each change is written (one transaction:
-the record's row, its new events, its new log line) under the registry lock,
+The journal listens to the registry: under the registry lock, each change is
+turned into SQL statements (the record's row, its new events, its new log
+line) from a consistent snapshot, and handed to the `JournalWriter`, which
+commits in batches in its own thread. No response leaves the app before the
+changes made so far are committed (`flushed()`, awaited by `JournalBarrier`),
 so no client sees a state the journal does not hold. SQLite runs in WAL mode
 with `synchronous=NORMAL`: a commit is an append to the WAL without fsync, so
-a killed process loses nothing; a power cut may lose the last commits.
-One connection, serialised by a lock, is shared by the threads that write.
+a killed process loses nothing it showed; a power cut may lose the last commits.
 Checkpoints (copying the WAL into the database file, with an fsync) run in a
-thread of their own every `CHECKPOINT_S`, so no write waits for a disk flush.
+thread of their own every `CHECKPOINT_S`, so no commit waits for a disk flush.
 """
 
 import sqlite3
 import threading
+from functools import partial
 from pathlib import Path
 
 from host_service.change import Change
 from host_service.journal_rows import (
+    DELETE_LOG,
     INSERT,
+    INSERT_EVENT,
+    INSERT_LOG,
     SCHEMA,
     SCHEMA_VERSION,
     UPDATE,
-    insert_values,
+    insert_params,
     record_from_row,
-    state_values,
+    state_params,
 )
+from host_service.journal_writer import JournalWriter, Statement
 from host_service.logs import execution_logger
 from host_service.record import ExecutionRecord
 from schemas.events import EXECUTION_EVENT, ExecutionEvent
@@ -31,6 +38,16 @@ from schemas.events import EXECUTION_EVENT, ExecutionEvent
 log = execution_logger("journal")
 
 CHECKPOINT_S = 1.0
+
+
+EVICT = [
+    f"DELETE FROM {table} WHERE execution_id = ?"  # noqa: S608 - fixed table names
+    for table in ("executions", "events", "logs")
+]
+
+
+def _event_row(event: ExecutionEvent) -> tuple[str, int, str]:
+    return (event.execution_id, event.seq, event.model_dump_json())
 
 
 class JournalError(Exception):
@@ -43,6 +60,13 @@ class ExecutionJournal:
         self._lock = threading.Lock()
         self.path = path
         self._closed = threading.Event()
+        self._writer = JournalWriter(
+            connection,
+            self._lock,
+            str(path),
+            order=[INSERT, UPDATE, INSERT_EVENT, INSERT_LOG, DELETE_LOG, *EVICT],
+            coalesce=UPDATE,
+        )
         self._checkpointer = threading.Thread(
             target=self._checkpoint_loop, name="journal-checkpoint", daemon=True
         )
@@ -106,60 +130,44 @@ class ExecutionJournal:
     # -- registry listener -----------------------------------------------------------------
 
     def changed(self, record: ExecutionRecord, change: Change) -> None:
-        try:
-            with self._lock:
-                self._db.execute("BEGIN")
-                if change.created:
-                    self._db.execute(INSERT, insert_values(record))
-                elif change.log_line is None:  # a log line leaves the row as it was
-                    self._db.execute(UPDATE, state_values(record))
-                for event in change.events:
-                    self._db.execute(
-                        "INSERT INTO events (execution_id, seq, body) VALUES (?, ?, ?)",
-                        (event.execution_id, event.seq, event.model_dump_json()),
-                    )
-                if change.log_line is not None:
-                    self._append_log(record, change.log_line)
-                self._db.execute("COMMIT")
-        except sqlite3.Error:
-            # Serving on beats stopping every execution; the operator sees why in the logs.
-            self._rollback()
-            log.exception("journal %s: cannot write %s", self.path, record.execution_id)
+        execution_id = record.execution_id
+        statements: list[Statement] = []
+        if change.created:
+            statements.append((INSERT, execution_id, insert_params(record)))
+        elif change.log_line is None:  # a log line leaves the row as it was
+            statements.append((UPDATE, execution_id, state_params(record)))
+        for event in change.events:  # events are never changed once made
+            statements.append((INSERT_EVENT, execution_id, partial(_event_row, event)))
+        if change.log_line is not None:
+            n, line = record.log_count, change.log_line
+            statements.append((INSERT_LOG, execution_id, lambda: (execution_id, n, line)))
+            if n > record.max_log_lines:  # keep what the record keeps, no more
+                gone = n - record.max_log_lines
+                statements.append((DELETE_LOG, execution_id, lambda: (execution_id, gone)))
+        self._writer.enqueue(f"execution {execution_id}", statements)
 
     def evicted(self, execution_ids: list[str]) -> None:
-        params = [(i,) for i in execution_ids]
-        try:
-            with self._lock:
-                self._db.execute("BEGIN")
-                for table in ("executions", "events", "logs"):
-                    self._db.executemany(
-                        f"DELETE FROM {table} WHERE execution_id = ?",  # noqa: S608 - fixed names
-                        params,
-                    )
-                self._db.execute("COMMIT")
-        except sqlite3.Error:
-            self._rollback()
-            log.exception("journal %s: could not delete evicted executions", self.path)
+        self._writer.enqueue(
+            f"the eviction of {len(execution_ids)} executions",
+            [
+                (sql, execution_id, partial(tuple, (execution_id,)))
+                for execution_id in execution_ids
+                for sql in EVICT
+            ],
+        )
+
+    async def flushed(self) -> None:
+        """Return once every change made before this call is committed."""
+        await self._writer.flushed()
 
     def close(self) -> None:
+        self._writer.close()
         self._closed.set()
         self._checkpointer.join()
         with self._lock:
             self._db.close()
 
     # -- internals -------------------------------------------------------------------------
-
-    def _append_log(self, record: ExecutionRecord, line: str) -> None:
-        n = record.log_count
-        self._db.execute(
-            "INSERT INTO logs (execution_id, n, line) VALUES (?, ?, ?)",
-            (record.execution_id, n, line),
-        )
-        if n > record.max_log_lines:  # keep what the record keeps, no more
-            self._db.execute(
-                "DELETE FROM logs WHERE execution_id = ? AND n = ?",
-                (record.execution_id, n - record.max_log_lines),
-            )
 
     def _checkpoint_loop(self) -> None:
         checkpoints = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -172,13 +180,6 @@ class ExecutionJournal:
             checkpoints.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             checkpoints.close()
-
-    def _rollback(self) -> None:
-        try:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-        except sqlite3.Error:
-            log.exception("journal %s: rollback failed", self.path)
 
 
 def journal_location(journal_path: Path | None, config_path: Path, host_name: str) -> Path | None:

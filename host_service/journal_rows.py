@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -60,6 +61,10 @@ UPDATE executions SET status = ?, progress = ?, message = ?, started_at = ?,
 WHERE execution_id = ?
 """
 
+INSERT_EVENT = "INSERT INTO events (execution_id, seq, body) VALUES (?, ?, ?)"
+INSERT_LOG = "INSERT INTO logs (execution_id, n, line) VALUES (?, ?, ?)"
+DELETE_LOG = "DELETE FROM logs WHERE execution_id = ? AND n = ?"
+
 _RESULT: TypeAdapter[ExecutionResult] = TypeAdapter(ExecutionResult)
 _STEPS: TypeAdapter[list[StepView]] = TypeAdapter(list[StepView])
 
@@ -72,36 +77,45 @@ def _parse_time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
-def state_values(r: ExecutionRecord) -> list[Any]:
-    """The columns that change during an execution, in UPDATE order (id last)."""
-    return [
-        r.status.value,
-        r.progress,
-        r.message,
-        _time(r.started_at),
-        _time(r.finished_at),
-        None if r.result is None else r.result.model_dump_json(),
-        None if r.error is None else r.error.model_dump_json(),
-        _STEPS.dump_json(list(r.steps.values())).decode(),
-        r.current_step_id,
-        r.execution_id,
-    ]
+def state_params(r: ExecutionRecord) -> Callable[[], tuple[Any, ...]]:
+    """The columns that change during an execution, in UPDATE order (id last).
+
+    Takes a snapshot now and encodes it later, in the writer's thread: a record's
+    steps, result and error are replaced when they change, never mutated in place.
+    """
+    status, progress, message, current = r.status.value, r.progress, r.message, r.current_step_id
+    started, finished, result, error = r.started_at, r.finished_at, r.result, r.error
+    steps, execution_id = list(r.steps.values()), r.execution_id
+
+    def encode() -> tuple[Any, ...]:
+        return (
+            status,
+            progress,
+            message,
+            _time(started),
+            _time(finished),
+            None if result is None else result.model_dump_json(),
+            None if error is None else error.model_dump_json(),
+            _STEPS.dump_json(steps).decode(),
+            current,
+            execution_id,
+        )
+
+    return encode
 
 
-def insert_values(r: ExecutionRecord) -> list[Any]:
+def insert_params(r: ExecutionRecord) -> Callable[[], tuple[Any, ...]]:
     key, fingerprint = r.idempotency or (None, None)
-    state = state_values(r)[:-1]
-    return [
-        r.execution_id,
-        r.kind.value,
-        r.host_name,
-        r.device_id,
-        json.dumps(r.request),
-        key,
-        fingerprint,
-        _time(r.created_at),
-        *state,
-    ]
+    state = state_params(r)
+    first = (r.execution_id, r.kind.value, r.host_name, r.device_id, r.request, key, fingerprint)
+    created_at = r.created_at
+
+    def encode() -> tuple[Any, ...]:
+        execution_id, kind, host_name, device_id, request, key, fingerprint = first
+        values = (execution_id, kind, host_name, device_id, json.dumps(request), key, fingerprint)
+        return (*values, _time(created_at), *state()[:-1])
+
+    return encode
 
 
 def record_from_row(row: sqlite3.Row, max_log_lines: int, max_events: int) -> ExecutionRecord:

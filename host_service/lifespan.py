@@ -42,6 +42,7 @@ def recover(registry: ExecutionRegistry, journal: ExecutionJournal, settings: Ho
     """Serve what the journal holds; what was queued or running when the host died is over."""
     registry.restore(journal.load(settings.max_log_lines, settings.max_events))
     registry.subscribe(journal)
+    registry.apply_retention()  # what expired while the host was down goes now
     for record in registry.active():
         was = record.status.value
         registry.finish(
@@ -124,7 +125,15 @@ async def host_lifespan(
     library = load_library(config.library_path)
     executors = build_executors(ExecutorEnv(devices=devices, settings=settings, library=library))
     state = HostState(
-        settings, devices, registry, leases, orchestrator, executors, metrics, library=library
+        settings,
+        devices,
+        registry,
+        leases,
+        orchestrator,
+        executors,
+        metrics,
+        library=library,
+        journal=journal,
     )
     if settings.gc_tuning:
         tune_gc()

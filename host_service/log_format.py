@@ -7,11 +7,13 @@ line carries `execution_id` (null outside an execution) from `ExecutionIdFilter`
 
 from typing import Any, Literal
 
+from pythonjsonlogger.core import RESERVED_ATTRS
+
 from host_service.logs import LOGGER_NAME, ExecutionIdFilter
 
 LogFormat = Literal["text", "json"]
 
-_JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(execution_id)s"
+_JSON_FIELDS = "%(levelname)s %(name)s %(message)s %(execution_id)s"
 
 
 def log_config(log_format: LogFormat) -> dict[str, Any]:
@@ -19,7 +21,10 @@ def log_config(log_format: LogFormat) -> dict[str, Any]:
         {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": _JSON_FIELDS,
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601 in UTC
+            # uvicorn repeats each message with terminal colours; one copy is enough.
+            "reserved_attrs": [*RESERVED_ATTRS, "color_message"],
         }
         if log_format == "json"
         else {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}

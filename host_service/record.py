@@ -44,6 +44,8 @@ class ExecutionRecord:
     logs_dropped: int = 0
     version: int = 0
     token: CancelToken = field(default_factory=CancelToken)
+    # The wire form of a finished record without logs: it no longer changes.
+    finished_json: bytes | None = None
     logs: deque[str] = field(init=False)
     events: EventLog = field(init=False)
 

@@ -13,9 +13,9 @@ import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from host_service.change import Change, RegistryListener
+from host_service.change import Change, RegistryListener, status_event
 from host_service.errors import NotFoundError
 from host_service.event_log import EventDraft
 from host_service.record import ExecutionRecord, utcnow
@@ -27,16 +27,9 @@ from schemas import (
     ExecutionStatus,
     ExecutionView,
 )
-from schemas.events import ExecutionEvent, LogEvent, ProgressEvent, StatusEvent
+from schemas.events import ExecutionEvent, LogEvent, ProgressEvent
 
 QueuePosition = Callable[[str, str], int | None]
-
-
-def _status_event(r: ExecutionRecord) -> EventDraft:
-    return (
-        StatusEvent,
-        {"status": r.status, "message": r.message, "result": r.result, "error": r.error},
-    )
 
 
 class ExecutionRegistry:
@@ -53,6 +46,8 @@ class ExecutionRegistry:
         self._listeners: list[RegistryListener] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: dict[str, asyncio.Event] = {}
+        # What retention takes as "now"; tests move it instead of waiting.
+        self.clock: Callable[[], datetime] = utcnow
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -77,6 +72,10 @@ class ExecutionRegistry:
             for record in sorted(done, key=lambda r: r.finished_at or r.created_at):
                 self._finished[record.execution_id] = None
 
+    def apply_retention(self) -> None:
+        with self._lock:
+            self._evict()
+
     # -- writes ----------------------------------------------------------------------------
 
     def add(self, record: ExecutionRecord) -> None:
@@ -85,7 +84,7 @@ class ExecutionRegistry:
             if record.idempotency is not None:
                 key, fingerprint = record.idempotency
                 self._idempotency[key] = (fingerprint, record.execution_id)
-            self._changed(record, _status_event(record), created=True)
+            self._changed(record, status_event(record), created=True)
             self._evict()
 
     def update(
@@ -109,7 +108,7 @@ class ExecutionRegistry:
             r.started_at = utcnow()
             r.message = "running"
 
-        return self.update(execution_id, mutate, _status_event)
+        return self.update(execution_id, mutate, status_event)
 
     def progress(self, execution_id: str, progress: int, message: str | None = None) -> None:
         def mutate(r: ExecutionRecord) -> None:
@@ -144,10 +143,10 @@ class ExecutionRegistry:
             r.message = message or (error.message if error else status.value)
 
         with self._lock:
-            done = self.update(execution_id, mutate, _status_event)
+            done = self.update(execution_id, mutate, status_event)
             if done:
                 self._finished[execution_id] = None
-                self._evict()
+                self._evict(keep=execution_id)
             return done
 
     def append_log(self, execution_id: str, line: str) -> None:
@@ -172,6 +171,16 @@ class ExecutionRegistry:
         with self._lock:
             record = self.get(execution_id)
             return record.view(self._position(record), include_logs)
+
+    def view_json(self, execution_id: str, include_logs: bool = False) -> bytes:
+        """The view as JSON; a finished record's is built once and kept."""
+        with self._lock:
+            record = self.get(execution_id)
+            if include_logs or not record.status.terminal:
+                return record.view(self._position(record), include_logs).model_dump_json().encode()
+            if record.finished_json is None:
+                record.finished_json = record.view(None, False).model_dump_json().encode()
+            return record.finished_json
 
     def idempotent(self, key: str) -> tuple[str, str] | None:
         with self._lock:
@@ -244,11 +253,14 @@ class ExecutionRegistry:
         if event is not None:
             event.set()
 
-    def _evict(self) -> None:
-        cutoff = utcnow() - self._max_age
+    def _evict(self, keep: str | None = None) -> None:
+        """Drop the oldest finished records past the age or count limit, never `keep`."""
+        cutoff = self.clock() - self._max_age
         evicted: list[str] = []
         while self._finished:
             oldest_id = next(iter(self._finished))
+            if oldest_id == keep:  # just finished: its outcome must reach a client first
+                break
             oldest = self._records[oldest_id]
             too_many = len(self._records) > self._max_count
             too_old = oldest.finished_at is not None and oldest.finished_at < cutoff

@@ -6,6 +6,7 @@ from typing import Any
 from host_service.announcer import ProxyAnnouncer
 from host_service.devices import DeviceCatalog
 from host_service.executors import Executor
+from host_service.journal import ExecutionJournal
 from host_service.leases import DeviceLeases
 from host_service.library import DefinitionLibrary
 from host_service.metrics import HostMetrics
@@ -26,6 +27,7 @@ class HostState:
     metrics: HostMetrics
     library: DefinitionLibrary = field(default_factory=DefinitionLibrary)
     announcer: ProxyAnnouncer | None = None  # set while the host reports to a proxy
+    journal: ExecutionJournal | None = None  # None: executions live in memory only
 
     @property
     def host_name(self) -> str:

@@ -6,12 +6,14 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from host_service.body_limit import BodySizeLimit
+from proxy_service.auth import ApiKeyAuth
 from proxy_service.errors import add_exception_handlers
 from proxy_service.hosts import Clock
 from proxy_service.lifespan import proxy_lifespan
-from proxy_service.routes import proxy_router
+from proxy_service.routes import include_proxy_routes
 from proxy_service.settings import ProxySettings
 from proxy_service.state import ProxyState
 
@@ -29,14 +31,20 @@ def create_app(
         async with proxy_lifespan(app, settings, mounts, clock) as state:
             yield state
 
-    app = FastAPI(
+    app = FastAPIOffline(  # docs assets served locally: labs are often air-gapped
         title="device-orchestrator proxy",
         version="0.1.0",
         description="One front door for the hosts of a lab: forwards every /host route "
         "under /server, with the target host named by `host_name`.",
         lifespan=lifespan,
+        redoc_url=None,
+        # No validator badge: it would call a public server. Operation ids are the client methods.
+        swagger_ui_parameters={"validatorUrl": None, "displayOperationId": True},
     )
     add_exception_handlers(app)
-    app.include_router(proxy_router())
+    include_proxy_routes(app)
+    if settings.api_keys:
+        app.add_middleware(ApiKeyAuth, keys=settings.api_keys)
+    # Added last, so it runs first: an oversized body is refused before anything reads it.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -1,33 +1,72 @@
-"""Bearer checks: client API keys on forwarded routes, the registration token for hosts."""
+"""Bearer checks: client API keys on every /server route, the registration token for hosts.
+
+API keys are checked by a middleware rather than a route dependency, so that no
+route can be added without them, and at a fraction of a dependency's cost per request.
+"""
 
 import hmac
+import json
+import re
 from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from proxy_service.deps import ProxyStateDep
 from proxy_service.errors import UnauthorizedError
 
-_bearer = HTTPBearer(auto_error=False, description="An API key, or a host's registration token.")
+# Open without an API key: the health check, and the routes hosts call with their token.
+_OPEN = re.compile(r"^/server/(health|hosts/register|hosts/[^/]+/heartbeat)/?$")
+
+_bearer = HTTPBearer(auto_error=False, description="A host's registration token.")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def _matches(credentials: HTTPAuthorizationCredentials | None, secrets: list[str]) -> bool:
-    given = credentials.credentials.encode() if credentials else b""
-    # Compare with every key, so the time taken does not tell which key came close.
+def _matches(given: bytes, secrets: list[str]) -> bool:
+    # Compare with every secret, so the time taken does not tell which one came close.
     return sum(hmac.compare_digest(given, s.encode()) for s in secrets) > 0
 
 
-def require_api_key(state: ProxyStateDep, credentials: Credentials) -> None:
-    keys = state.settings.api_keys
-    if keys and not _matches(credentials, keys):
-        raise UnauthorizedError("an API key is required: Authorization: Bearer <key>")
+class ApiKeyAuth:
+    def __init__(self, app: ASGIApp, keys: list[str]) -> None:
+        self.app = app
+        self._keys = [f"Bearer {key}" for key in keys]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith("/server/") or _OPEN.match(path):
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"authorization", b"")
+        if _matches(given, self._keys):
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps(
+            {
+                "error": "unauthorized",
+                "message": "an API key is required: Authorization: Bearer <key>",
+                "details": None,
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 401,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"www-authenticate", b"Bearer"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
 
-def require_registration_token(state: ProxyStateDep, credentials: Credentials) -> None:
+async def require_registration_token(state: ProxyStateDep, credentials: Credentials) -> None:
     token = state.settings.registration_token
-    if token is not None and not _matches(credentials, [token]):
+    given = credentials.credentials.encode() if credentials else b""
+    if token is not None and not _matches(given, [token]):
         raise UnauthorizedError(
             "registration needs the registration token: Authorization: Bearer <token>"
         )

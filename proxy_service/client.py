@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import httpx
+from httpx_aiohttp import AiohttpTransport
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from proxy_service.errors import (
@@ -14,6 +15,7 @@ from proxy_service.errors import (
     HostUnreachableError,
     ProxyBusyError,
 )
+from proxy_service.finished import FinishedViews
 from proxy_service.hosts import HostEntry, HostRegistry
 from proxy_service.settings import ProxySettings
 from schemas import DeviceView, ExecutionAccepted, ExecutionPage, ExecutionView, HealthView
@@ -33,13 +35,21 @@ class HostClient:
     ) -> None:
         self._settings = settings
         self._registry = registry
+        self._finished = FinishedViews(settings.finished_cache_size, settings.finished_cache_ttl_s)
         headers = {"Authorization": f"Bearer {settings.host_token}"} if settings.host_token else {}
+        limits = httpx.Limits(
+            max_connections=settings.max_connections,
+            max_keepalive_connections=settings.max_keepalive_connections,
+            # Below uvicorn's 5 s keep-alive, so an idle connection is dropped here first,
+            # not reused just as the host closes it (which would read as a broken host).
+            keepalive_expiry=2.0,
+        )
         self._http = httpx.AsyncClient(
             timeout=self.timeout(0),
-            limits=httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=settings.max_keepalive_connections,
-            ),
+            limits=limits,
+            # Still httpx (API, timeouts, exception tree, mounts for tests) on aiohttp's pool,
+            # which costs far less per request than httpcore's (see bench/README.md).
+            transport=AiohttpTransport(limits=limits, trust_env=False),
             headers=headers,
             mounts=dict(mounts or {}),
             follow_redirects=False,
@@ -165,11 +175,17 @@ class HostClient:
         return response.status_code, self.validated(ExecutionAccepted, entry, response)
 
     async def execution(
-        self, entry: HostEntry, path: str, params: Mapping[str, Any], wait: float = 0
+        self, entry: HostEntry, path: str, include_logs: bool, wait: float = 0
     ) -> bytes:
         """An `ExecutionView` answer, validated, relayed as the host's own bytes."""
+        key = (entry.name, path, include_logs)
+        known = self._finished.get(key)
+        if known is not None:
+            return known
+        params = {"wait": wait or None, "include_logs": include_logs or None}
         response = await self.send(entry, "GET", path, params=params, wait=wait)
-        self.validated(ExecutionView, entry, response)
+        if self.validated(ExecutionView, entry, response).status.terminal:
+            self._finished.keep(key, response.content)
         return response.content
 
     async def cancel(self, entry: HostEntry, execution_id: str) -> bytes:

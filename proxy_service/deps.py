@@ -4,7 +4,6 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Path, Query, Request
 
-from proxy_service.hosts import HostEntry
 from proxy_service.state import ProxyState
 from schemas.base import IDENTIFIER_PATTERN
 
@@ -12,7 +11,7 @@ from schemas.base import IDENTIFIER_PATTERN
 NAME_PATTERN = IDENTIFIER_PATTERN
 
 
-def get_proxy_state(request: Request) -> ProxyState:
+async def get_proxy_state(request: Request) -> ProxyState:
     return cast(ProxyState, request.state.proxy)
 
 
@@ -37,10 +36,3 @@ OptionalHostNameQuery = Annotated[
     ),
 ]
 IdPath = Annotated[str, Path(min_length=1, max_length=128, pattern=NAME_PATTERN)]
-
-
-def get_target(host_name: HostNameQuery, state: ProxyStateDep) -> HostEntry:
-    return state.registry.route(host_name)
-
-
-TargetDep = Annotated[HostEntry, Depends(get_target)]

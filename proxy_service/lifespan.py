@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
+from host_service.gc_tuning import tune_gc
 from proxy_service.client import HostClient
 from proxy_service.config import load_proxy_config
 from proxy_service.hosts import Clock, HostRegistry
@@ -27,6 +28,8 @@ async def proxy_lifespan(
     registry = HostRegistry(config, settings.heartbeat_expiry_s, clock)
     client = HostClient(settings, registry, mounts)
     monitor = HostMonitor(registry, client, settings.health_interval_s)
+    if settings.gc_tuning:
+        tune_gc()  # about a sixth less CPU per forwarded request (bench/README.md)
     try:
         # One round before serving, so the first requests already know which hosts are down;
         # it is bounded by the connect timeout, whatever the hosts do.

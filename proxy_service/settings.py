@@ -40,6 +40,16 @@ class ProxySettings(BaseSettings):
         default=5.0, gt=0, description="How often hosts not heard from are health-checked."
     )
     max_body_bytes: int = Field(default=1_000_000, ge=1)
+    gc_tuning: bool = Field(
+        default=True,
+        description="Freeze startup objects and collect less often (host_service/gc_tuning.py).",
+    )
+    finished_cache_size: int = Field(
+        default=10_000, ge=0, description="Finished execution views kept; 0 turns it off."
+    )
+    finished_cache_ttl_s: float = Field(
+        default=60.0, gt=0, description="How long a finished view is served without its host."
+    )
 
     @field_validator("api_keys", mode="before")
     @classmethod

@@ -20,6 +20,13 @@ from schemas.blocks import (
     StandardBlocksRequest,
     StandardBlocksResult,
 )
+from schemas.campaign import (
+    CampaignDefinition,
+    CampaignItem,
+    CampaignItemResult,
+    CampaignRequest,
+    CampaignResult,
+)
 from schemas.devices import CommandSpec, DeviceState, DeviceView, ParamSpec, VerificationSpec
 from schemas.errors import ErrorBody
 from schemas.events import (
@@ -57,6 +64,16 @@ from schemas.hosts import (
     HostStatus,
     HostView,
 )
+from schemas.library import DefinitionSummary, LibraryProblem
+from schemas.navigation import (
+    NavEdge,
+    NavigationRequest,
+    NavigationResult,
+    NavigationStep,
+    NavigationTree,
+    NavNode,
+)
+from schemas.testcase import TestcaseDefinition, TestcaseRequest, TestcaseResult
 from schemas.verifications import (
     PassCondition,
     Verification,
@@ -76,7 +93,13 @@ __all__ = [
     "BlockOutputSpec",
     "BlockResult",
     "BlockView",
+    "CampaignDefinition",
+    "CampaignItem",
+    "CampaignItemResult",
+    "CampaignRequest",
+    "CampaignResult",
     "CommandSpec",
+    "DefinitionSummary",
     "DeviceListing",
     "DeviceState",
     "DeviceView",
@@ -100,7 +123,14 @@ __all__ = [
     "HostRegistration",
     "HostStatus",
     "HostView",
+    "LibraryProblem",
     "LogEvent",
+    "NavEdge",
+    "NavNode",
+    "NavigationRequest",
+    "NavigationResult",
+    "NavigationStep",
+    "NavigationTree",
     "ParamSpec",
     "PassCondition",
     "ProgressEvent",
@@ -111,6 +141,9 @@ __all__ = [
     "StepStartedEvent",
     "StepState",
     "StepView",
+    "TestcaseDefinition",
+    "TestcaseRequest",
+    "TestcaseResult",
     "TruncatedEvent",
     "Verification",
     "VerificationBatchRequest",

@@ -74,8 +74,9 @@ class CampaignRequest(StartRequest):
                         "name": "Guide then settings",
                         "continue_on_failure": True,
                         "items": [
-                            {"testcase_id": "open_guide"},
+                            {"testcase_id": "check_resolution", "inputs": {"resolution": "1080p"}},
                             {
+                                "name": "same_again",
                                 "testcase_id": "check_resolution",
                                 "inputs": {"resolution": "${previous.outputs.resolution}"},
                             },

@@ -23,6 +23,10 @@ class ParamSpec(ResponseModel):
     description: str = ""
     choices: list[str] | None = None
     default: Any = Field(default=None, description="The value used when the param is absent.")
+    pattern: str | None = Field(
+        default=None,
+        description="A regular expression the value's text must match (searched, not anchored).",
+    )
 
 
 class CommandSpec(ResponseModel):

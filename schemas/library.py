@@ -22,3 +22,11 @@ class LibraryProblem(ResponseModel):
     file: str
     kind: DefinitionKind | None = None
     message: str
+
+
+class LibrarySummary(ResponseModel):
+    folder: str | None
+    trees: int
+    testcases: int
+    campaigns: int
+    problems: list[LibraryProblem] = Field(default_factory=list)

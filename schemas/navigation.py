@@ -138,6 +138,10 @@ class NavigationRequest(StartRequest):
     max_replans: int = Field(
         default=3, ge=0, le=10, description="How often to locate the device and plan again."
     )
+    tree: NavigationTree | None = Field(
+        default=None,
+        description="A tree given inline instead of the library's; its id must be the path's.",
+    )
 
     model_config = ConfigDict(
         extra="forbid",

@@ -100,6 +100,8 @@ TestcaseNode = Annotated[
 
 
 class TestcaseEdge(RequestModel):
+    __test__ = False  # a "Test..." name, but not a pytest test class
+
     source: Identifier
     target: Identifier
     # Not `on`: YAML 1.1 reads a bare `on` key as the boolean true.
@@ -109,11 +111,15 @@ class TestcaseEdge(RequestModel):
 
 
 class TestcaseGraph(RequestModel):
+    __test__ = False  # a "Test..." name, but not a pytest test class
+
     nodes: list[TestcaseNode] = Field(min_length=1, max_length=2000)
     edges: list[TestcaseEdge] = Field(default_factory=list, max_length=5000)
 
 
 class TestcaseDefinition(RequestModel):
+    __test__ = False  # a "Test..." name, but not a pytest test class
+
     id: Identifier
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
@@ -155,6 +161,8 @@ _EXAMPLE_GRAPH: dict[str, Any] = {
 
 class TestcaseRequest(StartRequest):
     """Run a testcase from the library (`testcase_id`) or given inline (`testcase`)."""
+
+    __test__ = False  # a "Test..." name, but not a pytest test class
 
     testcase_id: Identifier | None = None
     testcase: TestcaseDefinition | None = None
@@ -199,6 +207,8 @@ class BlockRun(ResponseModel):
 
 
 class TestcaseResult(ResponseModel):
+    __test__ = False  # a "Test..." name, but not a pytest test class
+
     kind: Literal["testcase"] = "testcase"
     success: bool
     testcase_id: str

@@ -1,15 +1,35 @@
-"""The README's demo: start a host with simulated TVs, run executions, show them live."""
+"""The README's demo: a proxy in front of two hosts with simulated TVs, all on loopback.
+
+Uses the default ports (proxy 8100, hosts 8101 and 8102, the proxy's built-in
+config) when they are free, and free ports with a temporary config otherwise.
+"""
 
 import argparse
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PORTS = (8100, 8101, 8102)
+HOSTS = (("demo-host-1", "examples/host.yaml"), ("demo-host-2", "examples/host-2.yaml"))
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        # As uvicorn does: a port left in TIME_WAIT by a previous run is free to listen on.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def free_port() -> int:
@@ -32,10 +52,12 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float = 20
     raise SystemExit(f"{url} did not become healthy in {seconds} s")
 
 
-def follow(client: httpx.Client, execution_id: str) -> dict[str, object]:
+def follow(client: httpx.Client, host_name: str, execution_id: str) -> dict[str, Any]:
     last = ""
     while True:
-        view = client.get(f"/host/executions/{execution_id}", params={"wait": 5}).json()
+        view = client.get(
+            f"/server/executions/{execution_id}", params={"host_name": host_name, "wait": 5}
+        ).json()
         line = f"  {view['status']:<10} {view['progress']:>3}%  {view['message']}"
         if line != last:
             print(line)
@@ -44,30 +66,39 @@ def follow(client: httpx.Client, execution_id: str) -> dict[str, object]:
             return dict(view)
 
 
-def run_demo(base_url: str) -> int:
-    with httpx.Client(base_url=base_url, timeout=30) as client:
-        devices = client.get("/host/devices").json()
-        print(f"host {base_url}: {len(devices)} devices")
-        for device in devices:
-            print(f"  {device['device_id']:<6} {device['name']:<18} {device['state']}")
-        print("\naction batch on tv-1: open the guide, then the recordings")
+def press(*keys: str) -> list[dict[str, Any]]:
+    return [{"command": "press_key", "params": {"key": k}, "wait_time_ms": 200} for k in keys]
+
+
+def run_demo(proxy_url: str) -> int:
+    with httpx.Client(base_url=proxy_url, timeout=30) as client:
+        print(f"proxy {proxy_url}")
+        for host in client.get("/server/hosts").json():
+            beat = (host["last_heartbeat"] or "-")[11:19]
+            print(
+                f"  {host['host_name']:<12} {host['status']:<8} {host['url']:<24} heartbeat {beat}"
+            )
+        print("\ndevices of every host, in one request:")
+        for host in client.get("/server/devices").json()["hosts"]:
+            for device in host["devices"]:
+                print(f"  {host['host_name']:<12} {device['device_id']:<6} {device['name']}")
+        print("\naction batch on demo-host-1 / tv-1, through the proxy: guide, then recordings")
         started = client.post(
-            "/host/action/executeBatch",
+            "/server/action/executeBatch",
             json={
+                "host_name": "demo-host-1",
                 "device_id": "tv-1",
-                "actions": [
-                    {"command": "press_key", "params": {"key": "HOME"}, "wait_time_ms": 200},
-                    {"command": "press_key", "params": {"key": "GUIDE"}, "wait_time_ms": 300},
-                    {"command": "press_key", "params": {"key": "RIGHT"}},
-                ],
+                "actions": press("HOME", "GUIDE", "RIGHT"),
             },
         )
-        print(f"  {started.status_code} {started.json()['execution_id']}")
-        view = follow(client, started.json()["execution_id"])
-        print("\nverification batch on tv-1: are we on the recordings screen?")
+        answer = started.json()
+        print(f"  {started.status_code} {answer['execution_id']}  follow: {answer['status_url']}")
+        follow(client, "demo-host-1", answer["execution_id"])
+        print("\nverification on demo-host-1 / tv-1: are we on the recordings screen?")
         started = client.post(
-            "/host/verification/executeBatch",
+            "/server/verification/executeBatch",
             json={
+                "host_name": "demo-host-1",
                 "device_id": "tv-1",
                 "verifications": [
                     {
@@ -84,36 +115,87 @@ def run_demo(base_url: str) -> int:
                 ],
             },
         )
-        view = follow(client, started.json()["execution_id"])
-        result = view["result"]
-        assert isinstance(result, dict)
-        print(f"\nverification passed: {result['success']}")
-        return 0 if result["success"] else 1
+        view = follow(client, "demo-host-1", started.json()["execution_id"])
+        print("\nthe other host, same front door: demo-host-2 / tv-21 to the home screen")
+        other = client.post(
+            "/server/action/executeBatch",
+            json={"host_name": "demo-host-2", "device_id": "tv-21", "actions": press("HOME")},
+        )
+        follow(client, "demo-host-2", other.json()["execution_id"])
+        success = bool(view["result"]["success"])
+        print(f"\nverification passed: {success}")
+        return 0 if success else 1
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency-scale", default="1.0")
+    parser.add_argument("--free-ports", action="store_true", help="never the default ports")
     args = parser.parse_args()
-    port = free_port()
-    host = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "host_service",
-            "--port",
-            str(port),
-            "--latency-scale",
-            args.latency_scale,
-        ],
-        cwd=ROOT,
+    defaults_free = not args.free_ports and all(map(port_is_free, DEFAULT_PORTS))
+    ports = DEFAULT_PORTS if defaults_free else (free_port(), free_port(), free_port())
+    proxy_port, host_ports = ports[0], ports[1:]
+    proxy_url = f"http://127.0.0.1:{proxy_port}"
+    workdir = tempfile.TemporaryDirectory(prefix="demo-")
+    config = Path(workdir.name) / "proxy.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "hosts": [
+                    {"name": name, "url": f"http://127.0.0.1:{port}"}
+                    for (name, _), port in zip(HOSTS, host_ports, strict=True)
+                ]
+            }
+        )
     )
+    quiet = ["--log-level", "warning"]
+    processes: list[subprocess.Popen[bytes]] = []
     try:
-        wait_healthy(f"http://127.0.0.1:{port}/host/health", host)
-        return run_demo(f"http://127.0.0.1:{port}")
+        proxy_args = [] if ports == DEFAULT_PORTS else ["--config", str(config)]
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "proxy_service",
+                    "--port",
+                    str(proxy_port),
+                    *proxy_args,
+                    *quiet,
+                ],
+                cwd=ROOT,
+            )
+        )
+        wait_healthy(f"{proxy_url}/server/health", processes[0])
+        for (_, host_config), port in zip(HOSTS, host_ports, strict=True):
+            processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "host_service",
+                        "--port",
+                        str(port),
+                        "--config",
+                        host_config,
+                        "--latency-scale",
+                        args.latency_scale,
+                        "--proxy-url",
+                        proxy_url,
+                        *quiet,
+                    ],
+                    cwd=ROOT,
+                )
+            )
+        for port, process in zip(host_ports, processes[1:], strict=True):
+            wait_healthy(f"http://127.0.0.1:{port}/host/health", process)
+        return run_demo(proxy_url)
     finally:
-        host.terminate()
-        host.wait(timeout=10)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+        workdir.cleanup()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from host_service import HostSettings, create_app
 from host_service.drivers import DRIVERS
 from host_service.state import HostState
 from tests.host_service.fake_driver import FakeDriver
+from tests.stack import stack
 
 REPO = Path(__file__).resolve().parents[1]
 UI_MODEL = REPO / "examples" / "ui" / "simtv.yaml"
@@ -88,3 +89,6 @@ def host_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> HostFactory
 async def host(host_factory: HostFactory) -> AsyncIterator[RunningHost]:
     async with host_factory() as running:
         yield running
+
+
+__all__ = ["stack"]  # real proxy and host processes, for the clients' tests

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from host_service.blocks.arithmetic import CALCULATE
 from host_service.blocks.clock import GET_CURRENT_TIME
 from host_service.blocks.condition import EVALUATE_CONDITION
 from host_service.blocks.message import LOG_MESSAGE
@@ -22,7 +23,7 @@ from schemas import ParamSpec
 # A constant table of pure functions, like DRIVERS: no state, nothing to own.
 BLOCKS: dict[str, BlockSpec] = {
     spec.name: spec
-    for spec in [SLEEP, SET_VARIABLE, EVALUATE_CONDITION, GET_CURRENT_TIME, LOG_MESSAGE]
+    for spec in [SLEEP, SET_VARIABLE, EVALUATE_CONDITION, CALCULATE, GET_CURRENT_TIME, LOG_MESSAGE]
 }
 
 

@@ -12,6 +12,7 @@ from host_service.drivers.base import (
     DriverError,
     Observation,
 )
+from host_service.drivers.command import CommandDriver
 from host_service.drivers.simulated import SimulatedTV
 
 # driver name -> builder(settings, directory of the config file, latency scale)
@@ -19,6 +20,7 @@ DriverBuilder = Callable[[dict[str, Any], Path, float], Driver]
 
 DRIVERS: dict[str, DriverBuilder] = {
     "simulated": SimulatedTV.from_settings,
+    "command": CommandDriver.from_settings,
 }
 
 __all__ = [

@@ -1,5 +1,6 @@
 """Checks a command's params against the parameter specs its driver declares."""
 
+import re
 from typing import Any
 
 from schemas import ParamSpec
@@ -33,4 +34,7 @@ def param_problems(specs: list[ParamSpec], params: dict[str, Any]) -> list[tuple
             problems.append((spec.name, f"expected {spec.type}, got {type(value).__name__}"))
         elif spec.choices is not None and value not in spec.choices:
             problems.append((spec.name, f"must be one of {spec.choices}"))
+        elif spec.pattern is not None and re.search(spec.pattern, str(value)) is None:
+            hint = f" ({spec.description})" if spec.description else ""
+            problems.append((spec.name, f"does not match {spec.pattern!r}{hint}"))
     return problems

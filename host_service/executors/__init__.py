@@ -5,6 +5,7 @@ from typing import Any
 from host_service.executors.action import ActionBatchExecutor
 from host_service.executors.base import Executor, ExecutorEnv
 from host_service.executors.block import BlockExecutor
+from host_service.executors.campaign import CampaignExecutor
 from host_service.executors.navigation import NavigationExecutor
 from host_service.executors.testcase import TestcaseExecutor
 from host_service.executors.verification import VerificationBatchExecutor
@@ -16,6 +17,7 @@ EXECUTOR_TYPES: dict[ExecutionKind, type[Executor[Any, Any]]] = {
     ExecutionKind.block: BlockExecutor,
     ExecutionKind.navigation: NavigationExecutor,
     ExecutionKind.testcase: TestcaseExecutor,
+    ExecutionKind.campaign: CampaignExecutor,
 }
 
 

@@ -13,6 +13,7 @@ from host_service.blocks import (
 from host_service.cancel import ExecutionStopped
 from host_service.context import RunContext
 from host_service.devices import Device
+from host_service.event_log import EventDraft
 from host_service.executors.base import Executor
 from host_service.executors.validation import raise_if_problems
 from host_service.record import ExecutionRecord
@@ -24,6 +25,7 @@ from schemas import (
     StandardBlocksResult,
     StepState,
 )
+from schemas.events import StepFinishedEvent
 
 
 def _label(index: int, call: BlockCall) -> str:
@@ -31,13 +33,18 @@ def _label(index: int, call: BlockCall) -> str:
 
 
 def _mark_skipped(ctx: RunContext, step_ids: list[str]) -> None:
-    def mutate(r: ExecutionRecord) -> None:
-        for step_id in step_ids:
+    """Blocks after a stopping failure: `skipped`, with the step event clients follow."""
+    for step_id in step_ids:
+
+        def mutate(r: ExecutionRecord, step_id: str = step_id) -> None:
             step = r.steps.get(step_id)
             if step is not None and step.state is StepState.pending:
                 r.steps[step_id] = step.model_copy(update={"state": StepState.skipped})
 
-    ctx.registry.update(ctx.execution_id, mutate)
+        def event(r: ExecutionRecord, step_id: str = step_id) -> EventDraft:
+            return StepFinishedEvent, {"step": r.steps[step_id]}
+
+        ctx.registry.update(ctx.execution_id, mutate, event)
 
 
 class BlockExecutor(Executor[StandardBlocksRequest, StandardBlocksRequest]):

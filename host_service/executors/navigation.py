@@ -5,6 +5,7 @@ from typing import Any
 
 from host_service.context import RunContext
 from host_service.devices import Device
+from host_service.errors import field_error
 from host_service.executors.base import Executor
 from host_service.executors.validation import (
     action_problems,
@@ -18,7 +19,7 @@ from schemas.navigation import NavigationRequest, NavigationResult, NavigationTr
 
 @dataclass(frozen=True)
 class NavigationPlan:
-    tree: NavigationTree
+    planner: Planner
     target: NavNode
     max_replans: int
 
@@ -51,11 +52,22 @@ class NavigationExecutor(Executor[NavigationRequest, NavigationPlan]):
     def prepare(
         self, request: NavigationRequest, device: Device, path: dict[str, str]
     ) -> NavigationPlan:
-        tree = self.env.library.trees.get(path["tree_id"])
-        target = Planner(tree).resolve(request.target_node_id, request.target_node_label)
-        raise_if_problems(tree_problems_for(device, tree))
-        return NavigationPlan(tree, target, request.max_replans)
+        if request.tree is not None:
+            if request.tree.id != path["tree_id"]:
+                msg = f"must be the path's tree_id {path['tree_id']!r}"
+                raise_if_problems([field_error(["tree", "id"], msg)])
+            planner = Planner(request.tree)
+            problems = tree_problems_for(device, request.tree)
+        else:
+            trees = self.env.library.trees
+            planner = trees.derived(path["tree_id"], Planner, Planner)  # 404 for an unknown tree
+            problems = trees.derived(
+                planner.tree.id, ("device", device.id), lambda tree: tree_problems_for(device, tree)
+            )
+        target = planner.resolve(request.target_node_id, request.target_node_label)
+        raise_if_problems(problems)
+        return NavigationPlan(planner, target, request.max_replans)
 
     def run(self, ctx: RunContext, plan: NavigationPlan) -> NavigationResult:
-        navigator = Navigator(ctx, plan.tree, live=True)
+        navigator = Navigator(ctx, plan.planner, live=True)
         return navigator.navigate(plan.target, plan.max_replans)

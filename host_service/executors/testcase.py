@@ -1,5 +1,6 @@
 """Testcases: a graph of blocks, by id from the library or inline, run with inputs."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ class TestcasePlan:
 
     testcase: TestcaseDefinition
     variables: dict[str, Any]
+    library: DefinitionLibrary  # as it was at start: a reload does not change a run
 
 
 def check_testcase(
@@ -39,9 +41,12 @@ def check_testcase(
 
 
 def run_testcase(
-    ctx: RunContext, library: DefinitionLibrary, plan: TestcasePlan, live: bool
+    ctx: RunContext,
+    plan: TestcasePlan,
+    live: bool,
+    note: Callable[[str], None] | None = None,
 ) -> TestcaseResult:
-    return Interpreter(ctx, library, plan.testcase, plan.variables, live).run()
+    return Interpreter(ctx, plan.library, plan.testcase, plan.variables, live, note).run()
 
 
 class TestcaseExecutor(Executor[TestcaseRequest, TestcasePlan]):
@@ -54,12 +59,12 @@ class TestcaseExecutor(Executor[TestcaseRequest, TestcasePlan]):
     def prepare(
         self, request: TestcaseRequest, device: Device, path: dict[str, str]
     ) -> TestcasePlan:
-        library = self.env.library
+        library = self.env.library.snapshot()
         inline = request.testcase is not None
         testcase = request.testcase or library.testcases.get(str(request.testcase_id))
         variables, problems = check_testcase(testcase, inline, request.inputs, device, library)
         raise_if_problems(problems)
-        return TestcasePlan(testcase, variables)
+        return TestcasePlan(testcase, variables, library)
 
     def run(self, ctx: RunContext, plan: TestcasePlan) -> TestcaseResult:
-        return run_testcase(ctx, self.env.library, plan, live=True)
+        return run_testcase(ctx, plan, live=True)

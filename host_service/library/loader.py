@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from host_service.campaigns.chaining import chaining_problems
 from host_service.library.catalog import DefinitionLibrary, Section
 from host_service.testcases.graph import testcase_problems
 from schemas.campaign import CampaignDefinition
@@ -89,13 +90,24 @@ class _Loader:
                 self.problem(file, "testcase", f"invalid testcase {testcase.id!r}: {text}")
                 library.testcases.remove(testcase.id)
         for campaign in library.campaigns.all():
+            file = library.campaigns.file_of(campaign.id) or campaign.id
+            problems = chaining_problems(campaign, [])
+            for index, item in enumerate(campaign.items):
+                if item.testcase is not None:
+                    problems += testcase_problems(item.testcase, library, ["items", index])
+            if problems:
+                text = "; ".join(
+                    f"{'.'.join(map(str, p['loc'][1:]))}: {p['msg']}" for p in problems
+                )
+                self.problem(file, "campaign", f"invalid campaign {campaign.id!r}: {text}")
+                library.campaigns.remove(campaign.id)
+                continue
             missing = [
                 i.testcase_id
                 for i in campaign.items
                 if i.testcase_id is not None and i.testcase_id not in library.testcases
             ]
             if missing:
-                file = library.campaigns.file_of(campaign.id) or campaign.id
                 self.problem(file, "campaign", f"unknown or invalid testcases: {missing}")
                 library.campaigns.remove(campaign.id)
 
@@ -117,6 +129,12 @@ def load_library(root: Path | None) -> DefinitionLibrary:
                 loader.load_file(path, kind, model)
     loader.check_references()
     library = loader.library
+    # Imported here: navigation imports the executors, which import the library.
+    from host_service.navigation.planner import Planner
+
+    for tree in library.trees.all():
+        # Built here, off the request path: a 500-node tree takes ~0.1 s to expand.
+        library.trees.derived(tree.id, Planner, Planner)
     log.info(
         "library %s: %d trees, %d testcases, %d campaigns, %d problems",
         root,

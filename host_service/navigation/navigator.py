@@ -13,16 +13,16 @@ import itertools
 from host_service.context import RunContext
 from host_service.navigation.planner import Planner
 from host_service.navigation.step import path_node, take_edge, verify_node
-from schemas.navigation import NavigationResult, NavigationTree, NavNode, StartFoundBy
+from schemas.navigation import NavigationResult, NavNode, StartFoundBy
 
 _ARRIVED = NavNode(id="arrived", label="every step of the plan passed")  # a sentinel
 
 
 class Navigator:
-    def __init__(self, ctx: RunContext, tree: NavigationTree, live: bool) -> None:
+    def __init__(self, ctx: RunContext, planner: Planner, live: bool) -> None:
         self.ctx = ctx
-        self.tree = tree
-        self.planner = Planner(tree)
+        self.tree = planner.tree
+        self.planner = planner
         self.live = live  # report each edge as a step of the execution
         self._step_count = 0
 
@@ -30,9 +30,10 @@ class Navigator:
         resting = node_id is not None and self.planner.nodes[node_id].type != "action"
         self.ctx.device.positions[self.tree.id] = node_id if resting else None
 
-    def locate(self, around: str) -> NavNode | None:
+    def locate(self, around: str, probed: frozenset[str] = frozenset()) -> NavNode | None:
+        """Probe resting nodes nearest `around` first, except those just `probed`."""
         for node in self.planner.around(around):
-            if verify_node(self.ctx, node, probe=True)[0]:
+            if node.id not in probed and verify_node(self.ctx, node, probe=True)[0]:
                 self.ctx.log.info("device located at %s", node.id)
                 self._settle(node.id)
                 return node
@@ -48,7 +49,7 @@ class Navigator:
         entry = self.planner.entry
         if verify_node(self.ctx, entry, probe=True)[0]:
             return entry, "verified_entry"
-        located = self.locate(entry.id)
+        located = self.locate(entry.id, probed=frozenset({entry.id, target.id}))
         if located is not None:
             return located, "located"
         edge = self.planner.global_edge_into(entry.id)

@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from host_service.executors import EXECUTOR_TYPES
-from host_service.routes import blocks, devices, events, executions, health, library
+from host_service.routes import blocks, devices, events, executions, health, library, reports
 from host_service.routes.responses import errors
 from host_service.routes.starts import start_router
 
@@ -19,6 +19,7 @@ def include_host_routes(app: FastAPI) -> None:
         devices.router,
         blocks.router,
         library.router,
+        reports.router,
     ):
         # Every route but health answers 401 when the host has a token (auth.py).
         app.include_router(router, prefix=PREFIX, responses=errors(401))

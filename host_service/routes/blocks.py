@@ -17,7 +17,10 @@ async def list_blocks() -> list[BlockView]:
 
 
 @router.get(
-    "/blocks/{name}", response_model=BlockView, responses=errors(404), operation_id="get_block"
+    "/blocks/{name}",
+    response_model=BlockView,
+    responses=errors(404, 422),
+    operation_id="get_block",
 )
 async def get_block(name: str) -> BlockView:
     """One standard block with its params and outputs."""

@@ -18,7 +18,7 @@ async def list_devices(state: HostStateDep) -> list[DeviceView]:
 @router.get(
     "/devices/{device_id}",
     response_model=DeviceView,
-    responses=errors(404),
+    responses=errors(404, 422),
     operation_id="get_device",
 )
 async def get_device(device_id: str, state: HostStateDep) -> DeviceView:

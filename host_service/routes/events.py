@@ -10,13 +10,21 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from host_service.deps import HostStateDep
 from host_service.errors import NotFoundError
 from host_service.registry import ExecutionRegistry
-from host_service.routes.executions import WaitQuery
 from host_service.routes.responses import errors
 from schemas.events import ExecutionEventPage
 
 router = APIRouter(tags=["executions"])
 
 EVENT_STREAM = "text/event-stream"
+EventsWaitQuery = Annotated[
+    float,
+    Query(
+        ge=0,
+        le=60,
+        description="JSON long-poll: answer when an event past `after` exists, or after this "
+        "many seconds.",
+    ),
+]
 # An idle stream is re-checked this often even without a wake-up, as a safety net.
 _RECHECK_S = 30.0
 
@@ -84,7 +92,7 @@ async def execution_events(
     request: Request,
     state: HostStateDep,
     after: Annotated[int, Query(ge=0, description="Only events with a larger seq.")] = 0,
-    wait: WaitQuery = 0,
+    wait: EventsWaitQuery = 0,
     last_event_id: Annotated[
         int | None, Header(ge=0, description="Resume a stream after this seq (SSE clients).")
     ] = None,

@@ -3,7 +3,7 @@
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from host_service.deps import HostStateDep
 from host_service.errors import NotFoundError
@@ -24,6 +24,12 @@ WaitQuery = Annotated[
 LogsQuery = Annotated[bool, Query(description="Include the captured log lines.")]
 
 
+def view_response(state: HostState, execution_id: str, include_logs: bool) -> Response:
+    # Serialised once by the model itself: FastAPI would validate the view again first.
+    content = state.registry.view_json(execution_id, include_logs)
+    return Response(content=content, media_type="application/json")
+
+
 async def wait_for_status(state: HostState, execution_id: str, wait: float) -> None:
     """Return once the status differs from the one seen at the call, or after `wait` s."""
     record = state.registry.get(execution_id)
@@ -40,7 +46,7 @@ async def wait_for_status(state: HostState, execution_id: str, wait: float) -> N
 @router.get(
     "/{kind}/execution/{execution_id}/status",
     response_model=ExecutionView,
-    responses=errors(404),
+    responses=errors(404, 422),
     operation_id="get_execution_status",
 )
 async def get_status(
@@ -49,7 +55,7 @@ async def get_status(
     state: HostStateDep,
     wait: WaitQuery = 0,
     include_logs: LogsQuery = False,
-) -> ExecutionView:
+) -> Response:
     """The status of one execution of the given kind; `wait` long-polls for a change."""
     if state.registry.get(execution_id).kind is not kind:
         raise NotFoundError(
@@ -57,10 +63,15 @@ async def get_status(
         )
     if wait:
         await wait_for_status(state, execution_id, wait)
-    return state.registry.view(execution_id, include_logs)
+    return view_response(state, execution_id, include_logs)
 
 
-@router.get("/executions", response_model=ExecutionPage, operation_id="list_executions")
+@router.get(
+    "/executions",
+    response_model=ExecutionPage,
+    responses=errors(422),
+    operation_id="list_executions",
+)
 async def list_executions(
     state: HostStateDep,
     kind: ExecutionKind | None = None,
@@ -78,22 +89,22 @@ async def list_executions(
 @router.get(
     "/executions/{execution_id}",
     response_model=ExecutionView,
-    responses=errors(404),
+    responses=errors(404, 422),
     operation_id="get_execution",
 )
 async def get_execution(
     execution_id: str, state: HostStateDep, wait: WaitQuery = 0, include_logs: LogsQuery = False
-) -> ExecutionView:
+) -> Response:
     """One execution of any kind; `wait` long-polls for a status change."""
     if wait:
         await wait_for_status(state, execution_id, wait)
-    return state.registry.view(execution_id, include_logs)
+    return view_response(state, execution_id, include_logs)
 
 
 @router.post(
     "/executions/{execution_id}/cancel",
     response_model=ExecutionView,
-    responses=errors(404, 409),
+    responses=errors(404, 409, 422),
     operation_id="cancel_execution",
 )
 async def cancel_execution(execution_id: str, state: HostStateDep) -> ExecutionView:

@@ -1,11 +1,14 @@
 """Catalogue of the definition library: trees, testcases, campaigns, and files that failed."""
 
+import asyncio
+
 from fastapi import APIRouter
 
 from host_service.deps import HostStateDep
+from host_service.library import load_library
 from host_service.routes.responses import errors
 from schemas.campaign import CampaignDefinition
-from schemas.library import DefinitionSummary, LibraryProblem
+from schemas.library import DefinitionSummary, LibraryProblem, LibrarySummary
 from schemas.navigation import NavigationTree
 from schemas.testcase import TestcaseDefinition
 
@@ -21,7 +24,7 @@ async def list_trees(state: HostStateDep) -> list[DefinitionSummary]:
 @router.get(
     "/trees/{tree_id}",
     response_model=NavigationTree,
-    responses=errors(404),
+    responses=errors(404, 422),
     operation_id="get_tree",
 )
 async def get_tree(tree_id: str, state: HostStateDep) -> NavigationTree:
@@ -38,7 +41,7 @@ async def list_testcases(state: HostStateDep) -> list[DefinitionSummary]:
 @router.get(
     "/testcases/{testcase_id}",
     response_model=TestcaseDefinition,
-    responses=errors(404),
+    responses=errors(404, 422),
     operation_id="get_testcase",
 )
 async def get_testcase(testcase_id: str, state: HostStateDep) -> TestcaseDefinition:
@@ -55,12 +58,20 @@ async def list_campaigns(state: HostStateDep) -> list[DefinitionSummary]:
 @router.get(
     "/campaigns/{campaign_id}",
     response_model=CampaignDefinition,
-    responses=errors(404),
+    responses=errors(404, 422),
     operation_id="get_campaign",
 )
 async def get_campaign(campaign_id: str, state: HostStateDep) -> CampaignDefinition:
     """One campaign: its ordered items and their inputs."""
     return state.library.campaigns.get(campaign_id)
+
+
+@router.post("/reload", response_model=LibrarySummary, operation_id="reload_library")
+async def reload_library(state: HostStateDep) -> LibrarySummary:
+    """Read the library folder again; running executions keep the definitions they started with."""
+    fresh = await asyncio.to_thread(load_library, state.library.root)
+    state.library.replace_with(fresh)
+    return state.library.summary()
 
 
 @router.get("/problems", response_model=list[LibraryProblem], operation_id="list_library_problems")

@@ -129,6 +129,7 @@ def start_router(kinds: Iterable[ExecutionKind]) -> APIRouter:
                 **errors(404, 413, 422),
             },
             operation_id=f"start_{kind.value}",
+            summary=f"Start {kind.value}",
             tags=[kind.value],
             openapi_extra=path_parameters(route),
         )

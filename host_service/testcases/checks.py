@@ -104,5 +104,7 @@ def device_problems(
             and node.tree_id not in seen_trees
         ):
             seen_trees.add(node.tree_id)
-            problems += tree_problems_for(device, library.trees.get(node.tree_id))
+            problems += library.trees.derived(
+                node.tree_id, ("device", device.id), lambda tree: tree_problems_for(device, tree)
+            )
     return problems

@@ -11,13 +11,13 @@ deadline. With `live`, every node is a step of the execution (`steps`, and
 import contextlib
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from host_service.blocks import BlockError, SubstitutionError, render, substitute
 from host_service.cancel import ExecutionStopped
 from host_service.context import RunContext
 from host_service.library import DefinitionLibrary
-from host_service.record import ExecutionRecord
 from host_service.testcases.nodes import (
     NodeOutcome,
     run_action_node,
@@ -25,7 +25,6 @@ from host_service.testcases.nodes import (
     run_navigation_node,
     run_verification_node,
 )
-from schemas import StepState
 from schemas.testcase import (
     ActionNode,
     BlockNode,
@@ -54,12 +53,14 @@ class Interpreter:
         testcase: TestcaseDefinition,
         variables: dict[str, Any],
         live: bool,
+        note: Callable[[str], None] | None = None,
     ) -> None:
         self.ctx = ctx
         self.library = library
         self.testcase = testcase
         self.variables = dict(variables)
         self.live = live
+        self.note = note  # without live steps: tells the caller which node runs now
         self.blocks: list[BlockRun] = []
         self.visited = 0
         self._steps: list[str] = []
@@ -76,7 +77,7 @@ class Interpreter:
             success, terminal, message = False, None, str(exc)
         finally:
             if self.live:
-                self._mark_skipped()
+                self.ctx.steps_skipped(self._steps)
         outputs = {
             name: self.variables.get(name) for name in self.testcase.outputs or self.variables
         }
@@ -128,11 +129,15 @@ class Interpreter:
         # Loop bodies are one step per node, showing the latest iteration.
         step_id = re.sub(r"#\d+/", "/", scope) + node.id
         label = node.label or f"{node.type} {node.id}"
+        with contextlib.suppress(SubstitutionError):  # "{resolution} is listed" -> "8K is listed"
+            label = render(substitute(label, self.variables))
         started = time.monotonic()
         if self.live:
             self._done.add(step_id)
             self.ctx.progress(len(self._done) - 1, len(self._steps), label)
             self.ctx.step_running(step_id, label)
+        elif self.note is not None:
+            self.note(label)
         try:
             outcome = self._run(node, scope)
         except (BlockError, ExecutionStopped) as exc:
@@ -149,7 +154,7 @@ class Interpreter:
             BlockRun(
                 node_id=f"{scope.replace('#', '/')}{node.id}",
                 type=node.type,
-                label=node.label,
+                label=label,
                 success=outcome.success,
                 duration_ms=(time.monotonic() - started) * 1000,
                 message=outcome.message,
@@ -195,12 +200,3 @@ class Interpreter:
             summary + (f"; {messages[-1]}" if messages else ""),
             details={"passed": passed, "failed": failed, "failures": messages},
         )
-
-    def _mark_skipped(self) -> None:
-        def mutate(r: ExecutionRecord) -> None:
-            for step_id in self._steps:
-                step = r.steps.get(step_id)
-                if step is not None and step.state is StepState.pending:
-                    r.steps[step_id] = step.model_copy(update={"state": StepState.skipped})
-
-        self.ctx.registry.update(self.ctx.execution_id, mutate)

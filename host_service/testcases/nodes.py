@@ -92,14 +92,14 @@ def run_verification_node(
 def run_navigation_node(
     ctx: RunContext, node: NavigationNode, variables: dict[str, Any], library: DefinitionLibrary
 ) -> NodeOutcome:
-    tree = library.trees.get(node.tree_id)
+    planner = library.trees.derived(node.tree_id, Planner, Planner)
     target_id = fill(node.id, node.target_node_id, variables)
     label = fill(node.id, node.target_node_label, variables)
     try:
-        target = Planner(tree).resolve(target_id, label)
+        target = planner.resolve(target_id, label)
     except NotFoundError as exc:
         raise BlockError("node_not_found", f"node {node.id}: {exc.message}") from exc
-    result = Navigator(ctx, tree, live=False).navigate(target, node.max_replans)
+    result = Navigator(ctx, planner, live=False).navigate(target, node.max_replans)
     return NodeOutcome(result.success, result.message, details=result.model_dump(mode="json"))
 
 

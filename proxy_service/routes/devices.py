@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Response
 
-from proxy_service.deps import IdPath, OptionalHostNameQuery, ProxyStateDep, TargetDep
+from proxy_service.deps import HostNameQuery, IdPath, OptionalHostNameQuery, ProxyStateDep
 from proxy_service.fanout import fan_out
 from proxy_service.routes.responses import FORWARDED, errors
 from schemas import DeviceListing, DeviceView, HostDevices
@@ -19,8 +19,7 @@ router = APIRouter(tags=["devices"])
 async def list_devices(
     state: ProxyStateDep, host_name: OptionalHostNameQuery = None
 ) -> DeviceListing:
-    """Devices of every host (or of `host_name`); a host that does not answer is listed
-    with its error."""
+    """Devices of every host (or of `host_name`); an unreachable host is listed with its error."""
     outcomes = await fan_out(state.registry, host_name, state.client.devices)
     return DeviceListing(
         hosts=[
@@ -36,6 +35,7 @@ async def list_devices(
     responses=errors(*FORWARDED),
     operation_id="get_device",
 )
-async def get_device(device_id: IdPath, state: ProxyStateDep, target: TargetDep) -> Response:
+async def get_device(device_id: IdPath, state: ProxyStateDep, host_name: HostNameQuery) -> Response:
     """One device of `host_name`: state, queue, current node, accepted commands."""
+    target = state.registry.route(host_name)
     return Response(await state.client.device(target, device_id), media_type="application/json")

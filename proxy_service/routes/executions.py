@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from proxy_service.deps import IdPath, OptionalHostNameQuery, ProxyStateDep, TargetDep
+from proxy_service.deps import HostNameQuery, IdPath, OptionalHostNameQuery, ProxyStateDep
 from proxy_service.fanout import fan_out
 from proxy_service.routes.responses import FORWARDED, errors
 from schemas import (
@@ -39,14 +39,14 @@ async def get_status(
     kind: ExecutionKind,
     execution_id: IdPath,
     state: ProxyStateDep,
-    target: TargetDep,
+    host_name: HostNameQuery,
     wait: WaitQuery = 0,
     include_logs: LogsQuery = False,
 ) -> Response:
     """The status of one execution of the given kind on `host_name`; `wait` long-polls."""
+    target = state.registry.route(host_name)
     path = f"/{kind.value}/execution/{execution_id}/status"
-    params = {"wait": wait or None, "include_logs": include_logs or None}
-    content = await state.client.execution(target, path, params, wait)
+    content = await state.client.execution(target, path, include_logs, wait)
     return Response(content, media_type=JSON)
 
 
@@ -65,8 +65,7 @@ async def list_executions(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ExecutionListing:
-    """Executions of every host (or of `host_name`), each host's page apart; a host that
-    does not answer is listed with its error."""
+    """Executions of every host (or of `host_name`); unreachable hosts are listed with errors."""
     params = {
         "kind": kind,
         "status": status,
@@ -94,13 +93,14 @@ async def list_executions(
 async def get_execution(
     execution_id: IdPath,
     state: ProxyStateDep,
-    target: TargetDep,
+    host_name: HostNameQuery,
     wait: WaitQuery = 0,
     include_logs: LogsQuery = False,
 ) -> Response:
     """One execution of any kind on `host_name`; `wait` long-polls for a status change."""
-    params = {"wait": wait or None, "include_logs": include_logs or None}
-    content = await state.client.execution(target, f"/executions/{execution_id}", params, wait)
+    target = state.registry.route(host_name)
+    path = f"/executions/{execution_id}"
+    content = await state.client.execution(target, path, include_logs, wait)
     return Response(content, media_type=JSON)
 
 
@@ -111,7 +111,8 @@ async def get_execution(
     operation_id="cancel_execution",
 )
 async def cancel_execution(
-    execution_id: IdPath, state: ProxyStateDep, target: TargetDep
+    execution_id: IdPath, state: ProxyStateDep, host_name: HostNameQuery
 ) -> Response:
     """Cancel an execution on `host_name`: queued ones leave the queue, running ones stop."""
+    target = state.registry.route(host_name)
     return Response(await state.client.cancel(target, execution_id), media_type=JSON)

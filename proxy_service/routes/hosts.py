@@ -41,7 +41,7 @@ async def heartbeat(host_name: IdPath, body: HostHeartbeat, state: ProxyStateDep
 @router.delete(
     "/hosts/{host_name}",
     status_code=204,
-    responses=errors(401, 404),
+    responses=errors(401, 404, 422),
     operation_id="forget_host",
 )
 async def forget_host(host_name: IdPath, state: ProxyStateDep) -> None:

@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 
-from proxy_service.deps import IdPath, ProxyStateDep, TargetDep
+from proxy_service.deps import HostNameQuery, IdPath, ProxyStateDep
 from proxy_service.errors import RequestInvalidError
 from proxy_service.hosts import HostEntry
 from proxy_service.routes.responses import FORWARDED, errors
@@ -33,10 +33,10 @@ async def relay_get(state: ProxyState, entry: HostEntry, path: str, request: Req
     operation_id="get_library",
 )
 async def get_library(
-    path: str, request: Request, state: ProxyStateDep, target: TargetDep
+    path: str, request: Request, state: ProxyStateDep, host_name: HostNameQuery
 ) -> Response:
-    """A catalogue of the definition library of `host_name` (trees, testcases, campaigns,
-    blocks), as the host answers it."""
+    """A catalogue of `host_name`'s definition library: trees, testcases, campaigns, blocks."""
+    target = state.registry.route(host_name)
     segments = path.strip("/").split("/") if path.strip("/") else []
     if any(not _SEGMENT.match(s) for s in segments):
         raise RequestInvalidError(
@@ -54,7 +54,8 @@ async def get_library(
     operation_id="get_campaign_junit",
 )
 async def get_junit(
-    execution_id: IdPath, request: Request, state: ProxyStateDep, target: TargetDep
+    execution_id: IdPath, request: Request, state: ProxyStateDep, host_name: HostNameQuery
 ) -> Response:
     """The JUnit XML report of a campaign execution on `host_name`, for CI servers."""
+    target = state.registry.route(host_name)
     return await relay_get(state, target, f"/campaign/execution/{execution_id}/junit", request)

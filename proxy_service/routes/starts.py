@@ -102,6 +102,7 @@ def start_router() -> APIRouter:
                 **errors(*FORWARDED, 413),
             },
             operation_id=f"start_{kind.value}",
+            summary=f"Start {kind.value}",
             tags=[kind.value],
             openapi_extra=path_parameters(route),
         )

@@ -89,6 +89,15 @@ async def test_a_failed_block_stops_the_run_and_the_rest_are_skipped(host: Runni
     assert (result["passed"], result["failed"], result["skipped"]) == (0, 2, 1)
     assert "is false" in result["results"][1]["message"]
     assert [s["state"] for s in view["steps"]] == ["failed", "failed", "skipped"]
+    page = await host.client.get(
+        f"/host/executions/{view['execution_id']}/events", headers={"accept": "application/json"}
+    )
+    finished_steps = [
+        (e["step"]["id"], e["step"]["state"])
+        for e in page.json()["events"]
+        if e["type"] == "step_finished"
+    ]
+    assert finished_steps == [("block-0", "failed"), ("block-1", "failed"), ("block-2", "skipped")]
 
 
 @pytest.mark.parametrize(

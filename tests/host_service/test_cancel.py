@@ -41,7 +41,8 @@ async def test_cancel_while_running_stops_at_the_next_check(host_factory: HostFa
     async with host_factory([fake("d1")]) as host:
         body = {"device_id": "d1", "actions": [{"command": "gate"}, {"command": "ok"}]}
         execution_id = await start(host.client, BATCH, body)
-        await wait_status(host.client, execution_id, {"running"})
+        # Running is reported before the thread reaches the driver; wait for the call itself.
+        assert await asyncio.to_thread(host.fake("d1").entered.acquire, timeout=5)
         response = await host.client.post(f"/host/executions/{execution_id}/cancel")
         assert response.status_code == 200
         view = await finished(host.client, execution_id)

@@ -129,3 +129,60 @@ async def test_an_unopenable_journal_stops_the_host_at_startup(tmp_path: Path) -
     with pytest.raises(JournalError, match="not a database"):
         async with LifespanManager(app):
             pass
+
+
+async def test_a_state_is_in_the_journal_before_a_client_sees_it(
+    host_factory: HostFactory, tmp_path: Path
+) -> None:
+    def journal_status(execution_id: str) -> str | None:
+        with sqlite3.connect(tmp_path / "var" / "test-host.sqlite3") as db:
+            row = db.execute(
+                "SELECT status FROM executions WHERE execution_id = ?", (execution_id,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    async with host_factory([fake("d1")]) as host:
+        execution_id = await start(
+            host.client, BATCH, {"device_id": "d1", "actions": actions("gate")}
+        )
+        assert journal_status(execution_id) in ("queued", "running")
+        await wait_status(host.client, execution_id, {"running"})
+        assert journal_status(execution_id) == "running"
+        host.fake("d1").gate.set()
+        await finished(host.client, execution_id)
+        assert journal_status(execution_id) == "completed"
+
+
+async def test_what_expired_while_the_host_was_down_is_evicted_at_startup(
+    host_factory: HostFactory,
+) -> None:
+    async with host_factory([fake("d1")]) as host:
+        execution_id = await start(
+            host.client, BATCH, {"device_id": "d1", "actions": actions("ok")}
+        )
+        await finished(host.client, execution_id)
+    async with host_factory([fake("d1")], retention_max_age_s=0.001) as host:
+        assert (await host.client.get(f"/host/executions/{execution_id}")).status_code == 404
+
+
+def test_a_journal_of_another_schema_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version=99")
+    with pytest.raises(JournalError, match="schema version 99"):
+        ExecutionJournal.open(path)
+
+
+async def test_a_journal_that_fails_at_run_time_does_not_stop_executions(
+    host_factory: HostFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with host_factory([fake("d1")]) as host:
+        with sqlite3.connect(tmp_path / "var" / "test-host.sqlite3") as db:
+            db.execute("DROP TABLE events")  # damage from outside, while the host runs
+        execution_id = await start(
+            host.client, BATCH, {"device_id": "d1", "actions": actions("ok")}
+        )
+        view = await finished(host.client, execution_id)
+    assert view["status"] == "completed"
+    assert "no such table: events" in caplog.text
+    assert f"cannot write execution {execution_id}" in caplog.text

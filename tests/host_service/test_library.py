@@ -1,10 +1,14 @@
 """The definition library: loading, broken files reported by name, catalogue routes."""
 
+import asyncio
 import shutil
 from pathlib import Path
 
+from host_service.config import load_host_config
 from host_service.library import load_library
-from tests.conftest import LIBRARY, HostFactory
+from host_service.settings import DEMO_CONFIG
+from tests.conftest import LIBRARY, HostFactory, fake
+from tests.helpers import finished
 
 
 def _copy_library(tmp_path: Path) -> Path:
@@ -82,3 +86,68 @@ async def test_catalogue_routes(host_factory: HostFactory, tmp_path: Path) -> No
             listing = await host.client.get(f"/host/library/{kind}")
             assert listing.status_code == 200
             assert (await host.client.get(f"/host/library/{kind}/nope")).status_code == 404
+
+
+async def test_reload_reads_the_folder_again(host_factory: HostFactory, tmp_path: Path) -> None:
+    root = _copy_library(tmp_path)
+    async with host_factory(library_path=root) as host:
+        copy = (root / "trees" / "simtv.yaml").read_text().replace("id: simtv", "id: simtv_copy")
+        (root / "trees" / "copy.yaml").write_text(copy)
+        (root / "campaigns" / "forward.yaml").write_text(
+            "id: forward\nname: Forward reference\nitems:\n"
+            "  - {testcase_id: check_resolution,"
+            " inputs: {resolution: '${items.open_guide.outputs.x}'}}\n"
+            "  - {testcase_id: open_guide}\n"
+        )
+        response = await host.client.post("/host/library/reload")
+        assert response.status_code == 200
+        summary = response.json()
+        assert (summary["trees"], summary["testcases"], summary["campaigns"]) == (2, 4, 1)
+        assert [p["file"] for p in summary["problems"]] == ["campaigns/forward.yaml"]
+        assert "no earlier item 'open_guide'" in summary["problems"][0]["message"]
+        trees = (await host.client.get("/host/library/trees")).json()
+        assert [t["id"] for t in trees] == ["simtv", "simtv_copy"]
+        body = {"device_id": "tv-1", "target_node_id": "guide"}
+        started = await host.client.post("/host/navigation/execute/simtv_copy", json=body)
+        assert started.status_code == 202
+        view = await finished(host.client, started.json()["execution_id"])
+        assert view["result"]["success"] is True
+
+
+def test_demo_host_config_points_at_the_example_library() -> None:
+    config = load_host_config(DEMO_CONFIG)
+    assert config.library_path is not None
+    assert config.library_path.resolve() == LIBRARY.resolve()
+    library = load_library(config.library_path)
+    assert library.problems == []
+    assert {c.id for c in library.campaigns.all()} == {"nightly_smoke"}
+
+
+async def test_a_running_campaign_keeps_its_definitions_across_a_reload(
+    host_factory: HostFactory, tmp_path: Path
+) -> None:
+    root = tmp_path / "lib"
+    (root / "testcases").mkdir(parents=True)
+    (root / "campaigns").mkdir()
+    (root / "testcases" / "gated.yaml").write_text(
+        "id: gated\nname: Gated\ngraph:\n  nodes:\n"
+        "    - {id: start, type: start}\n"
+        "    - {id: wait, type: action, actions: [{command: gate}]}\n"
+        "    - {id: done, type: success}\n"
+        "  edges: [{source: start, target: wait}, {source: wait, target: done}]\n"
+    )
+    (root / "campaigns" / "twice.yaml").write_text(
+        "id: twice\nname: Twice\nitems: [{testcase_id: gated}, {name: again, testcase_id: gated}]\n"
+    )
+    async with host_factory([fake("d1")], library_path=root) as host:
+        body = {"device_id": "d1", "campaign_id": "twice"}
+        response = await host.client.post("/host/campaign/execute", json=body)
+        assert response.status_code == 202
+        assert await asyncio.to_thread(host.fake("d1").entered.acquire, timeout=5)
+        (root / "testcases" / "gated.yaml").unlink()
+        (root / "campaigns" / "twice.yaml").unlink()
+        summary = (await host.client.post("/host/library/reload")).json()
+        assert (summary["testcases"], summary["campaigns"]) == (0, 0)
+        host.fake("d1").gate.set()
+        view = await finished(host.client, response.json()["execution_id"])
+        assert view["result"]["passed"] == 2

@@ -29,3 +29,4 @@ async def test_json_service_logs_carry_the_execution_id(tmp_path: Path) -> None:
     assert any("started on tv-1" in message for message in mine)
     assert any("main press_key passed" in message for message in mine)
     assert any(line["logger"] == "uvicorn.access" for line in lines)
+    assert not any("color_message" in line for line in lines)

@@ -200,3 +200,45 @@ async def test_tree_with_commands_the_device_lacks_is_422(host_factory: HostFact
         assert response.status_code == 422
         locs = [d["loc"] for d in response.json()["details"]]
         assert ["body", "tree", "simtv", "edges", 0, "actions", 0, "command"] in locs
+
+
+async def test_device_in_standby_cannot_be_located(host_factory: HostFactory) -> None:
+    async with host_factory(library_path=LIBRARY) as host:
+        body = {"device_id": "tv-1", "actions": [{"command": "power_off"}]}
+        await finished(host.client, await start(host.client, "/host/action/executeBatch", body))
+        result = await navigate(host, target_node_id="guide")
+        assert result["success"] is False
+        assert result["message"] == "cannot tell where the device is in tree 'simtv'"
+        assert result["final_node"] is None
+
+
+async def test_inline_tree_is_validated_and_used(host_factory: HostFactory, tmp_path: Path) -> None:
+    tree = yaml.safe_load(_island_library(tmp_path).joinpath("trees", "island.yaml").read_text())
+    async with host_factory() as host:  # no library at all
+        body = {"device_id": "tv-1", "target_node_id": "recordings", "tree": tree}
+        view = await finished(
+            host.client, await start(host.client, "/host/navigation/execute/island", body)
+        )
+        assert ids(view["result"]["path"]) == ["home", "guide", "recordings"]
+        wrong_id = await host.client.post("/host/navigation/execute/other", json=body)
+        assert wrong_id.status_code == 422
+        assert wrong_id.json()["details"][0]["loc"] == ["body", "tree", "id"]
+        tree["nodes"][0]["type"] = "screen"  # no entry node left
+        no_entry = await host.client.post("/host/navigation/execute/island", json=body)
+        assert no_entry.status_code == 422
+        assert "exactly one entry node" in no_entry.json()["details"][0]["msg"]
+
+
+async def test_untracked_device_off_the_entry_is_located(host_factory: HostFactory) -> None:
+    async with host_factory(library_path=LIBRARY) as host:
+        keys = [{"command": "press_key", "params": {"key": k}} for k in ("GUIDE", "RIGHT")]
+        body = {"device_id": "tv-1", "actions": keys}
+        await finished(host.client, await start(host.client, "/host/action/executeBatch", body))
+        result = await navigate(host, target_node_id="live_tv")
+        assert result["success"] is True
+        assert result["start_found_by"] == "located"
+        path = ids(result["path"])
+        # Two paths cost 2 (BACK then OK, or HOME then OK): either is the cheapest.
+        assert path[0] == "recordings"
+        assert path[-1] == "live_tv"
+        assert len(path) == 3

@@ -1,5 +1,8 @@
 """Retention: finished records are evicted by count and age; logs are capped."""
 
+from datetime import timedelta
+
+from host_service.record import utcnow
 from tests.conftest import HostFactory, fake
 from tests.helpers import finished, start, wait_status
 
@@ -29,14 +32,19 @@ async def test_finished_records_are_evicted_oldest_first(host_factory: HostFacto
 
 
 async def test_finished_records_expire_by_age(host_factory: HostFactory) -> None:
-    async with host_factory([fake("d1")], retention_max_age_s=0.001) as host:
+    async with host_factory([fake("d1"), fake("d2")], retention_max_age_s=3600) as host:
         first = await start(host.client, BATCH, {"device_id": "d1", "actions": [{"command": "ok"}]})
         await finished(host.client, first)
-        second = await start(
-            host.client, BATCH, {"device_id": "d1", "actions": [{"command": "ok"}]}
+        host.state.registry.clock = lambda: utcnow() + timedelta(hours=2)
+        # The next change sweeps expired records; a running one never expires.
+        running = await start(
+            host.client, BATCH, {"device_id": "d2", "actions": [{"command": "gate"}]}
         )
-        await finished(host.client, second)
         assert (await host.client.get(f"/host/executions/{first}")).status_code == 404
+        assert (await host.client.get(f"/host/executions/{running}")).status_code == 200
+        host.state.registry.clock = utcnow
+        host.fake("d2").gate.set()
+        assert (await finished(host.client, running))["status"] == "completed"
 
 
 async def test_captured_logs_are_capped_per_execution(host_factory: HostFactory) -> None:

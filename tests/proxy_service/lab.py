@@ -81,7 +81,11 @@ async def in_process_host(
         tmp_path / f"{name}.yaml", devices or [simulated("tv-1"), simulated("tv-2")]
     )
     app = create_host(
-        HostSettings(config_path=config, host_name=name, **{"latency_scale": 0.01, **settings}),
+        HostSettings(
+            config_path=config,
+            host_name=name,
+            **{"latency_scale": 0.01, "gc_tuning": False, **settings},
+        ),
         proxy_transport=proxy_transport,
     )
     async with LifespanManager(app) as manager:
@@ -123,7 +127,7 @@ def lab_factory(tmp_path: Path) -> LabFactory:
             }
             mounts.update(extra_mounts or {})
             clock = FakeClock()
-            settings = ProxySettings(config_path=config, **proxy_settings)
+            settings = ProxySettings(config_path=config, **{"gc_tuning": False, **proxy_settings})
             app = create_proxy(settings, mounts=mounts, clock=clock)
             manager = await stack.enter_async_context(LifespanManager(app))
             headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}

@@ -1,5 +1,6 @@
 """Hosts that are unknown, down, offline or slow: a clear error at once, never a hang."""
 
+import socket
 import time
 from pathlib import Path
 
@@ -9,6 +10,10 @@ import yaml
 from asgi_lifespan import LifespanManager
 
 from proxy_service import ProxySettings, create_app
+from proxy_service.client import HostClient
+from proxy_service.config import load_proxy_config
+from proxy_service.errors import HostUnreachableError
+from proxy_service.hosts import HostRegistry
 from tests.proxy_service.lab import LabFactory
 from tests.proxy_service.silent_host import silent_host
 
@@ -93,7 +98,7 @@ async def test_slow_host_is_a_504_after_the_read_timeout(tmp_path: Path) -> None
     async with silent_host("slow") as url:
         config = tmp_path / "proxy.yaml"
         config.write_text(yaml.safe_dump({"hosts": [{"name": "slow", "url": url}]}))
-        settings = ProxySettings(config_path=config, read_timeout_s=0.2)
+        settings = ProxySettings(config_path=config, read_timeout_s=0.2, gc_tuning=False)
         app = create_app(settings)
         async with (
             LifespanManager(app) as manager,
@@ -108,3 +113,26 @@ async def test_slow_host_is_a_504_after_the_read_timeout(tmp_path: Path) -> None
             assert time.monotonic() - started < 2
             # A long-poll's own wait is not a timeout: the read timeout grows by it.
             assert manager._state["proxy"].client.timeout(30).read == pytest.approx(30.2)
+
+
+async def test_refused_connection_is_unreachable_within_the_connect_timeout(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as sock:  # a port nothing listens on once this block ends
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    config = tmp_path / "proxy.yaml"
+    config.write_text(
+        yaml.safe_dump({"hosts": [{"name": "gone", "url": f"http://127.0.0.1:{closed_port}"}]})
+    )
+    settings = ProxySettings(config_path=config, connect_timeout_s=1.0)
+    registry = HostRegistry(load_proxy_config(config), settings.heartbeat_expiry_s)
+    client = HostClient(settings, registry)
+    try:
+        started = time.monotonic()
+        with pytest.raises(HostUnreachableError):
+            await client.health(registry.get("gone"))
+        assert time.monotonic() - started < settings.connect_timeout_s
+        assert registry.status(registry.get("gone")).value == "offline"
+    finally:
+        await client.aclose()

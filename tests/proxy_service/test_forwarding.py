@@ -6,7 +6,9 @@ import httpx
 import pytest
 
 from schemas.kinds import START_ROUTES, KindRoute
+from tests.conftest import fake
 from tests.helpers import finished
+from tests.host_service.fake_driver import FakeDriver
 from tests.proxy_service.lab import LabFactory, finished_via
 
 ACTION = "/server/action/executeBatch"
@@ -140,6 +142,63 @@ async def test_device_and_status_routes_keep_the_host_shape(lab: LabFactory) -> 
             f"/server/action/execution/{execution_id}/status", params={"host_name": "host-2"}
         )
         assert wrong_kind.status_code == 404
+
+
+async def test_finished_views_are_answered_without_asking_the_host_again(
+    lab: LabFactory,
+) -> None:
+    async with lab(hosts={"host-1": [fake("d1")]}) as running:
+        started = await running.client.post(
+            ACTION,
+            json={"host_name": "host-1", "device_id": "d1", "actions": [{"command": "gate"}]},
+        )
+        execution_id = started.json()["execution_id"]
+        status_url = started.json()["status_url"]
+        link = running.links["host-1"]
+        calls = len(link.calls)
+        while_running = await running.client.get(status_url)
+        assert while_running.json()["status"] in ("queued", "running")
+        assert len(link.calls) == calls + 1  # not finished: always asked
+        driver = running.hosts["host-1"].devices.get("d1").driver
+        assert isinstance(driver, FakeDriver)
+        driver.gate.set()
+        finished = await finished_via(running.client, "host-1", execution_id)
+        first = await running.client.get(status_url)
+        calls = len(link.calls)
+        again = await running.client.get(status_url)
+        assert again.json() == first.json()
+        assert first.json()["status"] == finished["status"] == "completed"
+        assert len(link.calls) == calls  # answered by the proxy
+        with_logs = await running.client.get(status_url + "&include_logs=true")
+        assert with_logs.json()["logs"] is not None  # another view: asked once
+        assert len(link.calls) == calls + 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/library/blocks",
+        "/library/blocks/sleep",
+        "/library/trees",
+        "/library/testcases",
+        "/library/nope",
+        "/campaign/execution/00000000-0000-0000-0000-000000000000/junit",
+    ],
+)
+async def test_catalogues_and_reports_are_relayed_as_the_host_answers(
+    lab: LabFactory, path: str
+) -> None:
+    async with (
+        lab() as running,
+        httpx.AsyncClient(
+            transport=running.links["host-1"].inner, base_url="http://host-1"
+        ) as direct_client,
+    ):
+        direct = await direct_client.get("/host" + path)
+        proxied = await running.client.get("/server" + path, params={"host_name": "host-1"})
+        assert proxied.status_code == direct.status_code
+        assert proxied.content == direct.content
+        assert proxied.headers["content-type"] == direct.headers["content-type"]
 
 
 async def test_a_body_that_is_not_text_is_a_422_and_not_forwarded(lab: LabFactory) -> None:

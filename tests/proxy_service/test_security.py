@@ -88,6 +88,7 @@ def test_services_refuse_a_public_address_without_credentials(
 ) -> None:
     started: list[Any] = []
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: started.append(a))
+    monkeypatch.setenv("HOST_JOURNAL_PATH", "none")  # leave no journal in examples/
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert main(["--bind", "0.0.0.0", "--port", "1"]) == 2
@@ -101,6 +102,7 @@ def test_services_start_on_a_public_address_with_credentials(
 ) -> None:
     started: list[Any] = []
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: started.append(a))
+    monkeypatch.setenv("HOST_JOURNAL_PATH", "none")  # leave no journal in examples/
     monkeypatch.setenv("PROXY_API_KEYS", "k1,k2")
     monkeypatch.setenv("PROXY_REGISTRATION_TOKEN", "reg")
     monkeypatch.setenv("HOST_TOKEN", "ht")

@@ -1,12 +1,13 @@
 """Event streams relayed unbuffered, without hop-by-hop headers, resumable."""
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
-from tests.proxy_service.lab import Lab, LabFactory
+from tests.proxy_service.lab import Lab, LabFactory, finished_via
 
 
 class StreamingHost:
@@ -130,3 +131,28 @@ async def test_stream_errors_before_the_first_byte_are_proxy_errors(lab: LabFact
             "/server/executions/nope/events", params={"host_name": "host-1"}
         )
         assert down.status_code == 502
+
+
+async def test_a_hosts_event_stream_through_the_proxy_resumes_after_last_event_id(
+    lab: LabFactory,
+) -> None:
+    async with lab() as running:
+        started = await running.client.post(
+            "/server/action/executeBatch",
+            json={
+                "host_name": "host-1",
+                "device_id": "tv-1",
+                "actions": [{"command": "press_key", "params": {"key": "HOME"}}],
+            },
+        )
+        events_url = started.json()["events_url"]
+        await finished_via(running.client, "host-1", started.json()["execution_id"])
+        # The host ends the stream after the terminal event, so it can be read whole.
+        whole = await running.client.get(events_url)
+        assert whole.status_code == 200
+        assert whole.headers["content-type"].startswith("text/event-stream")
+        ids = re.findall(r"^id: (\S+)\r?$", whole.text, re.MULTILINE)
+        assert len(ids) >= 2
+        assert "completed" in whole.text
+        rest = await running.client.get(events_url, headers={"Last-Event-ID": ids[0]})
+        assert re.findall(r"^id: (\S+)\r?$", rest.text, re.MULTILINE) == ids[1:]

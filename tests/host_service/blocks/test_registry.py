@@ -101,6 +101,9 @@ def test_get_current_time_in_iso_and_custom_formats() -> None:
     assert before - 1 <= iso.outputs["timestamp"] <= datetime.now(UTC).timestamp() + 1
     custom = run_block("get_current_time", {"format": "%Y-%m-%d"}, {}, StubContext())
     assert custom.outputs["current_time"] == datetime.now(UTC).strftime("%Y-%m-%d")
+    local = run_block("get_current_time", {"timezone": "local"}, {}, StubContext())
+    offset = datetime.fromisoformat(local.outputs["current_time"]).utcoffset()
+    assert offset == datetime.now().astimezone().utcoffset()
 
 
 def test_log_message_writes_at_its_level(caplog: pytest.LogCaptureFixture) -> None:

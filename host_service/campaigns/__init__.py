@@ -1,0 +1,1 @@
+"""Campaigns: items run in order on one device, outputs chained, a JUnit report."""
