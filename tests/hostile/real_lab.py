@@ -43,7 +43,9 @@ def real_lab(
     proxy_env: dict[str, str] | None = None,
     device_settings: dict[str, dict[str, Any]] | None = None,
 ) -> Iterator[RealLab]:
-    """`device_settings` adds simulated-driver settings (faults) to the devices it names."""
+    """The proxy starts first; each host registers with it before it serves, so a host
+    restarted on its port is back in the proxy's registry as soon as it is healthy.
+    `device_settings` adds simulated-driver settings (faults) to the devices it names."""
     names = [f"host-{n}" for n in range(1, hosts + 1)]
     ids = device_ids(devices_per_host)
     extra = device_settings or {}
@@ -52,10 +54,7 @@ def real_lab(
         journals: dict[str, Path] = {}
         for name in names:
             devices = [simulated(d, **extra.get(d, {})) for d in ids]
-            service, journals[name] = host_service(tmp_path, name, devices, host_env or {})
-            stack.callback(service.stop)
-            service.start()
-            services[name] = service
+            services[name], journals[name] = host_service(tmp_path, name, devices, host_env or {})
         config = tmp_path / "proxy.yaml"
         config.write_text(
             yaml.safe_dump({"hosts": [{"name": n, "url": services[n].url} for n in names]})
@@ -69,4 +68,8 @@ def real_lab(
         )
         stack.callback(proxy.stop)
         proxy.start()
+        for service in services.values():
+            service.args += ["--proxy-url", proxy.url, "--advertised-url", service.url]
+            stack.callback(service.stop)
+            service.start()
         yield RealLab(proxy, services, journals, {n: list(ids) for n in names})

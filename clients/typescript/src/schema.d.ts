@@ -815,12 +815,16 @@ export interface components {
          *         "id": "inline_smoke",
          *         "items": [
          *           {
-         *             "testcase_id": "open_guide"
+         *             "inputs": {
+         *               "resolution": "1080p"
+         *             },
+         *             "testcase_id": "check_resolution"
          *           },
          *           {
          *             "inputs": {
          *               "resolution": "${previous.outputs.resolution}"
          *             },
+         *             "name": "same_again",
          *             "testcase_id": "check_resolution"
          *           }
          *         ],
@@ -1081,6 +1085,28 @@ export interface components {
              */
             type: "failure";
         };
+        /**
+         * GlobalEdge
+         * @description A move that works from every resting node (a HOME or MENU key).
+         */
+        GlobalEdge: {
+            /** Actions */
+            actions: components["schemas"]["Action"][];
+            /** Retry Actions */
+            retry_actions?: components["schemas"]["Action"][];
+            /** Target */
+            target: string;
+            /**
+             * Wait Ms
+             * @default 0
+             */
+            wait_ms?: number;
+            /**
+             * Weight
+             * @default 1
+             */
+            weight?: number;
+        };
         /** HealthView */
         HealthView: {
             /**
@@ -1299,6 +1325,59 @@ export interface components {
              */
             until_success?: boolean;
         };
+        /**
+         * NavEdge
+         * @description A directed move between two nodes; `reverse` makes the opposite edge too.
+         */
+        NavEdge: {
+            /** Actions */
+            actions: components["schemas"]["Action"][];
+            /** Failure Actions */
+            failure_actions?: components["schemas"]["Action"][];
+            /** Retry Actions */
+            retry_actions?: components["schemas"]["Action"][];
+            reverse?: components["schemas"]["ReverseEdge"] | null;
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
+            /**
+             * Wait Ms
+             * @description Pause before verifying.
+             * @default 0
+             */
+            wait_ms?: number;
+            /**
+             * Weight
+             * @description Cost for the shortest path.
+             * @default 1
+             */
+            weight?: number;
+        };
+        /**
+         * NavNode
+         * @description A place in the UI; `action` nodes are passed through, never rested on.
+         */
+        NavNode: {
+            /** Id */
+            id: string;
+            /**
+             * Label
+             * @example Settings
+             */
+            label: string;
+            /**
+             * Type
+             * @default screen
+             * @enum {string}
+             */
+            type?: "entry" | "screen" | "action";
+            /**
+             * Verifications
+             * @description Checks that all hold when the device is here.
+             */
+            verifications?: components["schemas"]["Verification"][];
+        };
         /** NavigationNode */
         NavigationNode: {
             /** Id */
@@ -1364,6 +1443,8 @@ export interface components {
              * @description Deadline of the running time in seconds; the kind's default when absent.
              */
             timeout_s?: number | null;
+            /** @description A tree given inline instead of the library's; its id must be the path's. */
+            tree?: components["schemas"]["NavigationTree"] | null;
         };
         /** NavigationResult */
         NavigationResult: {
@@ -1442,6 +1523,24 @@ export interface components {
             /** Verifications */
             verifications?: components["schemas"]["VerificationResult"][];
         };
+        /** NavigationTree */
+        NavigationTree: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Edges */
+            edges?: components["schemas"]["NavEdge"][];
+            /** Global Edges */
+            global_edges?: components["schemas"]["GlobalEdge"][];
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Nodes */
+            nodes: components["schemas"]["NavNode"][];
+        };
         /** ParamSpec */
         ParamSpec: {
             /** Choices */
@@ -1512,6 +1611,20 @@ export interface components {
              * @enum {string}
              */
             type: "progress";
+        };
+        /**
+         * ReverseEdge
+         * @description How to go back along an edge; weight and wait default to the forward edge's.
+         */
+        ReverseEdge: {
+            /** Actions */
+            actions: components["schemas"]["Action"][];
+            /** Retry Actions */
+            retry_actions?: components["schemas"]["Action"][];
+            /** Wait Ms */
+            wait_ms?: number | null;
+            /** Weight */
+            weight?: number | null;
         };
         /**
          * StandardBlocksRequest
@@ -2166,6 +2279,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the proxy's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid request: `details` names each field */
             422: {
                 headers: {
@@ -2256,6 +2378,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the proxy's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid request: `details` names each field */
             422: {
                 headers: {
@@ -2339,6 +2470,15 @@ export interface operations {
             };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the proxy's limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2651,12 +2791,12 @@ export interface operations {
     get_execution: {
         parameters: {
             query: {
+                /** @description The host to forward to: a name from `GET /server/hosts`. */
+                host_name: string;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
                 wait?: number;
                 /** @description Include the captured log lines. */
                 include_logs?: boolean;
-                /** @description The host to forward to: a name from `GET /server/hosts`. */
-                host_name: string;
             };
             header?: never;
             path: {
@@ -2822,12 +2962,12 @@ export interface operations {
     stream_execution_events: {
         parameters: {
             query: {
+                /** @description The host to forward to: a name from `GET /server/hosts`. */
+                host_name: string;
                 /** @description Only events with a larger seq. */
                 after?: number;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
                 wait?: number;
-                /** @description The host to forward to: a name from `GET /server/hosts`. */
-                host_name: string;
             };
             header?: {
                 accept?: string | null;
@@ -2951,6 +3091,15 @@ export interface operations {
                     "application/json": components["schemas"]["HostView"][];
                 };
             };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     register_host: {
@@ -2986,6 +3135,15 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the proxy's limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3086,6 +3244,15 @@ export interface operations {
             };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the proxy's limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3237,6 +3404,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the proxy's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid request: `details` names each field */
             422: {
                 headers: {
@@ -3320,6 +3496,15 @@ export interface operations {
             };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the proxy's limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3417,6 +3602,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the proxy's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid request: `details` names each field */
             422: {
                 headers: {
@@ -3458,12 +3652,12 @@ export interface operations {
     get_execution_status: {
         parameters: {
             query: {
+                /** @description The host to forward to: a name from `GET /server/hosts`. */
+                host_name: string;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
                 wait?: number;
                 /** @description Include the captured log lines. */
                 include_logs?: boolean;
-                /** @description The host to forward to: a name from `GET /server/hosts`. */
-                host_name: string;
             };
             header?: never;
             path: {
