@@ -8,7 +8,6 @@ reported anyway; the lease stays held until the thread returns (`stuck`).
 """
 
 import asyncio
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ from host_service.devices import DeviceCatalog
 from host_service.drivers import DriverError
 from host_service.errors import ConflictError
 from host_service.executors.base import Executor
+from host_service.ids import ExecutionIds
 from host_service.leases import DeviceLeases
 from host_service.logs import current_execution_id, execution_logger
 from host_service.record import ExecutionRecord
@@ -65,6 +65,7 @@ class ExecutionOrchestrator:
         self._settings = settings
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._stops: dict[str, asyncio.Event] = {}
+        self._ids = ExecutionIds()
 
     def submit(
         self,
@@ -76,7 +77,7 @@ class ExecutionOrchestrator:
         idempotency: tuple[str, str] | None = None,
     ) -> ExecutionRecord:
         record = ExecutionRecord(
-            execution_id=str(uuid.uuid4()),
+            execution_id=self._ids.new(),
             kind=executor.kind,
             host_name=self._devices.host_name,
             device_id=device_id,
