@@ -164,8 +164,24 @@ class ExecutionOrchestrator:
         work = asyncio.ensure_future(
             asyncio.to_thread(self._work, record, executor, plan, timeout_s)
         )
-        work.add_done_callback(lambda _: self._leases.release(device_id, execution_id))
-        stop = asyncio.ensure_future(self._stops[execution_id].wait())
+        try:
+            outcome = await self._outcome(record, work, timeout_s)
+            self._registry.finish(
+                execution_id, outcome.status, result=outcome.result, error=outcome.error
+            )
+        finally:
+            # Released once the outcome is recorded, so the next execution's start never
+            # comes before this one's finish; and never before the thread returns (stuck).
+            if work.done():
+                self._leases.release(device_id, execution_id)
+            else:
+                work.add_done_callback(lambda _: self._leases.release(device_id, execution_id))
+
+    async def _outcome(
+        self, record: ExecutionRecord, work: asyncio.Future[_Outcome], timeout_s: float
+    ) -> _Outcome:
+        """Wait for the first of: the work returning, a cancel request, the deadline."""
+        stop: asyncio.Future[Any] = asyncio.ensure_future(self._stops[record.execution_id].wait())
         try:
             await asyncio.wait({work, stop}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -175,18 +191,14 @@ class ExecutionOrchestrator:
             record.token.cancel(reason)
             await asyncio.wait({work}, timeout=self._settings.stop_grace_s)
         if work.done():
-            outcome = work.result()
-        else:
-            reason = record.token.reason or StopReason.timed_out
-            log.warning(
-                "execution %s: driver call ignores the stop; device %s is stuck",
-                execution_id,
-                device_id,
-            )
-            outcome = _Outcome(_STOP_STATUS[reason], error=_stop_error(reason, timeout_s))
-        self._registry.finish(
-            execution_id, outcome.status, result=outcome.result, error=outcome.error
+            return work.result()
+        reason = record.token.reason or StopReason.timed_out
+        log.warning(
+            "execution %s: driver call ignores the stop; device %s is stuck",
+            record.execution_id,
+            record.device_id,
         )
+        return _Outcome(_STOP_STATUS[reason], error=_stop_error(reason, timeout_s))
 
     def _work(
         self, record: ExecutionRecord, executor: Executor[Any, Any], plan: Any, timeout_s: float

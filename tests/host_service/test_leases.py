@@ -2,6 +2,7 @@
 
 import asyncio
 import itertools
+from datetime import datetime
 
 from tests.conftest import HostFactory, fake, simulated
 from tests.helpers import finished, start, wait_status
@@ -21,6 +22,13 @@ async def test_twenty_batches_on_one_device_never_overlap(host_factory: HostFact
         )
         views = [await finished(host.client, execution_id, seconds=30) for execution_id in ids]
         assert {v["status"] for v in views} == {"completed"}
+        # As clients see it too: each run starts after the previous one finished.
+        runs = sorted(
+            (datetime.fromisoformat(v["started_at"]), datetime.fromisoformat(v["finished_at"]))
+            for v in views
+        )
+        for (_, finished_at), (started_at, _) in itertools.pairwise(runs):
+            assert started_at >= finished_at
         calls = sorted(
             host.state.devices.get("tv-1").driver.calls.snapshot(), key=lambda c: c.started
         )
