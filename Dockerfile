@@ -11,6 +11,7 @@ COPY pyproject.toml README.md ./
 COPY schemas ./schemas
 COPY host_service ./host_service
 COPY proxy_service ./proxy_service
+COPY service_common ./service_common
 RUN pip install .
 
 # Host configs, the simulated TV's UI model and the compose proxy config; the definition

@@ -9,13 +9,13 @@ from fastapi_offline import FastAPIOffline
 
 from host_service.auth import HostTokenAuth
 from host_service.barrier import JournalBarrier
-from host_service.body_limit import BodySizeLimit
 from host_service.errors import add_exception_handlers
 from host_service.lifespan import host_lifespan
 from host_service.routes import include_host_routes, metrics
 from host_service.routes.responses import errors
 from host_service.settings import HostSettings
 from host_service.state import HostState
+from service_common.body_limit import BodySizeLimit
 
 
 def create_app(

@@ -6,9 +6,10 @@ are covered without each one remembering to ask for it. The API docs stay open.
 """
 
 import hmac
-import json
 
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from service_common.json_error import send_json_error
 
 OPEN_PATHS = frozenset({"/host/health"})
 GUARDED_PATHS = frozenset({"/metrics"})
@@ -29,22 +30,10 @@ class HostTokenAuth:
         if hmac.compare_digest(given, self._expected):
             await self.app(scope, receive, send)
             return
-        body = json.dumps(
-            {
-                "error": "unauthorized",
-                "message": "this host needs its token: Authorization: Bearer <HOST_TOKEN>",
-                "details": None,
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 401,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"www-authenticate", b"Bearer"),
-                ],
-            }
+        await send_json_error(
+            send,
+            401,
+            "unauthorized",
+            "this host needs its token: Authorization: Bearer <HOST_TOKEN>",
+            headers=[(b"www-authenticate", b"Bearer")],
         )
-        await send({"type": "http.response.body", "body": body})

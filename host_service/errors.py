@@ -1,38 +1,39 @@
 """Errors of the host service, each carrying its HTTP status and error code.
 
-    HostError                      base: status 500, code "internal_error"
+    HostError (a ServiceError)     base: status 500, code "internal_error"
     ├── NotFoundError              404: unknown execution, device, definition
     ├── ConflictError              409: the request conflicts with the current state
     ├── RequestInvalidError        422: the body is well-formed JSON but wrong for this host
     └── UnauthorizedError          401: missing or wrong token
 
-Domain code raises these; `add_exception_handlers` is the one place that turns
-them (and FastAPI's own validation errors) into the shared `ErrorBody`.
+Domain code raises these; `service_common.errors.add_exception_handlers` is the
+one place that turns them (and FastAPI's own validation errors) into the shared
+`ErrorBody`.
 """
 
-from typing import Any
+from service_common.errors import (
+    ServiceError,
+    add_exception_handlers,
+    error_response,
+    field_error,
+    unreadable_body,
+)
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
+__all__ = [
+    "ConflictError",
+    "HostError",
+    "NotFoundError",
+    "RequestInvalidError",
+    "UnauthorizedError",
+    "add_exception_handlers",
+    "error_response",
+    "field_error",
+    "unreadable_body",
+]
 
-from schemas import ErrorBody
 
-
-class HostError(Exception):
-    status_code = 500
-    code = "internal_error"
-
-    def __init__(self, message: str, *, details: Any = None, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
-        if code is not None:
-            self.code = code
-
-    def body(self) -> ErrorBody:
-        return ErrorBody(error=self.code, message=self.message, details=self.details)
+class HostError(ServiceError):
+    """An error of the host service."""
 
 
 class NotFoundError(HostError):
@@ -53,57 +54,3 @@ class RequestInvalidError(HostError):
 class UnauthorizedError(HostError):
     status_code = 401
     code = "unauthorized"
-
-
-def unreadable_body() -> ErrorBody:
-    """A body that is not even text: one error on the whole body, shaped like the others."""
-    return ErrorBody(
-        error="validation_error",
-        message="invalid request: body is not UTF-8 encoded JSON",
-        details=[{"loc": ["body"], "msg": "not UTF-8 encoded JSON", "type": "json_invalid"}],
-    )
-
-
-def field_error(loc: list[str | int], msg: str) -> dict[str, Any]:
-    """One entry of a 422's `details`, shaped like FastAPI's own validation errors."""
-    return {"loc": ["body", *loc], "msg": msg}
-
-
-def error_response(
-    status_code: int, body: ErrorBody, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse(
-        status_code=status_code, content=body.model_dump(mode="json"), headers=headers
-    )
-
-
-def add_exception_handlers(app: FastAPI) -> None:
-    async def on_host_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, HostError)
-        return error_response(exc.status_code, exc.body())
-
-    async def on_validation_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, RequestValidationError)
-        details = [
-            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()
-        ]
-        fields = ", ".join(".".join(str(p) for p in d["loc"]) for d in details[:5])
-        body = ErrorBody(
-            error="validation_error", message=f"invalid request: {fields}", details=details
-        )
-        return error_response(422, body)
-
-    async def on_http_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, StarletteHTTPException)
-        if exc.status_code == 400:
-            # FastAPI's answer to a body it cannot decode (not UTF-8): bad input, like the rest.
-            return error_response(422, unreadable_body())
-        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
-            exc.status_code, "http_error"
-        )
-        body = ErrorBody(error=code, message=str(exc.detail))
-        return error_response(exc.status_code, body, headers=dict(exc.headers or {}))
-
-    app.add_exception_handler(HostError, on_host_error)
-    app.add_exception_handler(RequestValidationError, on_validation_error)
-    app.add_exception_handler(StarletteHTTPException, on_http_error)

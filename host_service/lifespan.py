@@ -14,7 +14,6 @@ from host_service.announcer import ProxyAnnouncer
 from host_service.config import load_host_config
 from host_service.devices import DeviceCatalog
 from host_service.executors import ExecutorEnv, build_executors
-from host_service.gc_tuning import tune_gc
 from host_service.journal import ExecutionJournal, journal_location
 from host_service.leases import DeviceLeases
 from host_service.library import load_library
@@ -25,6 +24,7 @@ from host_service.registry import ExecutionRegistry
 from host_service.settings import HostSettings
 from host_service.state import HostState
 from schemas import ExecutionError, ExecutionStatus
+from service_common.gc_tuning import tune_gc
 
 
 def worker_count(devices: int) -> int:

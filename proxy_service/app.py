@@ -8,7 +8,6 @@ import httpx
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from host_service.body_limit import BodySizeLimit
 from proxy_service.auth import ApiKeyAuth
 from proxy_service.errors import add_exception_handlers
 from proxy_service.hosts import Clock
@@ -16,6 +15,7 @@ from proxy_service.lifespan import proxy_lifespan
 from proxy_service.routes import include_proxy_routes
 from proxy_service.settings import ProxySettings
 from proxy_service.state import ProxyState
+from service_common.body_limit import BodySizeLimit
 
 
 def create_app(

@@ -5,7 +5,6 @@ route can be added without them, and at a fraction of a dependency's cost per re
 """
 
 import hmac
-import json
 import re
 from typing import Annotated
 
@@ -15,6 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from proxy_service.deps import ProxyStateDep
 from proxy_service.errors import UnauthorizedError
+from service_common.json_error import send_json_error
 
 # Open without an API key: the health check, and the routes hosts call with their token.
 _OPEN = re.compile(r"^/server/(health|hosts/register|hosts/[^/]+/heartbeat)/?$")
@@ -35,32 +35,21 @@ class ApiKeyAuth:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith("/server/") or _OPEN.match(path):
+        guarded = path.startswith("/server/") or path == "/metrics"
+        if scope["type"] != "http" or not guarded or _OPEN.match(path):
             await self.app(scope, receive, send)
             return
         given = dict(scope["headers"]).get(b"authorization", b"")
         if _matches(given, self._keys):
             await self.app(scope, receive, send)
             return
-        body = json.dumps(
-            {
-                "error": "unauthorized",
-                "message": "an API key is required: Authorization: Bearer <key>",
-                "details": None,
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 401,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"www-authenticate", b"Bearer"),
-                ],
-            }
+        await send_json_error(
+            send,
+            401,
+            "unauthorized",
+            "an API key is required: Authorization: Bearer <key>",
+            headers=[(b"www-authenticate", b"Bearer")],
         )
-        await send({"type": "http.response.body", "body": body})
 
 
 async def require_registration_token(state: ProxyStateDep, credentials: Credentials) -> None:

@@ -1,5 +1,6 @@
 """The typed host client: one `httpx.AsyncClient` per process, errors mapped in one place."""
 
+import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -8,6 +9,7 @@ import httpx
 from httpx_aiohttp import AiohttpTransport
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from proxy_service.collapse import ReadCollapser
 from proxy_service.errors import (
     BadHostAnswerError,
     HostAnsweredError,
@@ -17,6 +19,7 @@ from proxy_service.errors import (
 )
 from proxy_service.finished import FinishedViews
 from proxy_service.hosts import HostEntry, HostRegistry
+from proxy_service.metrics import ProxyMetrics
 from proxy_service.settings import ProxySettings
 from schemas import DeviceView, ExecutionAccepted, ExecutionPage, ExecutionView, HealthView
 
@@ -32,10 +35,13 @@ class HostClient:
         settings: ProxySettings,
         registry: HostRegistry,
         mounts: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+        metrics: ProxyMetrics | None = None,
     ) -> None:
         self._settings = settings
         self._registry = registry
+        self._metrics = metrics
         self._finished = FinishedViews(settings.finished_cache_size, settings.finished_cache_ttl_s)
+        self._collapser = ReadCollapser()
         headers = {"Authorization": f"Bearer {settings.host_token}"} if settings.host_token else {}
         limits = httpx.Limits(
             max_connections=settings.max_connections,
@@ -75,23 +81,29 @@ class HostClient:
         details = {"host_name": entry.name}
         try:
             yield
-        except httpx.PoolTimeout as exc:
-            raise ProxyBusyError(
-                "every connection to the hosts is in use; try again", details=details
-            ) from exc
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            self._registry.mark_failed(entry, f"cannot connect: {exc!r}")
-            raise HostUnreachableError(
-                f"host {entry.name!r} is unreachable: {exc!r}", details=details
-            ) from exc
-        except httpx.TimeoutException as exc:
-            raise HostTimeoutError(
-                f"host {entry.name!r} did not answer in time", details=details
-            ) from exc
         except httpx.TransportError as exc:
+            if self._metrics is not None:
+                self._metrics.failed(entry.name, type(exc).__name__)
+            if isinstance(exc, httpx.PoolTimeout):
+                raise ProxyBusyError(
+                    "every connection to the hosts is in use; try again", details=details
+                ) from exc
+            if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+                self._registry.mark_failed(entry, f"cannot connect: {exc!r}")
+                raise HostUnreachableError(
+                    f"host {entry.name!r} is unreachable: {exc!r}", details=details
+                ) from exc
+            if isinstance(exc, httpx.TimeoutException):
+                raise HostTimeoutError(
+                    f"host {entry.name!r} did not answer in time", details=details
+                ) from exc
             raise HostUnreachableError(
                 f"host {entry.name!r} broke the connection: {exc!r}", details=details
             ) from exc
+
+    def _answered(self, entry: HostEntry, response: httpx.Response, began: float) -> None:
+        if self._metrics is not None:
+            self._metrics.answered(entry.name, response.status_code, time.perf_counter() - began)
 
     async def send(
         self,
@@ -106,6 +118,7 @@ class HostClient:
         timeouts: httpx.Timeout | None = None,
     ) -> httpx.Response:
         """Call `{host}/host{path}`; a host's error answer is raised to be relayed as it is."""
+        began = time.perf_counter()
         async with self._mapped_errors(entry):
             response = await self._http.request(
                 method,
@@ -115,6 +128,7 @@ class HostClient:
                 headers=headers,
                 timeout=timeouts or self.timeout(wait),
             )
+        self._answered(entry, response, began)
         if response.status_code >= 400:
             raise HostAnsweredError(
                 response.status_code, response.content, response.headers.get("content-type")
@@ -144,8 +158,10 @@ class HostClient:
                 pool=self._settings.pool_timeout_s,
             ),
         )
+        began = time.perf_counter()
         async with self._mapped_errors(entry):
             response = await self._http.send(request, stream=True)
+        self._answered(entry, response, began)
         try:
             if response.status_code >= 400:
                 async with self._mapped_errors(entry):
@@ -182,11 +198,17 @@ class HostClient:
         known = self._finished.get(key)
         if known is not None:
             return known
-        params = {"wait": wait or None, "include_logs": include_logs or None}
-        response = await self.send(entry, "GET", path, params=params, wait=wait)
-        if self.validated(ExecutionView, entry, response).status.terminal:
-            self._finished.keep(key, response.content)
-        return response.content
+
+        async def fetch() -> bytes:
+            params = {"wait": wait or None, "include_logs": include_logs or None}
+            response = await self.send(entry, "GET", path, params=params, wait=wait)
+            if self.validated(ExecutionView, entry, response).status.terminal:
+                self._finished.keep(key, response.content)
+            return response.content
+
+        if wait:
+            return await fetch()
+        return await self._collapser.read(key, fetch)
 
     async def cancel(self, entry: HostEntry, execution_id: str) -> bytes:
         response = await self.send(entry, "POST", f"/executions/{execution_id}/cancel")

@@ -1,6 +1,6 @@
 """Errors of the proxy service, each carrying its HTTP status and error code.
 
-    ProxyError                     base: status 500, code "internal_error"
+    ProxyError (a ServiceError)    base: status 500, code "internal_error"
     ├── UnauthorizedError          401: missing or wrong API key or registration token
     ├── UnknownHostError           404: host_name is not a key of the host registry
     ├── HostConflictError          409: a registration would change a configured host's URL
@@ -12,35 +12,40 @@
     ├── HostTimeoutError           504: the host accepted the request but did not answer in time
     └── HostAnsweredError          the host's own error, relayed with its status and body
 
-Domain code raises these; `add_exception_handlers` is the one place that turns
-them (and FastAPI's own validation errors) into the shared `ErrorBody`.
+Domain code raises these; `add_exception_handlers` adds the relay of a host's
+own errors to the shared handlers of `service_common.errors`, the one place
+that turns errors into the shared `ErrorBody`.
 """
 
-from typing import Any
-
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import ValidationError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from host_service.errors import unreadable_body
 from schemas import ErrorBody
+from service_common.errors import ServiceError, error_response, field_error, unreadable_body
+from service_common.errors import add_exception_handlers as add_shared_handlers
+
+__all__ = [
+    "BadHostAnswerError",
+    "HostAnsweredError",
+    "HostConflictError",
+    "HostOfflineError",
+    "HostTimeoutError",
+    "HostUnreachableError",
+    "ProxyBusyError",
+    "ProxyError",
+    "RequestInvalidError",
+    "UnauthorizedError",
+    "UnknownHostError",
+    "add_exception_handlers",
+    "error_response",
+    "field_error",
+    "unreadable_body",
+]
 
 
-class ProxyError(Exception):
-    status_code = 500
-    code = "internal_error"
-
-    def __init__(self, message: str, *, details: Any = None, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
-        if code is not None:
-            self.code = code
-
-    def body(self) -> ErrorBody:
-        return ErrorBody(error=self.code, message=self.message, details=self.details)
+class ProxyError(ServiceError):
+    """An error of the proxy service."""
 
 
 class UnauthorizedError(ProxyError):
@@ -107,49 +112,10 @@ class HostAnsweredError(ProxyError):
             )
 
 
-def field_error(loc: list[str | int], msg: str) -> dict[str, Any]:
-    """One entry of a 422's `details`, shaped like FastAPI's own validation errors."""
-    return {"loc": ["body", *loc], "msg": msg}
-
-
-def error_response(
-    status_code: int, body: ErrorBody, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse(
-        status_code=status_code, content=body.model_dump(mode="json"), headers=headers
-    )
-
-
 def add_exception_handlers(app: FastAPI) -> None:
-    async def on_proxy_error(_: Request, exc: Exception) -> Response:
-        if isinstance(exc, HostAnsweredError):
-            return Response(exc.content, status_code=exc.status_code, media_type=exc.media_type)
-        assert isinstance(exc, ProxyError)
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return error_response(exc.status_code, exc.body(), headers)
+    async def on_host_answer(_: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HostAnsweredError)
+        return Response(exc.content, status_code=exc.status_code, media_type=exc.media_type)
 
-    async def on_validation_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, RequestValidationError)
-        details = [
-            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()
-        ]
-        fields = ", ".join(".".join(str(p) for p in d["loc"]) for d in details[:5])
-        body = ErrorBody(
-            error="validation_error", message=f"invalid request: {fields}", details=details
-        )
-        return error_response(422, body)
-
-    async def on_http_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, StarletteHTTPException)
-        if exc.status_code == 400:
-            # FastAPI's answer to a body it cannot decode (not UTF-8): bad input, like the rest.
-            return error_response(422, unreadable_body())
-        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
-            exc.status_code, "http_error"
-        )
-        body = ErrorBody(error=code, message=str(exc.detail))
-        return error_response(exc.status_code, body, headers=dict(exc.headers or {}))
-
-    app.add_exception_handler(ProxyError, on_proxy_error)
-    app.add_exception_handler(RequestValidationError, on_validation_error)
-    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    add_shared_handlers(app)
+    app.add_exception_handler(HostAnsweredError, on_host_answer)

@@ -8,13 +8,14 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
-from host_service.gc_tuning import tune_gc
 from proxy_service.client import HostClient
 from proxy_service.config import load_proxy_config
 from proxy_service.hosts import Clock, HostRegistry
+from proxy_service.metrics import ProxyMetrics
 from proxy_service.monitor import HostMonitor
 from proxy_service.settings import ProxySettings
 from proxy_service.state import ProxyState
+from service_common.gc_tuning import tune_gc
 
 
 @asynccontextmanager
@@ -26,7 +27,8 @@ async def proxy_lifespan(
 ) -> AsyncIterator[dict[str, ProxyState]]:
     config = load_proxy_config(settings.config_path)
     registry = HostRegistry(config, settings.heartbeat_expiry_s, clock)
-    client = HostClient(settings, registry, mounts)
+    metrics = ProxyMetrics(registry)
+    client = HostClient(settings, registry, mounts, metrics)
     monitor = HostMonitor(registry, client, settings.health_interval_s)
     if settings.gc_tuning:
         tune_gc()  # about a sixth less CPU per forwarded request (bench/README.md)
@@ -36,7 +38,7 @@ async def proxy_lifespan(
         await monitor.check_due()
         task = asyncio.create_task(monitor.run(), name="host-monitor")
         try:
-            yield {"proxy": ProxyState(settings, registry, client)}
+            yield {"proxy": ProxyState(settings, registry, client, metrics)}
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -42,7 +42,7 @@ class ProxySettings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1)
     gc_tuning: bool = Field(
         default=True,
-        description="Freeze startup objects and collect less often (host_service/gc_tuning.py).",
+        description="Freeze startup objects and collect less often (service_common/gc_tuning.py).",
     )
     finished_cache_size: int = Field(
         default=10_000, ge=0, description="Finished execution views kept; 0 turns it off."

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from proxy_service.client import HostClient
 from proxy_service.hosts import HostRegistry
+from proxy_service.metrics import ProxyMetrics
 from proxy_service.settings import ProxySettings
 
 
@@ -12,3 +13,4 @@ class ProxyState:
     settings: ProxySettings
     registry: HostRegistry
     client: HostClient
+    metrics: ProxyMetrics

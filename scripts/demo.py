@@ -1,4 +1,5 @@
-"""The README's demo: a proxy in front of two hosts with simulated TVs, all on loopback.
+"""The README's demo: a proxy in front of two hosts with simulated TVs, all on loopback;
+the `orch` CLI lists them and runs the library's campaign with live progress.
 
 Uses the default ports (proxy 8100, hosts 8101 and 8102, the proxy's built-in
 config) when they are free, and free ports with a temporary config otherwise.
@@ -11,7 +12,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 import yaml
@@ -52,79 +52,29 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float = 20
     raise SystemExit(f"{url} did not become healthy in {seconds} s")
 
 
-def follow(client: httpx.Client, host_name: str, execution_id: str) -> dict[str, Any]:
-    last = ""
-    while True:
-        view = client.get(
-            f"/server/executions/{execution_id}", params={"host_name": host_name, "wait": 5}
-        ).json()
-        line = f"  {view['status']:<10} {view['progress']:>3}%  {view['message']}"
-        if line != last:
-            print(line)
-            last = line
-        if view["status"] not in ("queued", "running"):
-            return dict(view)
-
-
-def press(*keys: str) -> list[dict[str, Any]]:
-    return [{"command": "press_key", "params": {"key": k}, "wait_time_ms": 200} for k in keys]
+def orch(proxy_url: str, *args: str) -> int:
+    """The `orch` CLI, as a user would type it, against the demo's proxy."""
+    print(f"\n$ orch {' '.join(args)}", flush=True)
+    command = [sys.executable, "-m", "orchestrator_client.cli", "--url", proxy_url, *args]
+    return subprocess.run(command, cwd=ROOT, check=False).returncode
 
 
 def run_demo(proxy_url: str) -> int:
-    with httpx.Client(base_url=proxy_url, timeout=30) as client:
-        print(f"proxy {proxy_url}")
-        for host in client.get("/server/hosts").json():
-            beat = (host["last_heartbeat"] or "-")[11:19]
-            print(
-                f"  {host['host_name']:<12} {host['status']:<8} {host['url']:<24} heartbeat {beat}"
-            )
-        print("\ndevices of every host, in one request:")
-        for host in client.get("/server/devices").json()["hosts"]:
-            for device in host["devices"]:
-                print(f"  {host['host_name']:<12} {device['device_id']:<6} {device['name']}")
-        print("\naction batch on demo-host-1 / tv-1, through the proxy: guide, then recordings")
-        started = client.post(
-            "/server/action/executeBatch",
-            json={
-                "host_name": "demo-host-1",
-                "device_id": "tv-1",
-                "actions": press("HOME", "GUIDE", "RIGHT"),
-            },
-        )
-        answer = started.json()
-        print(f"  {started.status_code} {answer['execution_id']}  follow: {answer['status_url']}")
-        follow(client, "demo-host-1", answer["execution_id"])
-        print("\nverification on demo-host-1 / tv-1: are we on the recordings screen?")
-        started = client.post(
-            "/server/verification/executeBatch",
-            json={
-                "host_name": "demo-host-1",
-                "device_id": "tv-1",
-                "verifications": [
-                    {
-                        "type": "screen",
-                        "command": "check_screen",
-                        "params": {"screen": "recordings"},
-                    },
-                    {
-                        "type": "text",
-                        "command": "wait_for_text_to_appear",
-                        "params": {"text": "My recordings"},
-                        "timeout_s": 3,
-                    },
-                ],
-            },
-        )
-        view = follow(client, "demo-host-1", started.json()["execution_id"])
-        print("\nthe other host, same front door: demo-host-2 / tv-21 to the home screen")
-        other = client.post(
-            "/server/action/executeBatch",
-            json={"host_name": "demo-host-2", "device_id": "tv-21", "actions": press("HOME")},
-        )
-        follow(client, "demo-host-2", other.json()["execution_id"])
-        success = bool(view["result"]["success"])
-        print(f"\nverification passed: {success}")
-        return 0 if success else 1
+    print(f"proxy {proxy_url}: two hosts with simulated TVs behind it")
+    orch(proxy_url, "hosts")
+    orch(proxy_url, "devices")
+    report = ROOT / "var" / "nightly_smoke.junit.xml"  # var/ is git-ignored
+    report.parent.mkdir(exist_ok=True)
+    report.unlink(missing_ok=True)
+    # The library's campaign, live: a progress bar and a table of its testcases.
+    code = orch(
+        proxy_url,
+        *("run", "campaign", "--id", "nightly_smoke", "--host", "demo-host-1"),
+        *("--device", "tv-1", "--junit", str(report)),
+    )
+    lines = report.read_text().count("<testcase") if report.exists() else 0
+    print(f"\n{report}: {lines} testcases; `orch` exited {code} (0 passed, 1 failed)")
+    return code
 
 
 def main() -> int:
@@ -149,6 +99,7 @@ def main() -> int:
         )
     )
     quiet = ["--log-level", "warning"]
+    host_log = (Path(workdir.name) / "hosts.log").open("ab")
     processes: list[subprocess.Popen[bytes]] = []
     try:
         proxy_args = [] if ports == DEFAULT_PORTS else ["--config", str(config)]
@@ -185,6 +136,9 @@ def main() -> int:
                         *quiet,
                     ],
                     cwd=ROOT,
+                    # Execution logs go to a file: the terminal is the CLI's live view.
+                    stdout=host_log,
+                    stderr=subprocess.STDOUT,
                 )
             )
         for port, process in zip(host_ports, processes[1:], strict=True):
@@ -195,6 +149,7 @@ def main() -> int:
             process.terminate()
         for process in processes:
             process.wait(timeout=10)
+        host_log.close()
         workdir.cleanup()
 
 

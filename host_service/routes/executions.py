@@ -10,18 +10,9 @@ from host_service.errors import NotFoundError
 from host_service.routes.responses import errors
 from host_service.state import HostState
 from schemas import ExecutionKind, ExecutionPage, ExecutionStatus, ExecutionView
+from service_common.queries import LogsQuery, WaitQuery
 
 router = APIRouter(tags=["executions"])
-
-WaitQuery = Annotated[
-    float,
-    Query(
-        ge=0,
-        le=60,
-        description="Long-poll: answer when the status changes, or after this many seconds.",
-    ),
-]
-LogsQuery = Annotated[bool, Query(description="Include the captured log lines.")]
 
 
 def view_response(state: HostState, execution_id: str, include_logs: bool) -> Response:

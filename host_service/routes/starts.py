@@ -15,7 +15,8 @@ from host_service.routes.responses import errors
 from host_service.state import HostState
 from schemas import ExecutionAccepted, ExecutionKind
 from schemas.base import StartRequest
-from schemas.kinds import START_ROUTES, KindRoute
+from schemas.kinds import KindRoute
+from service_common.start_routes import start_router as shared_start_router
 
 
 def accepted(state: HostState, execution_id: str, prefix: str) -> ExecutionAccepted:
@@ -103,34 +104,5 @@ def _endpoint(route: KindRoute) -> Any:
     return start
 
 
-def path_parameters(route: KindRoute) -> dict[str, Any] | None:
-    """OpenAPI entries for a start path's parameters, which the endpoint reads itself."""
-    if not route.path_params:
-        return None
-    params = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in route.path_params
-    ]
-    return {"parameters": params}
-
-
 def start_router(kinds: Iterable[ExecutionKind]) -> APIRouter:
-    router = APIRouter()
-    for kind in kinds:
-        route = START_ROUTES[kind]
-        router.add_api_route(
-            route.start_path,
-            _endpoint(route),
-            methods=["POST"],
-            status_code=status.HTTP_202_ACCEPTED,
-            response_model=ExecutionAccepted,
-            responses={
-                200: {"model": ExecutionAccepted, "description": "Idempotent repeat"},
-                **errors(404, 413, 422),
-            },
-            operation_id=f"start_{kind.value}",
-            summary=f"Start {kind.value}",
-            tags=[kind.value],
-            openapi_extra=path_parameters(route),
-        )
-    return router
+    return shared_start_router(kinds, _endpoint, errors(404, 413, 422))

@@ -79,7 +79,7 @@ def list_executions(
     status: Annotated[ExecutionStatus | None, typer.Option(help="Only this status.")] = None,
     kind: Annotated[ExecutionKind | None, typer.Option(help="Only this kind.")] = None,
 ) -> None:
-    """List executions across hosts, newest first."""
+    """List executions across hosts, with status and progress."""
     listing = _client(ctx).executions(host, kind=kind, status=status, device_id=device)
     console.print(render.executions_table(listing))
 

@@ -3,7 +3,15 @@
 from fastapi import Depends, FastAPI
 
 from proxy_service.auth import require_registration_token
-from proxy_service.routes import devices, events, executions, health, hosts, passthrough
+from proxy_service.routes import (
+    devices,
+    events,
+    executions,
+    health,
+    hosts,
+    metrics,
+    passthrough,
+)
 from proxy_service.routes.responses import errors
 from proxy_service.routes.starts import start_router
 
@@ -28,3 +36,4 @@ def include_proxy_routes(app: FastAPI) -> None:
     ):
         # Every route here answers 401 when API keys are configured (auth.py).
         app.include_router(router, prefix=PREFIX, responses=errors(401))
+    app.include_router(metrics.router, responses=errors(401))

@@ -7,9 +7,9 @@ from fastapi.responses import StreamingResponse
 
 from proxy_service.deps import HostNameQuery, IdPath, ProxyStateDep
 from proxy_service.relay import relay_stream
-from proxy_service.routes.executions import WaitQuery
 from proxy_service.routes.responses import FORWARDED, errors
 from schemas import ExecutionEventPage
+from service_common.queries import WaitQuery
 
 router = APIRouter(tags=["executions"])
 EVENT_STREAM = "text/event-stream"

@@ -14,18 +14,10 @@ from schemas import (
     ExecutionView,
     HostExecutions,
 )
+from service_common.queries import LogsQuery, WaitQuery
 
 router = APIRouter(tags=["executions"])
 
-WaitQuery = Annotated[
-    float,
-    Query(
-        ge=0,
-        le=60,
-        description="Long-poll: answer when the status changes, or after this many seconds.",
-    ),
-]
-LogsQuery = Annotated[bool, Query(description="Include the captured log lines.")]
 JSON = "application/json"
 
 

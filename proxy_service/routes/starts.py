@@ -4,7 +4,7 @@ import re
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse
 
 from proxy_service.deps import ProxyStateDep
@@ -13,6 +13,7 @@ from proxy_service.routes.responses import FORWARDED, errors
 from schemas import ExecutionAccepted
 from schemas.base import IDENTIFIER_PATTERN, StartRequest
 from schemas.kinds import START_ROUTES, KindRoute
+from service_common.start_routes import start_router as shared_start_router
 
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 
@@ -77,33 +78,5 @@ def _endpoint(route: KindRoute) -> Any:
     return start
 
 
-def path_parameters(route: KindRoute) -> dict[str, Any] | None:
-    """OpenAPI entries for a start path's parameters, which the endpoint reads itself."""
-    if not route.path_params:
-        return None
-    params = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in route.path_params
-    ]
-    return {"parameters": params}
-
-
 def start_router() -> APIRouter:
-    router = APIRouter()
-    for kind, route in START_ROUTES.items():
-        router.add_api_route(
-            route.start_path,
-            _endpoint(route),
-            methods=["POST"],
-            status_code=status.HTTP_202_ACCEPTED,
-            response_model=ExecutionAccepted,
-            responses={
-                200: {"model": ExecutionAccepted, "description": "Idempotent repeat"},
-                **errors(*FORWARDED, 413),
-            },
-            operation_id=f"start_{kind.value}",
-            summary=f"Start {kind.value}",
-            tags=[kind.value],
-            openapi_extra=path_parameters(route),
-        )
-    return router
+    return shared_start_router(START_ROUTES, _endpoint, errors(*FORWARDED, 413))

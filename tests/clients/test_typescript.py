@@ -48,7 +48,9 @@ def test_committed_client_is_generated_from_the_committed_document(tmp_path: Pat
     assert output.read_text() == committed, "run `npm run generate` in clients/typescript"
 
 
-def test_node_script_starts_an_execution_and_waits_for_its_result(stack: Stack) -> None:
+def test_node_scripts_start_an_execution_and_wait_with_and_without_the_stream(
+    stack: Stack,
+) -> None:
     built = run(BIN / "tsc", "--outDir", "dist")  # type-checks, as `npm run typecheck` does
     assert built.returncode == 0, built.stdout
     script = CLIENT / "dist" / "examples" / "start-and-wait.js"
@@ -58,3 +60,7 @@ def test_node_script_starts_an_execution_and_waits_for_its_result(stack: Stack) 
     assert summary["status"] == "completed"
     assert summary["success"] is True
     assert summary["events"][-1] == "status"  # followed through the event stream
+    fallback = CLIENT / "dist" / "tests" / "wait-fallback.js"
+    done = run("node", fallback, stack.proxy_url, stack.host_name, "tv-8", timeout=30)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout) == {"status": "completed", "refused": 1}  # long-polled

@@ -5,10 +5,10 @@ refused before the body is read; a body without one (chunked) is counted as it
 streams in, so a client cannot get around the limit by not declaring a length.
 """
 
-import json
-
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service_common.json_error import send_json_error
 
 
 def _too_large(limit: int) -> HTTPException:
@@ -55,22 +55,11 @@ class BodySizeLimit:
             await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": "payload_too_large",
-                "message": f"request body larger than {self.max_bytes} bytes",
-                "details": {"max_bytes": self.max_bytes},
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
+        await send_json_error(
+            send,
+            413,
+            "payload_too_large",
+            f"request body larger than {self.max_bytes} bytes",
+            details={"max_bytes": self.max_bytes},
+            headers=[(b"connection", b"close")],
         )
-        await send({"type": "http.response.body", "body": body})
