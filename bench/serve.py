@@ -38,14 +38,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--config", type=Path)
     parser.add_argument("--journal", type=Path, help="journal file, or `none` for memory only")
+    parser.add_argument("--latency-scale", type=float, default=0.0, help="simulated device latency")
     args = parser.parse_args()
     if args.app == "hello":
         app = hello_app()
     elif args.app == "proxy":
         app = create_proxy(ProxySettings(config_path=args.config))
     else:
-        # Zero device latency: the figure is the cost of accepting, not of running.
-        overrides: dict[str, object] = {"latency_scale": 0.0}
+        overrides: dict[str, object] = {"latency_scale": args.latency_scale}
         if args.config is not None:
             overrides["config_path"] = args.config
         if args.journal is not None:
