@@ -1,5 +1,6 @@
 """Real service processes on 127.0.0.1 for tests that need sockets; always stopped."""
 
+import signal
 import socket
 import subprocess
 import sys
@@ -34,6 +35,24 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], seconds: floa
     raise AssertionError(f"{url} not healthy after {seconds} s")
 
 
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within 10 s; nothing if already gone."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def kill_process(process: subprocess.Popen[bytes]) -> None:
+    """kill -9: no shutdown, no last write."""
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+
+
 @contextmanager
 def service(module: str, *args: str, health_path: str) -> Iterator[str]:
     """Run `python -m module --port P *args`; yield its base URL; stop it afterwards."""
@@ -49,9 +68,4 @@ def service(module: str, *args: str, health_path: str) -> Iterator[str]:
         wait_until_healthy(base_url + health_path, process)
         yield base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)

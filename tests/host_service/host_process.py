@@ -1,7 +1,6 @@
 """A host as a real process on 127.0.0.1: for streams, kill -9 and service logs."""
 
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -9,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.conftest import simulated, write_host_config
-from tests.processes import REPO, free_port, wait_until_healthy
+from tests.processes import REPO, free_port, kill_process, stop_process, wait_until_healthy
 
 
 class HostProcess:
@@ -40,19 +39,10 @@ class HostProcess:
         wait_until_healthy(self.url + "/host/health", self.process)
 
     def kill(self) -> None:
-        """kill -9: no shutdown, no last write."""
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
+        kill_process(self.process)
 
     def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 @contextmanager

@@ -4,12 +4,11 @@ A restarted service binds the port it had, so a proxy's config still finds its h
 """
 
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.processes import REPO, free_port, wait_until_healthy
+from tests.processes import REPO, free_port, kill_process, stop_process, wait_until_healthy
 
 
 class Service:
@@ -38,20 +37,12 @@ class Service:
         wait_until_healthy(self.url + self.health_path, self.process)
 
     def kill(self) -> None:
-        """kill -9: no shutdown, no last write."""
         assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
+        kill_process(self.process)
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            stop_process(self.process)
 
     def restart(self) -> None:
         self.stop()
