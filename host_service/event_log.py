@@ -7,18 +7,28 @@ always are, so every log still ends with its terminal status event.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from schemas.events import EventType, ExecutionEvent, StatusEvent, TruncatedEvent
 
 EventDraft = tuple[type[Any], dict[str, Any]]  # (event class, fields without seq/id/at)
 
 
+class StoredEvent(NamedTuple):
+    """An event as the log keeps it: its wire form, built once. Bytes are not tracked by
+    the cyclic GC, so thousands of retained executions cost collections nothing."""
+
+    seq: int
+    type: str
+    json: bytes
+
+
 class EventLog:
     def __init__(self, execution_id: str, limit: int) -> None:
         self._execution_id = execution_id
         self._limit = limit
-        self._events: list[ExecutionEvent] = []
+        self._events: list[StoredEvent] = []
+        self._finished = False
         self.truncated = False
 
     def __len__(self) -> int:
@@ -35,10 +45,10 @@ class EventLog:
         event: ExecutionEvent = cls(
             seq=len(self._events) + 1, execution_id=self._execution_id, at=at, **fields
         )
-        self._events.append(event)
+        self._keep(event)
         return [event]
 
-    def after(self, seq: int) -> list[ExecutionEvent]:
+    def after(self, seq: int) -> list[StoredEvent]:
         return self._events[max(0, seq) :]
 
     @property
@@ -48,10 +58,18 @@ class EventLog:
     @property
     def finished(self) -> bool:
         """True once the terminal status event is recorded."""
-        last = self._events[-1] if self._events else None
-        return isinstance(last, StatusEvent) and last.status.terminal
+        return self._finished
 
     def restore(self, events: list[ExecutionEvent]) -> None:
         """Load events read back from the journal, in order."""
-        self._events = list(events)
+        self._events = []
+        self._finished = False
+        for event in events:
+            self._keep(event)
         self.truncated = any(e.type is EventType.truncated for e in events)
+
+    def _keep(self, event: ExecutionEvent) -> None:
+        self._events.append(
+            StoredEvent(event.seq, event.type.value, event.model_dump_json().encode())
+        )
+        self._finished = isinstance(event, StatusEvent) and event.status.terminal

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from host_service.cancel import CancelToken
+from host_service.cancel import CancelToken, StopReason
 from host_service.event_log import EventLog
 from schemas import (
     ExecutionError,
@@ -15,6 +15,11 @@ from schemas import (
     ExecutionView,
     StepView,
 )
+
+# The token of every finished record (registry.finish): cancelled, so any late use of it
+# stops at once rather than waiting.
+SPENT_TOKEN = CancelToken()
+SPENT_TOKEN.cancel(StopReason.cancelled)
 
 
 def utcnow() -> datetime:

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 from host_service.change import Change, RegistryListener, status_event
 from host_service.errors import NotFoundError
-from host_service.event_log import EventDraft
-from host_service.record import ExecutionRecord, utcnow
+from host_service.event_log import EventDraft, StoredEvent
+from host_service.record import SPENT_TOKEN, ExecutionRecord, utcnow
 from schemas import (
     ExecutionError,
     ExecutionKind,
@@ -27,7 +27,7 @@ from schemas import (
     ExecutionStatus,
     ExecutionView,
 )
-from schemas.events import ExecutionEvent, LogEvent, ProgressEvent
+from schemas.events import LogEvent, ProgressEvent
 
 QueuePosition = Callable[[str, str], int | None]
 
@@ -141,6 +141,9 @@ class ExecutionRegistry:
             if status is ExecutionStatus.completed:
                 r.progress = 100
             r.message = message or (error.message if error else status.value)
+            # A finished record is never stopped again; its worker thread, if still stuck,
+            # holds its own reference. One spent token for all keeps retained records light.
+            r.token = SPENT_TOKEN
 
         with self._lock:
             done = self.update(execution_id, mutate, status_event)
@@ -206,7 +209,7 @@ class ExecutionRegistry:
             items = [r.view(self._position(r), False) for r in matches[offset : offset + limit]]
         return ExecutionPage(items=items, total=len(matches), offset=offset, limit=limit)
 
-    def events_after(self, execution_id: str, seq: int) -> tuple[list[ExecutionEvent], bool, int]:
+    def events_after(self, execution_id: str, seq: int) -> tuple[list[StoredEvent], bool, int]:
         """Events past `seq`, whether the log is complete, and the version they were read at."""
         with self._lock:
             record = self.get(execution_id)

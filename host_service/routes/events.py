@@ -11,7 +11,7 @@ from host_service.deps import HostStateDep
 from host_service.errors import NotFoundError
 from host_service.registry import ExecutionRegistry
 from host_service.routes.responses import errors
-from schemas.events import ExecutionEventPage
+from schemas.events import EXECUTION_EVENT, ExecutionEventPage
 
 router = APIRouter(tags=["executions"])
 
@@ -46,9 +46,7 @@ async def follow(
         except NotFoundError:  # evicted by retention while a client followed it
             return
         for event in events:
-            yield ServerSentEvent(
-                data=event.model_dump_json(), id=str(event.seq), event=event.type.value
-            )
+            yield ServerSentEvent(data=event.json.decode(), id=str(event.seq), event=event.type)
             seq = event.seq
         if finished:
             return
@@ -67,7 +65,7 @@ async def _page(
         await registry.wait_change(execution_id, version, remaining)
     return ExecutionEventPage(
         execution_id=execution_id,
-        events=events,
+        events=[EXECUTION_EVENT.validate_json(event.json) for event in events],
         last_seq=events[-1].seq if events else after,
         finished=finished,
     )
