@@ -35,6 +35,18 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], seconds: floa
     raise AssertionError(f"{url} not healthy after {seconds} s")
 
 
+def run_to_exit(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m module *args` that is expected to stop on its own (a refused start)."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
 def stop_process(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM, then SIGKILL if it has not exited within 10 s; nothing if already gone."""
     if process.poll() is not None:

@@ -1,12 +1,10 @@
 """`python -m host_service`: the interface scripts, benchmarks and compose use."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
-from tests.processes import REPO, service
+from tests.processes import run_to_exit, service
 
 
 def test_starts_the_demo_host_and_runs_an_execution(tmp_path: Path) -> None:
@@ -35,14 +33,7 @@ def test_starts_the_demo_host_and_runs_an_execution(tmp_path: Path) -> None:
 def test_a_broken_config_stops_startup_naming_the_file(tmp_path: Path) -> None:
     config = tmp_path / "host.yaml"
     config.write_text("host_name: x\ndevices: []\n")
-    finished = subprocess.run(
-        [sys.executable, "-m", "host_service", "--port", "1", "--config", str(config)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    finished = run_to_exit("host_service", "--port", "1", "--config", str(config))
     assert finished.returncode == 2
     assert str(config) in finished.stderr
     assert "devices" in finished.stderr

@@ -1,7 +1,5 @@
 """kill -9 of a real host process, then a restart on the same journal."""
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +7,7 @@ import httpx
 
 from tests.helpers import finished, start, wait_status
 from tests.host_service.host_process import host_process, long_action
-from tests.processes import REPO
+from tests.processes import run_to_exit
 
 BATCH = "/host/action/executeBatch"
 
@@ -69,14 +67,7 @@ async def test_kill_9_then_restart_interrupts_unfinished_and_keeps_finished(
 def test_an_unopenable_journal_stops_python_m_host_service(tmp_path: Path) -> None:
     journal = tmp_path / "journal.sqlite3"
     journal.write_bytes(b"garbage, not SQLite " * 100)
-    stopped = subprocess.run(
-        [sys.executable, "-m", "host_service", "--port", "1", "--journal", str(journal)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    stopped = run_to_exit("host_service", "--port", "1", "--journal", str(journal))
     assert stopped.returncode == 2
     assert str(journal) in stopped.stderr
     assert "not a database" in stopped.stderr
