@@ -121,7 +121,7 @@ async def host_lifespan(
     service_logger = logging.getLogger(LOGGER_NAME)
     service_logger.addHandler(handler)
     service_logger.setLevel(logging.INFO)
-    orchestrator = ExecutionOrchestrator(registry, leases, devices, settings)
+    orchestrator = ExecutionOrchestrator(registry, leases, devices, settings, pool)
     library = load_library(config.library_path)
     executors = build_executors(ExecutorEnv(devices=devices, settings=settings, library=library))
     state = HostState(

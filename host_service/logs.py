@@ -1,7 +1,7 @@
 """Log capture per execution without touching sys.stdout.
 
 The orchestrator sets `current_execution_id` around an execution's work; the
-context travels into the worker thread with `asyncio.to_thread`. Every log
+context travels into the worker thread (`contextvars.copy_context`). Every log
 record emitted there is routed by `ExecutionLogHandler` to that execution.
 """
 

@@ -1,13 +1,22 @@
 """ExecutionOrchestrator: queue, deadline, cancel, log capture and outcome of every run.
 
 Each execution is one asyncio task: it waits for its device lease, marks the
-record running, runs the executor in a worker thread (`asyncio.to_thread`),
-and waits for the first of: the work returning, a cancel request, the
-deadline. A stop that the work does not honour within `stop_grace_s` is
-reported anyway; the lease stays held until the thread returns (`stuck`).
+record running and hands the executor to a worker thread of the loop's default
+executor (what `asyncio.to_thread` uses). The thread records the outcome
+itself, so a client sees it the moment the work returns, however busy the
+event loop is. The task waits for the first of: the thread returning, a cancel
+request, the deadline. A stop that the work does not honour within
+`stop_grace_s` is reported anyway; the lease stays held until the thread
+returns (`stuck`). From one execution's return to the next one's start on the
+same device takes three turns of the event loop (docs/architecture.md).
 """
 
 import asyncio
+import contextlib
+import contextvars
+from collections.abc import Callable
+from concurrent.futures import Executor as ThreadPool
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,13 +67,17 @@ class ExecutionOrchestrator:
         leases: DeviceLeases,
         devices: DeviceCatalog,
         settings: HostSettings,
+        pool: ThreadPool,
     ) -> None:
+        """`pool` runs the work: the loop's default executor, sized from the device count."""
         self._registry = registry
+        self._pool = pool
         self._leases = leases
         self._devices = devices
         self._settings = settings
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._stops: dict[str, asyncio.Event] = {}
+        # Resolved when the execution's thread returns or a stop is asked, whichever first.
+        self._wakes: dict[str, asyncio.Future[None]] = {}
         self._ids = ExecutionIds()
 
     def submit(
@@ -87,7 +100,7 @@ class ExecutionOrchestrator:
             idempotency=idempotency,
         )
         self._registry.add(record)
-        self._stops[record.execution_id] = asyncio.Event()
+        self._wakes[record.execution_id] = asyncio.get_running_loop().create_future()
         grant = self._leases.request(device_id, record.execution_id)
         task = asyncio.create_task(self._drive(record, executor, plan, timeout_s, grant))
         self._tasks[record.execution_id] = task
@@ -113,9 +126,9 @@ class ExecutionOrchestrator:
                 task.cancel()
             return
         record.token.cancel(StopReason.cancelled)
-        stop = self._stops.get(execution_id)
-        if stop is not None:
-            stop.set()
+        wake = self._wakes.get(execution_id)
+        if wake is not None:
+            _resolve(wake)
 
     async def shutdown(self) -> None:
         """Stop everything: unfinished executions become `interrupted`."""
@@ -144,7 +157,8 @@ class ExecutionOrchestrator:
         execution_id, device_id = record.execution_id, record.device_id
         current_execution_id.set(execution_id)  # copied into the worker thread's context
         try:
-            await asyncio.wait_for(grant, self._settings.queue_wait_limit_s)
+            async with asyncio.timeout(self._settings.queue_wait_limit_s):
+                await grant
         except BaseException as exc:  # timeout, or cancelled while queued: leave the queue
             self._leases.withdraw(device_id, execution_id)
             if not isinstance(exc, TimeoutError):
@@ -161,46 +175,67 @@ class ExecutionOrchestrator:
             return
         record.token.arm_deadline(timeout_s)
         log.info("execution %s (%s) started on %s", execution_id, record.kind.value, device_id)
-        work = asyncio.ensure_future(
-            asyncio.to_thread(self._work, record, executor, plan, timeout_s)
+        loop = asyncio.get_running_loop()
+        wake = self._wakes[execution_id]
+        work = self._pool.submit(
+            contextvars.copy_context().run, self._work, record, executor, plan, timeout_s
         )
+        work.add_done_callback(lambda _: _call_soon(loop, _resolve, wake))
         try:
-            outcome = await self._outcome(record, work, timeout_s)
-            self._registry.finish(
-                execution_id, outcome.status, result=outcome.result, error=outcome.error
-            )
+            await self._stop_or_return(record, work, wake, timeout_s)
         finally:
             # Released once the outcome is recorded, so the next execution's start never
             # comes before this one's finish; and never before the thread returns (stuck).
             if work.done():
                 self._leases.release(device_id, execution_id)
             else:
-                work.add_done_callback(lambda _: self._leases.release(device_id, execution_id))
+                work.add_done_callback(
+                    lambda _: _call_soon(loop, self._leases.release, device_id, execution_id)
+                )
 
-    async def _outcome(
-        self, record: ExecutionRecord, work: asyncio.Future[_Outcome], timeout_s: float
-    ) -> _Outcome:
-        """Wait for the first of: the work returning, a cancel request, the deadline."""
-        stop: asyncio.Future[Any] = asyncio.ensure_future(self._stops[record.execution_id].wait())
-        try:
-            await asyncio.wait({work, stop}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stop.cancel()
-        if not work.done():
-            reason = record.token.reason or StopReason.timed_out
-            record.token.cancel(reason)
-            await asyncio.wait({work}, timeout=self._settings.stop_grace_s)
+    async def _stop_or_return(
+        self,
+        record: ExecutionRecord,
+        work: "Future[None]",
+        wake: asyncio.Future[None],
+        timeout_s: float,
+    ) -> None:
+        """Wait for the first of: the work returning, a cancel request, the deadline.
+
+        The work records its own outcome; this records one only for work that
+        ignores a stop past the grace period (its device is then `stuck`).
+        """
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout_s):
+                await wake
         if work.done():
-            return work.result()
+            return
         reason = record.token.reason or StopReason.timed_out
+        record.token.cancel(reason)
+        returned = asyncio.wrap_future(work)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._settings.stop_grace_s):
+                await asyncio.shield(returned)
+        if work.done():
+            return
         log.warning(
             "execution %s: driver call ignores the stop; device %s is stuck",
             record.execution_id,
             record.device_id,
         )
-        return _Outcome(_STOP_STATUS[reason], error=_stop_error(reason, timeout_s))
+        error = _stop_error(reason, timeout_s)
+        self._registry.finish(record.execution_id, _STOP_STATUS[reason], error=error)
 
     def _work(
+        self, record: ExecutionRecord, executor: Executor[Any, Any], plan: Any, timeout_s: float
+    ) -> None:
+        """Run in a worker thread, then record the outcome (ignored if a stop was reported)."""
+        outcome = self._run(record, executor, plan, timeout_s)
+        self._registry.finish(
+            record.execution_id, outcome.status, result=outcome.result, error=outcome.error
+        )
+
+    def _run(
         self, record: ExecutionRecord, executor: Executor[Any, Any], plan: Any, timeout_s: float
     ) -> _Outcome:
         ctx = RunContext(
@@ -226,4 +261,15 @@ class ExecutionOrchestrator:
 
     def _forget(self, execution_id: str) -> None:
         self._tasks.pop(execution_id, None)
-        self._stops.pop(execution_id, None)
+        self._wakes.pop(execution_id, None)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[..., None], *args: Any) -> None:
+    """Run `callback` on the loop from a worker thread; nothing to do once the loop closed."""
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(callback, *args)
