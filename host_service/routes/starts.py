@@ -3,12 +3,10 @@
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header, Request, Response, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request, Response, status
 
-from host_service.deps import HostStateDep
 from host_service.errors import RequestInvalidError, field_error
 from host_service.executors import Executor
 from host_service.routes.responses import errors
@@ -16,6 +14,7 @@ from host_service.state import HostState
 from schemas import ExecutionAccepted, ExecutionKind
 from schemas.base import StartRequest
 from schemas.kinds import KindRoute
+from service_common.start_routes import idempotency_key
 from service_common.start_routes import start_router as shared_start_router
 
 
@@ -85,19 +84,19 @@ def _endpoint(route: KindRoute) -> Any:
     async def start(
         request: Request,
         body: model,  # type: ignore[valid-type]  # the model is chosen per kind at import time
-        state: HostStateDep,
-        idempotency_key: Annotated[
-            str | None, Header(max_length=200, description="Repeat-safe key for this start.")
-        ] = None,
     ) -> Response:
+        # The hot path of the host: the state and the header are read here rather than
+        # solved as parameters by FastAPI, ~30 µs less per start (bench/README.md).
+        state: HostState = request.state.host
         path = {name: str(request.path_params[name]) for name in route.path_params}
         answer, created = start_execution(
-            state, state.executors[kind], body, path, idempotency_key, "/host"
+            state, state.executors[kind], body, path, idempotency_key(request), "/host"
         )
-        return JSONResponse(
-            answer.model_dump(mode="json"),
+        return Response(
+            answer.model_dump_json(),
             status_code=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
             headers={"Location": answer.status_url, "Retry-After": "1"},
+            media_type="application/json",
         )
 
     start.__doc__ = route.summary

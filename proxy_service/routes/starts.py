@@ -1,10 +1,10 @@
 """Start routes for every execution kind, generated from `schemas.kinds.START_ROUTES`."""
 
 import re
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from proxy_service.deps import ProxyStateDep
@@ -13,6 +13,7 @@ from proxy_service.routes.responses import FORWARDED, errors
 from schemas import ExecutionAccepted
 from schemas.base import IDENTIFIER_PATTERN, StartRequest
 from schemas.kinds import START_ROUTES, KindRoute
+from service_common.start_routes import idempotency_key
 from service_common.start_routes import start_router as shared_start_router
 
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
@@ -50,9 +51,6 @@ def _endpoint(route: KindRoute) -> Any:
         request: Request,
         body: model,  # type: ignore[valid-type]  # the model is chosen per kind at import time
         state: ProxyStateDep,
-        idempotency_key: Annotated[
-            str | None, Header(max_length=200, description="Repeat-safe key for this start.")
-        ] = None,
     ) -> Response:
         start_request: StartRequest = body
         if start_request.host_name is None:
@@ -65,7 +63,7 @@ def _endpoint(route: KindRoute) -> Any:
             entry,
             host_path(route, request),
             start_request.model_dump(mode="json", exclude_unset=True),
-            idempotency_key,
+            idempotency_key(request),
         )
         answer = proxied(answer, entry.name)
         return JSONResponse(

@@ -34,3 +34,17 @@ async def test_different_keys_start_different_executions(host_factory: HostFacto
         a = await host.client.post(BATCH, json=BODY, headers={"Idempotency-Key": "a"})
         b = await host.client.post(BATCH, json=BODY, headers={"Idempotency-Key": "b"})
         assert a.json()["execution_id"] != b.json()["execution_id"]
+
+
+async def test_a_key_longer_than_200_characters_is_422_naming_the_header(
+    host_factory: HostFactory,
+) -> None:
+    async with host_factory([fake("d1")]) as host:
+        longest = await host.client.post(BATCH, json=BODY, headers={"Idempotency-Key": "k" * 200})
+        assert longest.status_code == 202
+        response = await host.client.post(BATCH, json=BODY, headers={"Idempotency-Key": "k" * 201})
+        assert response.status_code == 422
+        (detail,) = response.json()["details"]
+        assert detail["loc"] == ["header", "idempotency-key"]
+        assert "200" in detail["msg"]
+        assert (await host.client.get("/host/executions")).json()["total"] == 1

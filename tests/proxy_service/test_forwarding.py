@@ -114,6 +114,19 @@ async def test_idempotency_key_reaches_the_host(lab: LabFactory) -> None:
         assert first.json()["execution_id"] == again.json()["execution_id"]
 
 
+async def test_an_overlong_idempotency_key_is_refused_before_any_host_sees_it(
+    lab: LabFactory,
+) -> None:
+    body = {"host_name": "host-1", "device_id": "tv-1", "actions": HOME}
+    async with lab() as running:
+        headers = {"Idempotency-Key": "k" * 201}
+        response = await running.client.post(ACTION, json=body, headers=headers)
+        assert response.status_code == 422
+        assert response.json()["details"][0]["loc"] == ["header", "idempotency-key"]
+        listed = await running.client.get("/server/executions", params={"host_name": "host-1"})
+        assert listed.json()["hosts"][0]["page"]["total"] == 0
+
+
 async def test_device_and_status_routes_keep_the_host_shape(lab: LabFactory) -> None:
     async with lab() as running:
         device = await running.client.get("/server/devices/tv-2", params={"host_name": "host-2"})
