@@ -3,9 +3,9 @@
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from host_service.event_log import EventDraft
+from host_service.event_log import EventDraft, StoredEvent
 from host_service.record import ExecutionRecord
-from schemas.events import ExecutionEvent, StatusEvent
+from schemas.events import StatusEvent
 
 
 @dataclass(frozen=True)
@@ -13,7 +13,7 @@ class Change:
     """What one write did to a record, for listeners."""
 
     created: bool = False
-    events: list[ExecutionEvent] = field(default_factory=list)
+    events: list[StoredEvent] = field(default_factory=list)  # as their wire JSON
     log_line: str | None = None
 
 

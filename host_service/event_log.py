@@ -34,7 +34,7 @@ class EventLog:
     def __len__(self) -> int:
         return len(self._events)
 
-    def append(self, draft: EventDraft, at: datetime) -> list[ExecutionEvent]:
+    def append(self, draft: EventDraft, at: datetime) -> list[StoredEvent]:
         """Record one event; returns what was recorded (nothing, it, or `truncated`)."""
         cls, fields = draft
         if cls is not StatusEvent and len(self._events) >= self._limit:
@@ -45,8 +45,7 @@ class EventLog:
         event: ExecutionEvent = cls(
             seq=len(self._events) + 1, execution_id=self._execution_id, at=at, **fields
         )
-        self._keep(event)
-        return [event]
+        return [self._keep(event)]
 
     def after(self, seq: int) -> list[StoredEvent]:
         return self._events[max(0, seq) :]
@@ -68,8 +67,8 @@ class EventLog:
             self._keep(event)
         self.truncated = any(e.type is EventType.truncated for e in events)
 
-    def _keep(self, event: ExecutionEvent) -> None:
-        self._events.append(
-            StoredEvent(event.seq, event.type.value, event.model_dump_json().encode())
-        )
+    def _keep(self, event: ExecutionEvent) -> StoredEvent:
+        stored = StoredEvent(event.seq, event.type.value, event.model_dump_json().encode())
+        self._events.append(stored)
         self._finished = isinstance(event, StatusEvent) and event.status.terminal
+        return stored

@@ -20,9 +20,11 @@ from pathlib import Path
 from host_service.change import Change
 from host_service.journal_rows import (
     DELETE_LOG,
+    EVICT,
     INSERT,
     INSERT_EVENT,
     INSERT_LOG,
+    ORDER,
     SCHEMA,
     SCHEMA_VERSION,
     UPDATE,
@@ -40,14 +42,7 @@ log = execution_logger("journal")
 CHECKPOINT_S = 1.0
 
 
-EVICT = [
-    f"DELETE FROM {table} WHERE execution_id = ?"  # noqa: S608 - fixed table names
-    for table in ("executions", "events", "logs")
-]
-
-
-def _event_row(event: ExecutionEvent) -> tuple[str, int, str]:
-    return (event.execution_id, event.seq, event.model_dump_json())
+MIN_SQLITE = (3, 33, 0)  # UPDATE ... FROM, for many rows in one statement
 
 
 class JournalError(Exception):
@@ -60,13 +55,7 @@ class ExecutionJournal:
         self._lock = threading.Lock()
         self.path = path
         self._closed = threading.Event()
-        self._writer = JournalWriter(
-            connection,
-            self._lock,
-            str(path),
-            order=[INSERT, UPDATE, INSERT_EVENT, INSERT_LOG, DELETE_LOG, *EVICT],
-            coalesce=UPDATE,
-        )
+        self._writer = JournalWriter(connection, self._lock, str(path), order=ORDER)
         self._checkpointer = threading.Thread(
             target=self._checkpoint_loop, name="journal-checkpoint", daemon=True
         )
@@ -75,6 +64,12 @@ class ExecutionJournal:
     @classmethod
     def open(cls, path: Path) -> "ExecutionJournal":
         """Open or create the journal at `path`; JournalError names the file and the cause."""
+        if sqlite3.sqlite_version_info < MIN_SQLITE:
+            needed = ".".join(map(str, MIN_SQLITE))
+            raise JournalError(
+                f"cannot open journal {path}: SQLite {sqlite3.sqlite_version} is too old "
+                f"(the journal needs {needed} or newer)"
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -137,7 +132,8 @@ class ExecutionJournal:
         elif change.log_line is None:  # a log line leaves the row as it was
             statements.append((UPDATE, execution_id, state_params(record)))
         for event in change.events:  # events are never changed once made
-            statements.append((INSERT_EVENT, execution_id, partial(_event_row, event)))
+            row = (execution_id, event.seq, event.json.decode())
+            statements.append((INSERT_EVENT, execution_id, partial(tuple, row)))
         if change.log_line is not None:
             n, line = record.log_count, change.log_line
             statements.append((INSERT_LOG, execution_id, lambda: (execution_id, n, line)))
@@ -150,9 +146,9 @@ class ExecutionJournal:
         self._writer.enqueue(
             f"the eviction of {len(execution_ids)} executions",
             [
-                (sql, execution_id, partial(tuple, (execution_id,)))
+                (op, execution_id, partial(tuple, (execution_id,)))
                 for execution_id in execution_ids
-                for sql in EVICT
+                for op in EVICT
             ],
         )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from host_service.journal_writer import RowOp
 from host_service.record import ExecutionRecord
 from schemas import ExecutionError, ExecutionKind, ExecutionResult, ExecutionStatus, StepView
 
@@ -47,23 +48,54 @@ CREATE TABLE IF NOT EXISTS logs (
 ) WITHOUT ROWID;
 """
 
-INSERT = """
-INSERT INTO executions (
-    execution_id, kind, host_name, device_id, request, idempotency_key, fingerprint,
-    created_at, status, progress, message, started_at, finished_at, result, error, steps,
-    current_step_id
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
+_STATE = (
+    "status",
+    "progress",
+    "message",
+    "started_at",
+    "finished_at",
+    "result",
+    "error",
+    "steps",
+    "current_step_id",
+)
+_COLUMNS = (
+    "execution_id",
+    "kind",
+    "host_name",
+    "device_id",
+    "request",
+    "idempotency_key",
+    "fingerprint",
+    "created_at",
+    *_STATE,
+)
 
-UPDATE = """
-UPDATE executions SET status = ?, progress = ?, message = ?, started_at = ?,
-    finished_at = ?, result = ?, error = ?, steps = ?, current_step_id = ?
-WHERE execution_id = ?
-"""
 
-INSERT_EVENT = "INSERT INTO events (execution_id, seq, body) VALUES (?, ?, ?)"
-INSERT_LOG = "INSERT INTO logs (execution_id, n, line) VALUES (?, ?, ?)"
-DELETE_LOG = "DELETE FROM logs WHERE execution_id = ? AND n = ?"
+def _row(width: int) -> str:
+    return "(" + ", ".join(["?"] * width) + ")"
+
+
+# Statement texts are built from the fixed column and table names above, never from input.
+_INSERT_HEAD = f"INSERT INTO executions ({', '.join(_COLUMNS)}) VALUES "  # noqa: S608
+INSERT = RowOp(_INSERT_HEAD, _row(len(_COLUMNS)))
+# Many rows at once: UPDATE ... FROM (VALUES ...) matches each row by its first column.
+UPDATE = RowOp(
+    "UPDATE executions SET "  # noqa: S608
+    + ", ".join(f"{column} = v.column{i}" for i, column in enumerate(_STATE, start=2))
+    + " FROM (VALUES ",
+    _row(1 + len(_STATE)),
+    ") AS v WHERE executions.execution_id = v.column1",
+    coalesce=True,
+)
+INSERT_EVENT = RowOp("INSERT INTO events (execution_id, seq, body) VALUES ", "(?, ?, ?)")
+INSERT_LOG = RowOp("INSERT INTO logs (execution_id, n, line) VALUES ", "(?, ?, ?)")
+DELETE_LOG = RowOp("DELETE FROM logs WHERE (execution_id, n) IN (VALUES ", "(?, ?)", ")")
+EVICT = [
+    RowOp(f"DELETE FROM {table} WHERE execution_id IN (", "?", ")")  # noqa: S608
+    for table in ("executions", "events", "logs")
+]
+ORDER = [INSERT, UPDATE, INSERT_EVENT, INSERT_LOG, DELETE_LOG, *EVICT]
 
 _RESULT: TypeAdapter[ExecutionResult] = TypeAdapter(ExecutionResult)
 _STEPS: TypeAdapter[list[StepView]] = TypeAdapter(list[StepView])
@@ -78,7 +110,7 @@ def _parse_time(value: str | None) -> datetime | None:
 
 
 def state_params(r: ExecutionRecord) -> Callable[[], tuple[Any, ...]]:
-    """The columns that change during an execution, in UPDATE order (id last).
+    """The id, then the columns that change during an execution, in UPDATE order.
 
     Takes a snapshot now and encodes it later, in the writer's thread: a record's
     steps, result and error are replaced when they change, never mutated in place.
@@ -89,6 +121,7 @@ def state_params(r: ExecutionRecord) -> Callable[[], tuple[Any, ...]]:
 
     def encode() -> tuple[Any, ...]:
         return (
+            execution_id,
             status,
             progress,
             message,
@@ -98,7 +131,6 @@ def state_params(r: ExecutionRecord) -> Callable[[], tuple[Any, ...]]:
             None if error is None else error.model_dump_json(),
             _STEPS.dump_json(steps).decode(),
             current,
-            execution_id,
         )
 
     return encode
@@ -113,7 +145,7 @@ def insert_params(r: ExecutionRecord) -> Callable[[], tuple[Any, ...]]:
     def encode() -> tuple[Any, ...]:
         execution_id, kind, host_name, device_id, request, key, fingerprint = first
         values = (execution_id, kind, host_name, device_id, json.dumps(request), key, fingerprint)
-        return (*values, _time(created_at), *state()[:-1])
+        return (*values, _time(created_at), *state()[1:])
 
     return encode
 

@@ -1,16 +1,22 @@
 """JournalWriter: commits the journal's changes in batches, in a thread of its own.
 
-Changes arrive as lists of SQL statements, in the order the registry made
+Changes arrive as lists of row operations, in the order the registry made
 them. The thread takes everything pending and commits it in one transaction
 (group commit): a burst of changes costs one commit, and neither the event
 loop nor an execution's thread waits for SQLite. Parameters are encoded
 (JSON) in this thread, from snapshots taken when the change was made; an
-execution's row is written once per batch, with its last state; statements
-of one kind go to SQLite together (`executemany`), kinds in a fixed order
-that keeps every change after what it depends on. `flushed()` is the
-visibility barrier: it returns once everything enqueued before the call is
-committed. The app awaits it before any response byte leaves
-(`JournalBarrier`), so a client never sees a state that the journal lacks.
+execution's row is written once per batch, with its last state.
+
+The rows of one operation go to SQLite as multi-row statements (`VALUES (..),
+(..)`), in chunks of 64, 32, ... 1 rows so that a handful of statement texts
+serve every batch size. SQLite releases the GIL around each statement step, and
+taking it back waits for the event loop's thread to let go of it (up to a
+switch interval, 5 ms): one step per row made a commit of a hundred rows take
+several times its CPU time while every response waited for it.
+
+`flushed()` is the visibility barrier: it returns once everything enqueued
+before the call is committed. The app awaits it before any response byte
+leaves (`JournalBarrier`), so a client never sees a state that the journal lacks.
 """
 
 import asyncio
@@ -18,7 +24,8 @@ import contextlib
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from host_service.logs import execution_logger
@@ -26,10 +33,42 @@ from host_service.logs import execution_logger
 log = execution_logger("journal")
 
 COMMIT_INTERVAL_S = 0.002  # at most 500 commits a second; a lone change is committed at once
+CHUNKS = (64, 32, 16, 8, 4, 2, 1)  # rows per statement: few texts for SQLite's statement cache
 
 Params = Callable[[], tuple[Any, ...]]  # encodes a snapshot when the batch is written
-Statement = tuple[str, str, Params]  # (SQL, execution_id, params)
+
+
+@dataclass(frozen=True)
+class RowOp:
+    """A statement over many rows: `head` + `row` repeated, comma-separated + `tail`.
+
+    `coalesce`: of the rows with one key in a batch, only the last is written.
+    """
+
+    head: str
+    row: str
+    tail: str = ""
+    coalesce: bool = False
+    _texts: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def sql(self, rows: int) -> str:
+        text = self._texts.get(rows)
+        if text is None:
+            text = self._texts[rows] = self.head + ", ".join([self.row] * rows) + self.tail
+        return text
+
+
+Statement = tuple[RowOp, str, Params]  # (operation, key: the execution_id, params)
 Change = tuple[str, list[Statement]]  # (what it is, for error messages; its statements)
+
+
+def chunks(values: list[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    """`values` cut into runs of CHUNKS sizes, largest first."""
+    start = 0
+    for size in CHUNKS:
+        while len(values) - start >= size:
+            yield values[start : start + size]
+            start += size
 
 
 def _resolve(future: asyncio.Future[None]) -> None:
@@ -39,17 +78,11 @@ def _resolve(future: asyncio.Future[None]) -> None:
 
 class JournalWriter:
     def __init__(
-        self,
-        db: sqlite3.Connection,
-        db_lock: threading.Lock,
-        name: str,
-        order: list[str],
-        coalesce: str,
+        self, db: sqlite3.Connection, db_lock: threading.Lock, name: str, order: list[RowOp]
     ) -> None:
-        """`order`: SQL statements in the order a batch runs them; `coalesce`: the row update."""
+        """`order`: the operations in the order a batch runs them (dependencies first)."""
         self._db = db
         self._order = order
-        self._coalesce = coalesce
         self._db_lock = db_lock
         self._name = name
         self._cond = threading.Condition()
@@ -123,20 +156,28 @@ class JournalWriter:
                     log.error("journal %s: cannot write %s: %s", self._name, what, exc)
 
     def _transaction(self, statements: list[Statement]) -> None:
-        groups: dict[str, list[Params]] = {sql: [] for sql in self._order}
-        last_update: dict[str, Params] = {}
-        for sql, execution_id, params in statements:
-            if sql == self._coalesce:
-                last_update[execution_id] = params
+        rows: dict[RowOp, dict[str, Params] | list[Params]] = {op: [] for op in self._order}
+        for op in self._order:
+            if op.coalesce:
+                rows[op] = {}
+        for op, key, params in statements:
+            group = rows[op]
+            if isinstance(group, dict):
+                group.pop(key, None)  # the last state goes last, after what it depends on
+                group[key] = params
             else:
-                groups.setdefault(sql, []).append(params)
-        groups[self._coalesce] = list(last_update.values())
-        rows = {sql: [params() for params in group] for sql, group in groups.items() if group}
+                group.append(params)
+        encoded = [
+            (op, [params() for params in (g.values() if isinstance(g, dict) else g)])
+            for op, g in rows.items()
+            if g
+        ]
         with self._db_lock:
             try:
                 self._db.execute("BEGIN")
-                for sql, values in rows.items():
-                    self._db.executemany(sql, values)
+                for op, values in encoded:
+                    for chunk in chunks(values):
+                        self._db.execute(op.sql(len(chunk)), [v for row in chunk for v in row])
                 self._db.execute("COMMIT")
             except Exception:
                 if self._db.in_transaction:

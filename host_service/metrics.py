@@ -16,7 +16,10 @@ from host_service.devices import DeviceCatalog
 from host_service.leases import DeviceLeases
 from host_service.record import ExecutionRecord
 from host_service.registry import ExecutionRegistry
-from schemas import DeviceState, StatusEvent
+from schemas import DeviceState
+from schemas.events import EventType
+
+STATUS = EventType.status.value
 
 # Running time runs from tens of milliseconds (one key press) to two hours (a campaign).
 RUN_SECONDS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 1800, 3600, 7200)
@@ -85,8 +88,8 @@ class HostMetrics:
         if change.created:
             self._started.labels(kind).inc()
         for event in change.events:
-            if isinstance(event, StatusEvent) and event.status.terminal:
-                self._finished.labels(kind, event.status.value).inc()
+            if event.type == STATUS and record.status.terminal:  # the record's last status
+                self._finished.labels(kind, record.status.value).inc()
                 elapsed_ms = record.elapsed_ms()
                 if elapsed_ms is not None:
                     self._run_seconds.labels(kind).observe(elapsed_ms / 1000)

@@ -1,5 +1,6 @@
 """The journal: what a host served before a restart it serves after, the same way."""
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,33 @@ async def test_a_clean_stop_interrupts_what_ran_and_the_restart_keeps_it(
         assert device["queue_length"] == 0
         fresh = await start(host.client, BATCH, {"device_id": "d1", "actions": actions("ok")})
         assert (await finished(host.client, fresh))["status"] == "completed"
+
+
+async def test_a_burst_committed_in_shared_batches_comes_back_whole(
+    host_factory: HostFactory,
+) -> None:
+    """150 starts at once: rows of many executions share each multi-row statement."""
+    devices = [fake("d1"), fake("d2"), fake("d3")]
+    listing_params = {"limit": 500}
+    async with host_factory(devices, retention_max_count=100) as host:
+        ids = await asyncio.gather(
+            *(
+                start(host.client, BATCH, {"device_id": f"d{i % 3 + 1}", "actions": actions("ok")})
+                for i in range(150)
+            )
+        )
+        for execution_id in ids[-3:]:  # the last of each device's queue
+            await finished(host.client, execution_id)
+        before = (await host.client.get("/host/executions", params=listing_params)).json()
+        events_before = [await snapshot(host, i) for i in ids[-100::9]]
+    assert before["total"] == 100  # retention evicted the 50 oldest, in batches too
+    assert {item["status"] for item in before["items"]} == {"completed"}
+
+    async with host_factory(devices, retention_max_count=100) as host:
+        after = (await host.client.get("/host/executions", params=listing_params)).json()
+        assert after == before
+        assert [await snapshot(host, i) for i in ids[-100::9]] == events_before
+        assert (await host.client.get(f"/host/executions/{ids[0]}")).status_code == 404
 
 
 async def test_retention_deletes_from_the_journal(
