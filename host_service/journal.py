@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from host_service.change import Change
+from host_service.journal_migrations import MIGRATIONS, migrate
 from host_service.journal_rows import (
     DELETE_LOG,
     EVICT,
@@ -43,6 +44,7 @@ CHECKPOINT_S = 1.0
 
 
 MIN_SQLITE = (3, 33, 0)  # UPDATE ... FROM, for many rows in one statement
+CACHE_KIB = 65_536  # SQLite's page cache, at most: a retained journal's hot pages stay in memory
 
 
 class JournalError(Exception):
@@ -56,6 +58,9 @@ class ExecutionJournal:
         self.path = path
         self._closed = threading.Event()
         self._writer = JournalWriter(connection, self._lock, str(path), order=ORDER)
+        # execution_id -> execution_no, the row key; only touched under the registry lock.
+        self._numbers: dict[str, int] = {}
+        self._next_number = 1
         self._checkpointer = threading.Thread(
             target=self._checkpoint_loop, name="journal-checkpoint", daemon=True
         )
@@ -81,9 +86,12 @@ class ExecutionJournal:
             if mode != "wal":
                 raise JournalError(f"cannot open journal {path}: WAL mode refused ({mode})")
             db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             db.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does it
             version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
+            if version in MIGRATIONS:
+                migrate(db, version)
+            elif version not in (0, SCHEMA_VERSION):
                 raise JournalError(
                     f"cannot open journal {path}: schema version {version}, "
                     f"this host reads version {SCHEMA_VERSION}"
@@ -102,22 +110,27 @@ class ExecutionJournal:
         """Every execution in the journal with its events and logs, oldest first."""
         try:
             with self._lock:
-                rows = self._db.execute("SELECT * FROM executions ORDER BY rowid").fetchall()
-                records = [record_from_row(r, max_log_lines, max_events) for r in rows]
-                by_id = {r.execution_id: r for r in records}
-                events = self._db.execute("SELECT execution_id, body FROM events ORDER BY 1, seq")
-                loaded: dict[str, list[ExecutionEvent]] = {}
-                for execution_id, body in events:
-                    loaded.setdefault(execution_id, []).append(EXECUTION_EVENT.validate_json(body))
-                for execution_id, items in loaded.items():
-                    if execution_id in by_id:
-                        by_id[execution_id].events.restore(items)
-                lines = self._db.execute("SELECT execution_id, n, line FROM logs ORDER BY 1, n")
-                for execution_id, n, line in lines:
-                    record = by_id.get(execution_id)
+                rows = self._db.execute("SELECT * FROM executions ORDER BY execution_no")
+                by_number = {
+                    row["execution_no"]: record_from_row(row, max_log_lines, max_events)
+                    for row in rows
+                }
+                events = self._db.execute("SELECT execution_no, body FROM events ORDER BY 1, 2")
+                loaded: dict[int, list[ExecutionEvent]] = {}
+                for number, body in events:
+                    loaded.setdefault(number, []).append(EXECUTION_EVENT.validate_json(body))
+                for number, items in loaded.items():
+                    if number in by_number:
+                        by_number[number].events.restore(items)
+                lines = self._db.execute("SELECT execution_no, n, line FROM logs ORDER BY 1, 2")
+                for number, n, line in lines:
+                    record = by_number.get(number)
                     if record is not None:
                         record.append_log(line)
                         record.logs_dropped = n - len(record.logs)
+                self._numbers = {r.execution_id: number for number, r in by_number.items()}
+                self._next_number = max(by_number, default=0) + 1
+                records = list(by_number.values())
         except (sqlite3.Error, ValueError) as exc:
             raise JournalError(f"cannot read journal {self.path}: {exc}") from exc
         return records
@@ -126,28 +139,30 @@ class ExecutionJournal:
 
     def changed(self, record: ExecutionRecord, change: Change) -> None:
         execution_id = record.execution_id
+        number = self._number(execution_id)
         statements: list[Statement] = []
         if change.created:
-            statements.append((INSERT, execution_id, insert_params(record)))
+            statements.append((INSERT, execution_id, insert_params(record, number)))
         elif change.log_line is None:  # a log line leaves the row as it was
-            statements.append((UPDATE, execution_id, state_params(record)))
+            statements.append((UPDATE, execution_id, state_params(record, number)))
         for event in change.events:  # events are never changed once made
-            row = (execution_id, event.seq, event.json.decode())
+            row = (number, event.seq, event.json.decode())
             statements.append((INSERT_EVENT, execution_id, partial(tuple, row)))
         if change.log_line is not None:
             n, line = record.log_count, change.log_line
-            statements.append((INSERT_LOG, execution_id, lambda: (execution_id, n, line)))
+            statements.append((INSERT_LOG, execution_id, partial(tuple, (number, n, line))))
             if n > record.max_log_lines:  # keep what the record keeps, no more
-                gone = n - record.max_log_lines
-                statements.append((DELETE_LOG, execution_id, lambda: (execution_id, gone)))
+                gone = (number, n - record.max_log_lines)
+                statements.append((DELETE_LOG, execution_id, partial(tuple, gone)))
         self._writer.enqueue(f"execution {execution_id}", statements)
 
     def evicted(self, execution_ids: list[str]) -> None:
+        numbers = [(i, self._numbers.pop(i)) for i in execution_ids if i in self._numbers]
         self._writer.enqueue(
             f"the eviction of {len(execution_ids)} executions",
             [
-                (op, execution_id, partial(tuple, (execution_id,)))
-                for execution_id in execution_ids
+                (op, execution_id, partial(tuple, (number,)))
+                for execution_id, number in numbers
                 for op in EVICT
             ],
         )
@@ -164,6 +179,14 @@ class ExecutionJournal:
             self._db.close()
 
     # -- internals -------------------------------------------------------------------------
+
+    def _number(self, execution_id: str) -> int:
+        """The execution's row key; a new execution takes the next one."""
+        number = self._numbers.get(execution_id)
+        if number is None:
+            number = self._numbers[execution_id] = self._next_number
+            self._next_number += 1
+        return number
 
     def _checkpoint_loop(self) -> None:
         checkpoints = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)

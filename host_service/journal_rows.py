@@ -12,11 +12,16 @@ from host_service.journal_writer import RowOp
 from host_service.record import ExecutionRecord
 from schemas import ExecutionError, ExecutionKind, ExecutionResult, ExecutionStatus, StepView
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
+# Rows are keyed by `execution_no`, the order in which this host created its
+# executions: new rows land at the end of every B-tree instead of at a random
+# place (ids are random UUIDs), so a commit dirties a few pages, not one per
+# execution. Version 1 keyed them by execution_id (journal_migrations.py).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS executions (
-    execution_id TEXT PRIMARY KEY,
+    execution_no INTEGER PRIMARY KEY,
+    execution_id TEXT NOT NULL,
     kind TEXT NOT NULL,
     host_name TEXT NOT NULL,
     device_id TEXT NOT NULL,
@@ -35,16 +40,16 @@ CREATE TABLE IF NOT EXISTS executions (
     current_step_id TEXT
 );
 CREATE TABLE IF NOT EXISTS events (
-    execution_id TEXT NOT NULL,
+    execution_no INTEGER NOT NULL,
     seq INTEGER NOT NULL,
     body TEXT NOT NULL,
-    PRIMARY KEY (execution_id, seq)
+    PRIMARY KEY (execution_no, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS logs (
-    execution_id TEXT NOT NULL,
+    execution_no INTEGER NOT NULL,
     n INTEGER NOT NULL,
     line TEXT NOT NULL,
-    PRIMARY KEY (execution_id, n)
+    PRIMARY KEY (execution_no, n)
 ) WITHOUT ROWID;
 """
 
@@ -60,6 +65,7 @@ _STATE = (
     "current_step_id",
 )
 _COLUMNS = (
+    "execution_no",
     "execution_id",
     "kind",
     "host_name",
@@ -85,14 +91,14 @@ UPDATE = RowOp(
     + ", ".join(f"{column} = v.column{i}" for i, column in enumerate(_STATE, start=2))
     + " FROM (VALUES ",
     _row(1 + len(_STATE)),
-    ") AS v WHERE executions.execution_id = v.column1",
+    ") AS v WHERE executions.execution_no = v.column1",
     coalesce=True,
 )
-INSERT_EVENT = RowOp("INSERT INTO events (execution_id, seq, body) VALUES ", "(?, ?, ?)")
-INSERT_LOG = RowOp("INSERT INTO logs (execution_id, n, line) VALUES ", "(?, ?, ?)")
-DELETE_LOG = RowOp("DELETE FROM logs WHERE (execution_id, n) IN (VALUES ", "(?, ?)", ")")
+INSERT_EVENT = RowOp("INSERT INTO events (execution_no, seq, body) VALUES ", "(?, ?, ?)")
+INSERT_LOG = RowOp("INSERT INTO logs (execution_no, n, line) VALUES ", "(?, ?, ?)")
+DELETE_LOG = RowOp("DELETE FROM logs WHERE (execution_no, n) IN (VALUES ", "(?, ?)", ")")
 EVICT = [
-    RowOp(f"DELETE FROM {table} WHERE execution_id IN (", "?", ")")  # noqa: S608
+    RowOp(f"DELETE FROM {table} WHERE execution_no IN (", "?", ")")  # noqa: S608
     for table in ("executions", "events", "logs")
 ]
 ORDER = [INSERT, UPDATE, INSERT_EVENT, INSERT_LOG, DELETE_LOG, *EVICT]
@@ -109,19 +115,19 @@ def _parse_time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
-def state_params(r: ExecutionRecord) -> Callable[[], tuple[Any, ...]]:
-    """The id, then the columns that change during an execution, in UPDATE order.
+def state_params(r: ExecutionRecord, number: int) -> Callable[[], tuple[Any, ...]]:
+    """The execution's number, then the columns that change, in UPDATE order.
 
     Takes a snapshot now and encodes it later, in the writer's thread: a record's
     steps, result and error are replaced when they change, never mutated in place.
     """
     status, progress, message, current = r.status.value, r.progress, r.message, r.current_step_id
     started, finished, result, error = r.started_at, r.finished_at, r.result, r.error
-    steps, execution_id = list(r.steps.values()), r.execution_id
+    steps = list(r.steps.values())
 
     def encode() -> tuple[Any, ...]:
         return (
-            execution_id,
+            number,
             status,
             progress,
             message,
@@ -136,16 +142,16 @@ def state_params(r: ExecutionRecord) -> Callable[[], tuple[Any, ...]]:
     return encode
 
 
-def insert_params(r: ExecutionRecord) -> Callable[[], tuple[Any, ...]]:
+def insert_params(r: ExecutionRecord, number: int) -> Callable[[], tuple[Any, ...]]:
     key, fingerprint = r.idempotency or (None, None)
-    state = state_params(r)
+    state = state_params(r, number)
     first = (r.execution_id, r.kind.value, r.host_name, r.device_id, r.request, key, fingerprint)
     created_at = r.created_at
 
     def encode() -> tuple[Any, ...]:
         execution_id, kind, host_name, device_id, request, key, fingerprint = first
         values = (execution_id, kind, host_name, device_id, json.dumps(request), key, fingerprint)
-        return (*values, _time(created_at), *state()[1:])
+        return (number, *values, _time(created_at), *state()[1:])
 
     return encode
 
