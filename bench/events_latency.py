@@ -6,9 +6,10 @@ Part 1 runs executions of random length on a real host process; each is followed
 at once by an SSE stream and by a client polling its status once a second. The
 latency is the client's clock when it learns the terminal status minus the
 execution's `finished_at` (same machine, same clock).
-Part 2 loads the start route with wrk (bench/wrk.py, as bench/start_latency.py
-does) on a host with its SQLite journal and on one with `--journal none` (memory
-only), alternating in the same run, and compares throughput.
+Part 2 loads the start route with wrk (`bench.start_latency.compare`) on a host
+with its SQLite journal and on one with `--journal none` (memory only), in turn for
+several rounds, at a real box's pace and with no device latency, and compares
+their throughput.
 """
 
 import argparse
@@ -28,8 +29,7 @@ import httpx
 import yaml
 from httpx_sse import aconnect_sse
 
-from bench.start_latency import BODIES
-from bench.wrk import HEADER, WrkFigures, lua_post, run_wrk
+from bench.start_latency import MODES, compare, median_row
 from tests.processes import service
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,38 +114,27 @@ async def notification_latency(url: str, devices: int, runs: int, label: str) ->
     print(f"  polling / SSE at p50: {poll_p50 / max(sse_p50, 0.001):.0f}x")
 
 
-def start_throughput(seconds: int, connections: int, rounds: int) -> None:
-    figures: dict[str, list[WrkFigures]] = {"journal": [], "memory": []}
-    script = lua_post("/host/action/executeBatch", BODIES)
-    with tempfile.TemporaryDirectory() as folder:
-        for round_ in range(rounds):  # alternate, so drift on the machine hits both alike
-            for mode in figures:
-                journal = str(Path(folder) / f"{round_}.sqlite3") if mode == "journal" else "none"
-                args = ["host", "--journal", journal]
-                with service("bench.serve", *args, health_path="/host/health") as url:
-                    run_wrk("warm-up", url, script, seconds=1, connections=connections)
-                    figures[mode].append(
-                        run_wrk(mode, url, script, seconds=seconds, connections=connections)
-                    )
-    print(f"\nstart route, wrk, {connections} connections, {seconds} s x {rounds} rounds each")
-    print(HEADER)
-    for rows in figures.values():
-        for row in rows:
-            print(row.row())
-    rate = {
-        mode: statistics.median(r.requests_per_s for r in rows) for mode, rows in figures.items()
-    }
-    p99 = {mode: statistics.median(r.p99_ms for r in rows) for mode, rows in figures.items()}
-    for mode in figures:
-        print(f"median {mode:8s} {rate[mode]:7.0f} starts/s   p99 {p99[mode]:6.2f} ms")
-    cost = 1 - rate["journal"] / rate["memory"]
-    print(f"journal costs {cost * 100:.1f}% of start throughput (target < 25%)")
+def journal_cost(seconds: int, connections: int, rounds: int) -> None:
+    """Start throughput with the journal against memory only, at both device paces."""
+    for scale, pace in ((1.0, "a real box's pace"), (0.0, "no device latency")):
+        modes = MODES[1:]
+        runs = compare(modes, scale, rounds, seconds, connections)
+        print(
+            f"\nstart route, wrk, {connections} connections, {seconds} s x {rounds} rounds, {pace}"
+        )
+        print("| host | starts/s | p50 ms | p99 ms | executions finished/s during load | non-2xx |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for mode in modes:
+            print(median_row(mode, runs[mode], seconds))
+        rate = {m: statistics.median(r.wrk.requests_per_s for r in runs[m]) for m in modes}
+        cost = 1 - rate[modes[1]] / rate[modes[0]]
+        print(f"the journal costs {cost:.0%} of the start throughput (target < 25%)")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=8)
-    parser.add_argument("--runs", type=int, default=12, help="executions per device in part 1")
+    parser.add_argument("--runs", type=int, default=30, help="executions per device in part 1")
     parser.add_argument("--seconds", type=int, default=10, help="wrk load per round")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3)
@@ -156,7 +145,7 @@ def main() -> int:
             host(Path(folder), args.devices, journal) as url,
         ):
             asyncio.run(notification_latency(url, args.devices, args.runs, label))
-    start_throughput(args.seconds, args.connections, args.rounds)
+    journal_cost(args.seconds, args.connections, args.rounds)
     return 0
 
 

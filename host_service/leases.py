@@ -9,6 +9,7 @@ device held (`stuck`) until it comes back.
 """
 
 import asyncio
+import bisect
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -17,6 +18,28 @@ from dataclasses import dataclass, field
 class _DeviceQueue:
     holder: str | None = None
     waiters: OrderedDict[str, asyncio.Future[None]] = field(default_factory=OrderedDict)
+    # Each waiter's ticket, taken in arrival order, and the tickets still waiting, sorted
+    # by construction: a queue position is one bisection, not a walk of the queue.
+    tickets: dict[str, int] = field(default_factory=dict)
+    waiting: list[int] = field(default_factory=list)
+    next_ticket: int = 0
+
+    def join(self, execution_id: str, grant: asyncio.Future[None]) -> None:
+        self.waiters[execution_id] = grant
+        self.tickets[execution_id] = self.next_ticket
+        self.waiting.append(self.next_ticket)
+        self.next_ticket += 1
+
+    def leave(self, execution_id: str) -> asyncio.Future[None] | None:
+        grant = self.waiters.pop(execution_id, None)
+        ticket = self.tickets.pop(execution_id, None)
+        if ticket is not None:
+            del self.waiting[bisect.bisect_left(self.waiting, ticket)]
+        return grant
+
+    def position(self, execution_id: str) -> int | None:
+        ticket = self.tickets.get(execution_id)
+        return None if ticket is None else bisect.bisect_left(self.waiting, ticket) + 1
 
 
 class DeviceLeases:
@@ -31,12 +54,12 @@ class DeviceLeases:
             queue.holder = execution_id
             grant.set_result(None)
         else:
-            queue.waiters[execution_id] = grant
+            queue.join(execution_id, grant)
         return grant
 
     def withdraw(self, device_id: str, execution_id: str) -> None:
         """Leave the queue, or give the lease back if it was granted meanwhile."""
-        self._queues[device_id].waiters.pop(execution_id, None)
+        self._queues[device_id].leave(execution_id)
         self.release(device_id, execution_id)
 
     def release(self, device_id: str, execution_id: str) -> None:
@@ -45,8 +68,9 @@ class DeviceLeases:
             return
         queue.holder = None
         while queue.waiters:
-            next_id, future = queue.waiters.popitem(last=False)
-            if not future.done():
+            next_id = next(iter(queue.waiters))
+            future = queue.leave(next_id)
+            if future is not None and not future.done():
                 queue.holder = next_id
                 future.set_result(None)
                 return
@@ -59,7 +83,4 @@ class DeviceLeases:
 
     def position(self, device_id: str, execution_id: str) -> int | None:
         """1 for the next in line; None when not queued."""
-        for index, waiting_id in enumerate(self._queues[device_id].waiters, start=1):
-            if waiting_id == execution_id:
-                return index
-        return None
+        return self._queues[device_id].position(execution_id)

@@ -250,6 +250,17 @@ async def test_a_version_1_journal_is_migrated_and_served_as_before(
         assert [execution_id for _, execution_id in rows] == [*ids, newer]
 
 
+def test_an_sqlite_too_old_for_the_journal_is_refused_naming_both_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    path = tmp_path / "journal.sqlite3"
+    with pytest.raises(JournalError, match=r"SQLite 3\.31\.1 is too old.*3\.33\.0 or newer"):
+        ExecutionJournal.open(path)
+    assert not path.exists()
+
+
 def test_a_journal_of_another_schema_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.sqlite3"
     with sqlite3.connect(path) as db:

@@ -81,3 +81,39 @@ async def test_health_answers_while_every_device_is_busy(host_factory: HostFacto
         assert health.json()["executions_active"] == 4
         for d in devices:
             host.fake(d["id"]).gate.set()
+
+
+async def test_queue_positions_close_up_as_waiting_executions_leave(
+    host_factory: HostFactory,
+) -> None:
+    batch = "/host/action/executeBatch"
+    async with host_factory([fake("d1")]) as host:
+        running = await start(
+            host.client, batch, {"device_id": "d1", "actions": [{"command": "gate"}]}
+        )
+        await wait_status(host.client, running, {"running"})
+        queued = [
+            await start(host.client, batch, {"device_id": "d1", "actions": [{"command": "ok"}]})
+            for _ in range(5)
+        ]
+
+        async def positions() -> list[int | None]:
+            views = [(await host.client.get(f"/host/executions/{i}")).json() for i in queued]
+            return [view["queue_position"] for view in views]
+
+        assert await positions() == [1, 2, 3, 4, 5]
+        await host.client.post(f"/host/executions/{queued[2]}/cancel")
+        await host.client.post(f"/host/executions/{queued[0]}/cancel")
+        assert await positions() == [None, 1, None, 2, 3]
+        listed = await host.client.get("/host/executions", params={"status": "queued"})
+        assert [(i["execution_id"], i["queue_position"]) for i in listed.json()["items"]] == [
+            (queued[4], 3),
+            (queued[3], 2),
+            (queued[1], 1),
+        ]
+        late = await start(host.client, batch, {"device_id": "d1", "actions": [{"command": "ok"}]})
+        assert (await host.client.get(f"/host/executions/{late}")).json()["queue_position"] == 4
+
+        host.fake("d1").gate.set()
+        for execution_id in (queued[1], queued[3], queued[4], late):
+            assert (await finished(host.client, execution_id))["status"] == "completed"
