@@ -64,13 +64,17 @@ class DeviceCatalog:
         holder = leases.holder(device.id)
         state = DeviceState.idle
         if holder is not None:
-            state = DeviceState.busy
             try:
-                if registry.get(holder).status.terminal:
-                    state = DeviceState.stuck
+                finished = registry.get(holder).status.terminal
             except NotFoundError:
-                state = DeviceState.stuck
-        elif not device.driver.online:
+                finished = True
+            if not finished:
+                state = DeviceState.busy
+            elif not leases.has_returned(device.id, holder):
+                state = DeviceState.stuck  # reported stopped, its driver call still running
+            else:
+                holder = None  # done; the lease passes on within a few turns of the loop
+        if holder is None and not device.driver.online:
             state = DeviceState.offline
         queued = leases.queued(device.id)
         # A copy first: the execution's thread may move the device while this reads.

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 @dataclass
 class _DeviceQueue:
     holder: str | None = None
+    # The holder whose worker thread has returned, its lease not yet passed on. Set by
+    # that thread (one attribute store); the loop passes the lease on a few turns later.
+    returned: str | None = None
     waiters: OrderedDict[str, asyncio.Future[None]] = field(default_factory=OrderedDict)
     # Each waiter's ticket, taken in arrival order, and the tickets still waiting, sorted
     # by construction: a queue position is one bisection, not a walk of the queue.
@@ -77,6 +80,14 @@ class DeviceLeases:
 
     def holder(self, device_id: str) -> str | None:
         return self._queues[device_id].holder
+
+    def mark_returned(self, device_id: str, execution_id: str) -> None:
+        """Called by the worker thread of `execution_id` before it records its outcome."""
+        self._queues[device_id].returned = execution_id
+
+    def has_returned(self, device_id: str, execution_id: str) -> bool:
+        """Whether the work of the lease holder `execution_id` has come back."""
+        return self._queues[device_id].returned == execution_id
 
     def queued(self, device_id: str) -> list[str]:
         return list(self._queues[device_id].waiters)

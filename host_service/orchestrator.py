@@ -231,6 +231,8 @@ class ExecutionOrchestrator:
     ) -> None:
         """Run in a worker thread, then record the outcome (ignored if a stop was reported)."""
         outcome = self._run(record, executor, plan, timeout_s)
+        # First: from the moment the outcome shows, the device shows idle, never `stuck`.
+        self._leases.mark_returned(record.device_id, record.execution_id)
         self._registry.finish(
             record.execution_id, outcome.status, result=outcome.result, error=outcome.error
         )

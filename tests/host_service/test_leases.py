@@ -117,3 +117,22 @@ async def test_queue_positions_close_up_as_waiting_executions_leave(
         host.fake("d1").gate.set()
         for execution_id in (queued[1], queued[3], queued[4], late):
             assert (await finished(host.client, execution_id))["status"] == "completed"
+
+
+async def test_a_finished_execution_still_holding_its_lease_shows_idle_not_stuck(
+    host_factory: HostFactory,
+) -> None:
+    """The worker thread records the outcome; the lease passes on a few loop turns later.
+    In between, a device whose work came back is idle; one whose work did not is stuck."""
+    batch = "/host/action/executeBatch"
+    async with host_factory([fake("d1")]) as host:
+        done = await start(host.client, batch, {"device_id": "d1", "actions": [{"command": "ok"}]})
+        assert (await finished(host.client, done))["status"] == "completed"
+        state = host.state
+        device = state.devices.get("d1")
+        state.leases.request("d1", done)  # the lease as it was before the loop passed it on
+        view = state.devices.view(device, state.leases, state.registry)
+        assert (view.state.value, view.current_execution_id) == ("idle", None)
+        state.leases.mark_returned("d1", "some-other-execution")  # its work never came back
+        view = state.devices.view(device, state.leases, state.registry)
+        assert (view.state.value, view.current_execution_id) == ("stuck", done)
