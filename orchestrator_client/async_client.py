@@ -30,6 +30,7 @@ from schemas import (
     StatusEvent,
 )
 from schemas.base import StartRequest
+from schemas.library import LibrarySummary
 
 T = TypeVar("T")
 
@@ -102,6 +103,10 @@ class AsyncClient:
 
     async def library(self, host_name: str, path: str) -> Any:
         return await self._send(calls.library(host_name, path))
+
+    async def reload_library(self, host_name: str) -> LibrarySummary:
+        """Have the host read its definition library again: counts and problems."""
+        return await self._send(calls.reload_library(host_name))
 
     async def events(
         self, execution_id: str, host_name: str, after: int = 0

@@ -20,6 +20,7 @@ from schemas import (
 )
 from schemas.base import StartRequest
 from schemas.kinds import START_ROUTES
+from schemas.library import LibrarySummary
 
 T = TypeVar("T")
 PREFIX = "/server"
@@ -136,6 +137,12 @@ def junit(execution_id: str, host_name: str) -> Call[str]:
 
 def library(host_name: str, path: str) -> Call[Any]:
     return Call("GET", f"{PREFIX}/library/{path.strip('/')}", _json, {"host_name": host_name})
+
+
+def reload_library(host_name: str) -> Call[LibrarySummary]:
+    return Call(
+        "POST", f"{PREFIX}/library/reload", _model(LibrarySummary), {"host_name": host_name}
+    )
 
 
 def events_path(execution_id: str) -> str:

@@ -32,6 +32,7 @@ from schemas import (
     StatusEvent,
 )
 from schemas.base import StartRequest
+from schemas.library import LibrarySummary
 
 T = TypeVar("T")
 
@@ -104,6 +105,10 @@ class Client:
 
     def library(self, host_name: str, path: str) -> Any:
         return self._send(calls.library(host_name, path))
+
+    def reload_library(self, host_name: str) -> LibrarySummary:
+        """Have the host read its definition library again: counts and problems."""
+        return self._send(calls.reload_library(host_name))
 
     def events(
         self, execution_id: str, host_name: str, after: int = 0, *, timeout: float | None = None

@@ -1,4 +1,4 @@
-"""GET routes relayed as the host answers them: library catalogues, JUnit reports."""
+"""Routes relayed as the host answers them: library catalogues and reload, JUnit reports."""
 
 import re
 from urllib.parse import quote
@@ -11,6 +11,7 @@ from proxy_service.hosts import HostEntry
 from proxy_service.routes.responses import FORWARDED, errors
 from proxy_service.state import ProxyState
 from schemas.base import IDENTIFIER_PATTERN
+from schemas.library import LibrarySummary
 
 router = APIRouter()
 _SEGMENT = re.compile(IDENTIFIER_PATTERN)
@@ -24,6 +25,20 @@ async def relay_get(state: ProxyState, entry: HostEntry, path: str, request: Req
         status_code=response.status_code,
         media_type=response.headers.get("content-type"),
     )
+
+
+@router.post(
+    "/library/reload",
+    tags=["library"],
+    response_model=LibrarySummary,
+    responses=errors(*FORWARDED),
+    operation_id="reload_library",
+)
+async def reload_library(state: ProxyStateDep, host_name: HostNameQuery) -> Response:
+    """Have `host_name` read its definition library again; answers its counts and problems."""
+    target = state.registry.route(host_name)
+    response = await state.client.send(target, "POST", "/library/reload")
+    return Response(response.content, media_type="application/json")
 
 
 @router.get(

@@ -42,6 +42,15 @@ def test_hosts_and_devices_are_listed(stack: Stack) -> None:
         assert client.device(stack.host_name, "tv-1").device_id == "tv-1"
 
 
+def test_the_library_is_listed_and_reloaded_through_the_proxy(stack: Stack) -> None:
+    with Client(stack.proxy_url) as client:
+        trees = client.library(stack.host_name, "trees")
+        summary = client.reload_library(stack.host_name)
+    assert [t["id"] for t in trees] == ["simtv"]
+    assert (summary.trees, summary.problems) == (len(trees), [])
+    assert summary.testcases > 0
+
+
 def test_navigation_started_and_followed_through_its_event_stream(stack: Stack) -> None:
     events: list[ExecutionEvent] = []
     with Client(stack.proxy_url) as client:

@@ -77,8 +77,11 @@ async def in_process_host(
     proxy_transport: httpx.AsyncBaseTransport | None = None,
     **settings: Any,
 ) -> AsyncIterator[tuple[httpx.AsyncBaseTransport, HostState]]:
+    library = tmp_path / f"{name}-library"  # a test that wants one puts it there first
     config = write_host_config(
-        tmp_path / f"{name}.yaml", devices or [simulated("tv-1"), simulated("tv-2")]
+        tmp_path / f"{name}.yaml",
+        devices or [simulated("tv-1"), simulated("tv-2")],
+        **({"library_path": str(library)} if library.is_dir() else {}),
     )
     app = create_host(
         HostSettings(

@@ -1,12 +1,14 @@
 """Every host route through the proxy: same shape, target host named by host_name."""
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from schemas.kinds import START_ROUTES, KindRoute
-from tests.conftest import fake
+from tests.conftest import LIBRARY, fake
 from tests.helpers import finished
 from tests.host_service.fake_driver import FakeDriver
 from tests.proxy_service.lab import LabFactory, finished_via
@@ -225,3 +227,24 @@ async def test_a_body_that_is_not_text_is_a_422_and_not_forwarded(lab: LabFactor
         assert response.status_code == 422
         assert response.json()["details"][0]["loc"] == ["body"]
         assert running.outgoing() == before
+
+
+async def test_a_library_reload_through_the_proxy_reaches_the_named_host(
+    lab: LabFactory, tmp_path: Path
+) -> None:
+    root = tmp_path / "host-1-library"
+    shutil.copytree(LIBRARY, root)
+    async with lab() as running:
+        tree = (root / "trees" / "simtv.yaml").read_text().replace("id: simtv", "id: simtv_copy")
+        (root / "trees" / "copy.yaml").write_text(tree)
+        params = {"host_name": "host-1"}
+        before = await running.client.get("/server/library/trees", params=params)
+        assert [t["id"] for t in before.json()] == ["simtv"]
+
+        reloaded = await running.client.post("/server/library/reload", params=params)
+        assert reloaded.status_code == 200
+        assert reloaded.json()["trees"] == 2
+        after = await running.client.get("/server/library/trees", params=params)
+        assert [t["id"] for t in after.json()] == ["simtv", "simtv_copy"]
+        other = await running.client.post("/server/library/reload", params={"host_name": "nope"})
+        assert other.status_code == 404

@@ -324,6 +324,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/server/library/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reload Library
+         * @description Have `host_name` read its definition library again; answers its counts and problems.
+         */
+        post: operations["reload_library"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/server/library/{path}": {
         parameters: {
             query?: never;
@@ -1286,6 +1306,31 @@ export interface components {
              * @enum {string}
              */
             type?: "string" | "integer" | "number" | "boolean" | "any";
+        };
+        /**
+         * LibraryProblem
+         * @description A library file, or a definition in it, that could not be loaded, and why.
+         */
+        LibraryProblem: {
+            /** File */
+            file: string;
+            /** Kind */
+            kind?: ("tree" | "testcase" | "campaign") | null;
+            /** Message */
+            message: string;
+        };
+        /** LibrarySummary */
+        LibrarySummary: {
+            /** Campaigns */
+            campaigns: number;
+            /** Folder */
+            folder: string | null;
+            /** Problems */
+            problems?: components["schemas"]["LibraryProblem"][];
+            /** Testcases */
+            testcases: number;
+            /** Trees */
+            trees: number;
         };
         /** LogEvent */
         LogEvent: {
@@ -3311,6 +3356,83 @@ export interface operations {
             };
             /** @description Invalid request: `details` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reload_library: {
+        parameters: {
+            query: {
+                /** @description The host to forward to: a name from `GET /server/hosts`. */
+                host_name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LibrarySummary"];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown host, or the host's own 404 (execution, device, definition) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The host is unreachable or answered something unreadable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The host is offline (missed heartbeats or health checks) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The host did not answer in time */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
