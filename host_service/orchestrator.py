@@ -183,6 +183,11 @@ class ExecutionOrchestrator:
         work.add_done_callback(lambda _: _call_soon(loop, _resolve, wake))
         try:
             await self._stop_or_return(record, work, wake, timeout_s)
+            crash = work.exception() if work.done() and not work.cancelled() else None
+            if crash is not None:  # the thread failed before it could record an outcome
+                log.error("execution %s: worker thread failed: %r", execution_id, crash)
+                error = ExecutionError(code="internal_error", message=f"{crash!r}")
+                self._registry.finish(execution_id, ExecutionStatus.error, error=error)
         finally:
             # Released once the outcome is recorded, so the next execution's start never
             # comes before this one's finish; and never before the thread returns (stuck).

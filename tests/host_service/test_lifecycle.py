@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 from tests.conftest import HostFactory, fake
 from tests.helpers import actions, finished, start, wait_status
 
@@ -114,3 +116,27 @@ async def test_listing_filters_and_paginates(host_factory: HostFactory) -> None:
         assert len(page["items"]) == 2
         bad = await host.client.get("/host/executions", params={"status": "nonsense"})
         assert bad.status_code == 422
+
+
+async def test_a_worker_thread_that_fails_to_record_its_outcome_loses_nothing(
+    host_factory: HostFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with host_factory([fake("d1")]) as host:
+        leases = host.state.leases
+        real = leases.mark_returned
+        failures = iter([RuntimeError("marking failed")])
+
+        def failing_once(device_id: str, execution_id: str) -> None:
+            failure = next(failures, None)
+            if failure is not None:
+                raise failure
+            real(device_id, execution_id)
+
+        monkeypatch.setattr(leases, "mark_returned", failing_once)
+        body = {"device_id": "d1", "actions": [{"command": "ok"}]}
+        broken = await start(host.client, "/host/action/executeBatch", body)
+        after = await start(host.client, "/host/action/executeBatch", body)
+        view = await finished(host.client, broken)
+        assert (view["status"], view["error"]["code"]) == ("error", "internal_error")
+        assert "marking failed" in view["error"]["message"]
+        assert (await finished(host.client, after))["status"] == "completed"
