@@ -15,7 +15,8 @@ _V1_COLUMNS = (
 )
 
 # Version 1 keyed every table by execution_id; version 2 by execution_no, the
-# creation order, which version 1 kept as the executions table's rowid.
+# creation order, which version 1 kept as the executions table's rowid. `SCHEMA`
+# is version 2 today: a version 3 must freeze version 2's tables here instead.
 _V1_TO_V2 = f"""
 ALTER TABLE executions RENAME TO executions_v1;
 ALTER TABLE events RENAME TO events_v1;

@@ -20,7 +20,6 @@ leaves (`JournalBarrier`), so a client never sees a state that the journal lacks
 """
 
 import asyncio
-import contextlib
 import sqlite3
 import threading
 import time
@@ -29,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from host_service.logs import execution_logger
+from host_service.loop_calls import call_soon, resolve
 
 log = execution_logger("journal")
 
@@ -69,11 +69,6 @@ def chunks(values: list[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
         while len(values) - start >= size:
             yield values[start : start + size]
             start += size
-
-
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
 
 
 class JournalWriter:
@@ -140,8 +135,7 @@ class JournalWriter:
                 ready = [f for target, f in self._waiters if target <= mark]
                 self._waiters = [(t, f) for t, f in self._waiters if t > mark]
             for future in ready:
-                with contextlib.suppress(RuntimeError):  # its loop has closed: nobody waits
-                    future.get_loop().call_soon_threadsafe(_resolve, future)
+                call_soon(future.get_loop(), resolve, future)  # a closed loop: nobody waits
 
     def _commit(self, batch: list[Change]) -> None:
         try:
@@ -156,10 +150,9 @@ class JournalWriter:
                     log.error("journal %s: cannot write %s: %s", self._name, what, exc)
 
     def _transaction(self, statements: list[Statement]) -> None:
-        rows: dict[RowOp, dict[str, Params] | list[Params]] = {op: [] for op in self._order}
-        for op in self._order:
-            if op.coalesce:
-                rows[op] = {}
+        rows: dict[RowOp, dict[str, Params] | list[Params]] = {
+            op: {} if op.coalesce else [] for op in self._order
+        }
         for op, key, params in statements:
             group = rows[op]
             if isinstance(group, dict):

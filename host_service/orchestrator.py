@@ -14,7 +14,6 @@ same device takes three turns of the event loop (docs/architecture.md).
 import asyncio
 import contextlib
 import contextvars
-from collections.abc import Callable
 from concurrent.futures import Executor as ThreadPool
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from host_service.executors.base import Executor
 from host_service.ids import ExecutionIds
 from host_service.leases import DeviceLeases
 from host_service.logs import current_execution_id, execution_logger
+from host_service.loop_calls import call_soon, resolve
 from host_service.record import ExecutionRecord
 from host_service.registry import ExecutionRegistry
 from host_service.settings import HostSettings
@@ -128,7 +128,7 @@ class ExecutionOrchestrator:
         record.token.cancel(StopReason.cancelled)
         wake = self._wakes.get(execution_id)
         if wake is not None:
-            _resolve(wake)
+            resolve(wake)
 
     async def shutdown(self) -> None:
         """Stop everything: unfinished executions become `interrupted`."""
@@ -180,7 +180,7 @@ class ExecutionOrchestrator:
         work = self._pool.submit(
             contextvars.copy_context().run, self._work, record, executor, plan, timeout_s
         )
-        work.add_done_callback(lambda _: _call_soon(loop, _resolve, wake))
+        work.add_done_callback(lambda _: call_soon(loop, resolve, wake))
         try:
             await self._stop_or_return(record, work, wake, timeout_s)
             crash = work.exception() if work.done() and not work.cancelled() else None
@@ -195,7 +195,7 @@ class ExecutionOrchestrator:
                 self._leases.release(device_id, execution_id)
             else:
                 work.add_done_callback(
-                    lambda _: _call_soon(loop, self._leases.release, device_id, execution_id)
+                    lambda _: call_soon(loop, self._leases.release, device_id, execution_id)
                 )
 
     async def _stop_or_return(
@@ -217,10 +217,7 @@ class ExecutionOrchestrator:
             return
         reason = record.token.reason or StopReason.timed_out
         record.token.cancel(reason)
-        returned = asyncio.wrap_future(work)
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(self._settings.stop_grace_s):
-                await asyncio.shield(returned)
+        await asyncio.wait({asyncio.wrap_future(work)}, timeout=self._settings.stop_grace_s)
         if work.done():
             return
         log.warning(
@@ -269,14 +266,3 @@ class ExecutionOrchestrator:
     def _forget(self, execution_id: str) -> None:
         self._tasks.pop(execution_id, None)
         self._wakes.pop(execution_id, None)
-
-
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
-
-def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[..., None], *args: Any) -> None:
-    """Run `callback` on the loop from a worker thread; nothing to do once the loop closed."""
-    with contextlib.suppress(RuntimeError):
-        loop.call_soon_threadsafe(callback, *args)

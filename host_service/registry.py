@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from host_service.change import Change, RegistryListener, status_event
 from host_service.errors import NotFoundError
 from host_service.event_log import EventDraft, StoredEvent
+from host_service.loop_calls import call_soon
 from host_service.record import SPENT_TOKEN, ExecutionRecord, utcnow
 from schemas import (
     ExecutionError,
@@ -249,7 +250,7 @@ class ExecutionRegistry:
             listener.changed(record, change)
         record.version += 1
         if self._loop is not None and record.execution_id in self._waiters:
-            self._loop.call_soon_threadsafe(self._wake, record.execution_id)
+            call_soon(self._loop, self._wake, record.execution_id)
 
     def _wake(self, execution_id: str) -> None:
         event = self._waiters.pop(execution_id, None)
