@@ -23,7 +23,6 @@ from host_service.kinds.testcase.nodes import (
     run_verification_node,
 )
 from host_service.library import DefinitionLibrary
-from host_service.runtime.cancel import ExecutionStopped
 from host_service.steps.context import RunContext
 from schemas.testcase import (
     ActionNode,
@@ -137,7 +136,7 @@ class Interpreter:
             self.note(label)
         try:
             outcome = self._run(node, scope)
-        except (BlockError, ExecutionStopped) as exc:
+        except BlockError as exc:  # a stop leaves the step running: the registry cancels it
             if self.live:
                 self.ctx.step_done(step_id, started, False, str(exc))
             raise
