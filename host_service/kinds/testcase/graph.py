@@ -24,7 +24,8 @@ from schemas.testcase import (
 
 Loc = list[str | int]
 Problem = dict[str, Any]
-TERMINALS = ("success", "failure")
+# The node types a walk of a graph ends on.
+TERMINALS = frozenset({"success", "failure"})
 EXIT = "<implicit failure>"
 
 

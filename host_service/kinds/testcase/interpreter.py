@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from host_service.blocks import BlockError, SubstitutionError, render, substitute
+from host_service.kinds.testcase.graph import TERMINALS
 from host_service.kinds.testcase.nodes import (
     NodeOutcome,
     run_action_node,
@@ -36,8 +37,6 @@ from schemas.testcase import (
     TestcaseResult,
     VerificationNode,
 )
-
-TERMINALS = ("start", "success", "failure")
 
 
 class VisitCapError(Exception):
@@ -91,7 +90,7 @@ class Interpreter:
     def _declare(self, graph: TestcaseGraph, scope: str) -> list[tuple[str, str]]:
         steps = []
         for node in graph.nodes:
-            if node.type not in TERMINALS:
+            if node.type != "start" and node.type not in TERMINALS:  # the ones that run
                 steps.append((f"{scope}{node.id}", node.label or f"{node.type} {node.id}"))
             if isinstance(node, LoopNode):
                 steps += self._declare(node.graph, f"{scope}{node.id}/")
@@ -103,7 +102,7 @@ class Interpreter:
         edges = {(edge.source, edge.outcome): edge.target for edge in graph.edges}
         start = next(node for node in graph.nodes if node.type == "start")
         node: TestcaseNode = nodes[edges[(start.id, "success")]]
-        while node.type not in ("success", "failure"):
+        while node.type not in TERMINALS:
             outcome = self.visit(node, scope)
             target = edges.get((node.id, "success" if outcome.success else "failure"))
             if target is None:
