@@ -148,7 +148,11 @@ def main() -> int:
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(timeout=10)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # never leave a service behind
+                process.kill()
+                process.wait()
         host_log.close()
         workdir.cleanup()
 

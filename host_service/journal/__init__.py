@@ -29,8 +29,13 @@ class Journal(Protocol):
         """Every retained record, oldest first."""
         ...
 
-    async def flushed(self) -> None:
-        """Return once every change made before this call is committed."""
+    async def flushed(self) -> bool:
+        """True once every change made before this call is committed; False at once while
+        the storage fails (the changes are kept and written when it recovers)."""
+        ...
+
+    def problem(self) -> str | None:
+        """Why the journal cannot write now (disk full, read-only); None while it writes."""
         ...
 
     def close(self) -> None: ...

@@ -1166,14 +1166,19 @@ export interface components {
             executions_active?: number;
             /** Name */
             name: string;
+            /**
+             * Problems
+             * @description What is wrong while degraded, e.g. the journal.
+             */
+            problems?: string[];
             /** Service */
             service: string;
             /**
              * Status
              * @default ok
-             * @constant
+             * @enum {string}
              */
-            status?: "ok";
+            status?: "ok" | "degraded";
         };
         /**
          * HostDevice

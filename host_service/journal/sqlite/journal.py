@@ -20,6 +20,7 @@ from pathlib import Path
 from host_service.engine.change import Change
 from host_service.engine.record import ExecutionRecord
 from host_service.journal.errors import JournalError
+from host_service.journal.sqlite.lock import JournalLock
 from host_service.journal.sqlite.migrations import MIGRATIONS, migrate
 from host_service.journal.sqlite.rows import (
     DELETE_LOG,
@@ -49,8 +50,9 @@ CACHE_KIB = 65_536  # SQLite's page cache, at most: a retained journal's hot pag
 
 
 class ExecutionJournal:
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, lock: JournalLock) -> None:
         self._db = connection
+        self._file_lock = lock
         self._lock = threading.Lock()
         self.path = path
         self._closed = threading.Event()
@@ -74,8 +76,14 @@ class ExecutionJournal:
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise JournalError(f"cannot open journal {path}: {exc}") from exc
+        lock = JournalLock(path)
+        lock.acquire()  # before anything reads or recovers the file
+        try:
             db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
+        except sqlite3.Error as exc:
+            lock.release()
             raise JournalError(f"cannot open journal {path}: {exc}") from exc
         try:
             db.row_factory = sqlite3.Row
@@ -97,11 +105,13 @@ class ExecutionJournal:
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.Error as exc:
             db.close()
+            lock.release()
             raise JournalError(f"cannot open journal {path}: {exc}") from exc
         except JournalError:
             db.close()
+            lock.release()
             raise
-        return cls(db, path)
+        return cls(db, path, lock)
 
     def load(self, max_log_lines: int, max_events: int) -> list[ExecutionRecord]:
         """Every execution in the journal with its events and logs, oldest first."""
@@ -169,9 +179,14 @@ class ExecutionJournal:
             ],
         )
 
-    async def flushed(self) -> None:
-        """Return once every change made before this call is committed."""
-        await self._writer.flushed()
+    async def flushed(self) -> bool:
+        """True once every change made before this call is committed; False while the
+        storage fails (the changes are kept and written when it recovers)."""
+        return await self._writer.flushed()
+
+    def problem(self) -> str | None:
+        """Why the journal cannot write now; None while it writes."""
+        return self._writer.problem()
 
     def close(self) -> None:
         self._writer.close()
@@ -179,6 +194,7 @@ class ExecutionJournal:
         self._checkpointer.join()
         with self._lock:
             self._db.close()
+        self._file_lock.release()
 
     # -- internals -------------------------------------------------------------------------
 

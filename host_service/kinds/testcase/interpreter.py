@@ -149,8 +149,8 @@ class Interpreter:
                 self.ctx.step_done(step_id, started, False, str(exc))
             raise
         except ExecutionStopped as exc:
-            # Its step stays running: it ends `cancelled` with the execution, as in every
-            # kind. The result so far shows where it stopped.
+            # A stop leaves the step running: the registry cancels it, as in every kind.
+            # The result so far shows where it stopped.
             self._record(node, scope, label, started, NodeOutcome(False, str(exc)))
             raise
         self.variables.update(outcome.outputs)

@@ -13,7 +13,7 @@ import yaml
 
 from tests.conftest import HostFactory, RunningHost, fake
 from tests.helpers import finished, start
-from tests.host_service.testcases.graphs import RUN, inline
+from tests.host_service.kinds.testcase.graphs import RUN, inline
 
 CAMPAIGN = "/host/campaign/execute"
 OK = {"id": "ok", "type": "success"}
