@@ -251,8 +251,9 @@ class ExecutionOrchestrator:
         )
         try:
             return _Outcome(ExecutionStatus.completed, result=job(ctx))
-        except ExecutionStopped as stop:
-            return _Outcome(_STOP_STATUS[stop.reason], error=_stop_error(stop.reason, timeout_s))
+        except ExecutionStopped as stop:  # with the result so far, for kinds that keep one
+            error = _stop_error(stop.reason, timeout_s)
+            return _Outcome(_STOP_STATUS[stop.reason], result=stop.partial, error=error)
         except DriverError as exc:
             ctx.log.error("driver fault %s: %s", exc.code, exc.message)
             return _Outcome(

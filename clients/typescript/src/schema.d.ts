@@ -836,7 +836,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "passed" | "failed" | "error" | "timed_out" | "skipped";
+            status: "passed" | "failed" | "error" | "timed_out" | "cancelled" | "skipped";
             /** Success */
             success: boolean;
             /** Testcase Id */

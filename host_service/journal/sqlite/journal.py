@@ -122,14 +122,19 @@ class ExecutionJournal:
                     row["execution_no"]: record_from_row(row, max_log_lines, max_events)
                     for row in rows
                 }
-                events = self._db.execute("SELECT execution_no, body FROM events ORDER BY 1, 2")
+                # By seq: the body's JSON text sorts seq 10 before seq 2.
+                events = self._db.execute(
+                    "SELECT execution_no, body FROM events ORDER BY execution_no, seq"
+                )
                 loaded: dict[int, list[ExecutionEvent]] = {}
                 for number, body in events:
                     loaded.setdefault(number, []).append(EXECUTION_EVENT.validate_json(body))
                 for number, items in loaded.items():
                     if number in by_number:
                         by_number[number].events.restore(items)
-                lines = self._db.execute("SELECT execution_no, n, line FROM logs ORDER BY 1, 2")
+                lines = self._db.execute(
+                    "SELECT execution_no, n, line FROM logs ORDER BY execution_no, n"
+                )
                 for number, n, line in lines:
                     record = by_number.get(number)
                     if record is not None:

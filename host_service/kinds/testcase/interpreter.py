@@ -5,7 +5,8 @@ without a failure edge ends the run as failed (an implicit failure). Loops run
 their nested graph `iterations` times. Visits are capped by `max_visited_blocks`
 so a graph that cycles for ever ends as a failure instead of running to its
 deadline. With `live`, every node is a step of the execution (`steps`, and
-`current_step_id` for the node running now).
+`current_step_id` for the node running now). A stopped run raises `ExecutionStopped`
+carrying its result so far: the nodes visited, the one it stopped in last.
 """
 
 import contextlib
@@ -24,6 +25,7 @@ from host_service.kinds.testcase.nodes import (
     run_verification_node,
 )
 from host_service.library import DefinitionLibrary
+from host_service.runtime.cancel import ExecutionStopped
 from host_service.steps.context import RunContext
 from schemas.testcase import (
     ActionNode,
@@ -73,6 +75,12 @@ class Interpreter:
             success, terminal, message = self.run_graph(self.testcase.graph, "")
         except VisitCapError as exc:
             success, terminal, message = False, None, str(exc)
+        except ExecutionStopped as stop:
+            partial = self._result(False, None, f"stopped: {stop.reason.value}")
+            raise ExecutionStopped(stop.reason, partial) from None
+        return self._result(success, terminal, message)
+
+    def _result(self, success: bool, terminal: str | None, message: str) -> TestcaseResult:
         outputs = {
             name: self.variables.get(name) for name in self.testcase.outputs or self.variables
         }
@@ -135,9 +143,14 @@ class Interpreter:
             self.note(label)
         try:
             outcome = self._run(node, scope)
-        except BlockError as exc:  # a stop leaves the step running: the registry cancels it
+        except BlockError as exc:
             if self.live:
                 self.ctx.step_done(step_id, started, False, str(exc))
+            raise
+        except ExecutionStopped as exc:
+            # A stop leaves the step running: the registry cancels it, as in every kind.
+            # The result so far shows where it stopped.
+            self._record(node, scope, label, started, NodeOutcome(False, str(exc)))
             raise
         self.variables.update(outcome.outputs)
         if self.live:
@@ -145,6 +158,12 @@ class Interpreter:
         self.ctx.log.info(
             "block %s %s: %s", node.id, "passed" if outcome.success else "failed", outcome.message
         )
+        self._record(node, scope, label, started, outcome)
+        return outcome
+
+    def _record(
+        self, node: TestcaseNode, scope: str, label: str, started: float, outcome: NodeOutcome
+    ) -> None:
         self.blocks.append(
             BlockRun(
                 node_id=f"{scope.replace('#', '/')}{node.id}",
@@ -157,7 +176,6 @@ class Interpreter:
                 details=outcome.details,
             )
         )
-        return outcome
 
     def _run(self, node: TestcaseNode, scope: str) -> NodeOutcome:
         if isinstance(node, ActionNode):
