@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from host_service.cancel import CancelToken, ExecutionStopped, StopReason
 from host_service.drivers.command import CommandDriver
+from host_service.runtime.cancel import CancelToken, ExecutionStopped, StopReason
 
 
 def per_call_ms(run: Callable[[], object], calls: int) -> list[float]:

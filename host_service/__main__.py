@@ -9,7 +9,7 @@ import uvicorn
 from host_service.app import create_app
 from host_service.binding import is_loopback
 from host_service.config import ConfigError, load_host_config
-from host_service.journal import JournalError
+from host_service.journal.sqlite.journal import JournalError
 from host_service.lifespan import open_journal
 from host_service.log_format import log_config
 from host_service.settings import HostSettings

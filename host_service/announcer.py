@@ -10,9 +10,9 @@ import logging
 
 import httpx
 
-from host_service.devices import DeviceCatalog
-from host_service.leases import DeviceLeases
-from host_service.registry import ExecutionRegistry
+from host_service.engine.devices import DeviceCatalog
+from host_service.engine.leases import DeviceLeases
+from host_service.engine.registry import ExecutionRegistry
 from schemas import HostDevice, HostHeartbeat, HostRegistration
 
 log = logging.getLogger("host_service.announcer")

@@ -12,15 +12,15 @@ from fastapi import FastAPI
 
 from host_service.announcer import ProxyAnnouncer
 from host_service.config import load_host_config
-from host_service.devices import DeviceCatalog
-from host_service.executors import ExecutorEnv, build_executors
-from host_service.journal import ExecutionJournal, journal_location
-from host_service.leases import DeviceLeases
+from host_service.engine.devices import DeviceCatalog
+from host_service.engine.leases import DeviceLeases
+from host_service.engine.metrics import HostMetrics
+from host_service.engine.orchestrator import ExecutionOrchestrator
+from host_service.engine.registry import ExecutionRegistry
+from host_service.journal.sqlite.journal import ExecutionJournal, journal_location
+from host_service.kinds import ExecutorEnv, build_executors
 from host_service.library import load_library
-from host_service.logs import LOGGER_NAME, ExecutionLogHandler
-from host_service.metrics import HostMetrics
-from host_service.orchestrator import ExecutionOrchestrator
-from host_service.registry import ExecutionRegistry
+from host_service.runtime.logs import LOGGER_NAME, ExecutionLogHandler
 from host_service.settings import HostSettings
 from host_service.state import HostState
 from schemas import ExecutionError, ExecutionStatus

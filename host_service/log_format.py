@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 
-from host_service.logs import LOGGER_NAME, ExecutionIdFilter
+from host_service.runtime.logs import LOGGER_NAME, ExecutionIdFilter
 
 LogFormat = Literal["text", "json"]
 

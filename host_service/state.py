@@ -4,14 +4,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from host_service.announcer import ProxyAnnouncer
-from host_service.devices import DeviceCatalog
-from host_service.executors import Executor
-from host_service.journal import ExecutionJournal
-from host_service.leases import DeviceLeases
+from host_service.engine.devices import DeviceCatalog
+from host_service.engine.leases import DeviceLeases
+from host_service.engine.metrics import HostMetrics
+from host_service.engine.orchestrator import ExecutionOrchestrator
+from host_service.engine.registry import ExecutionRegistry
+from host_service.journal.sqlite.journal import ExecutionJournal
+from host_service.kinds import Executor
 from host_service.library import DefinitionLibrary
-from host_service.metrics import HostMetrics
-from host_service.orchestrator import ExecutionOrchestrator
-from host_service.registry import ExecutionRegistry
 from host_service.settings import HostSettings
 from schemas import ExecutionKind
 

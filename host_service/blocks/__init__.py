@@ -15,7 +15,7 @@ from host_service.blocks.registry import (
     undefined_variable_problems,
 )
 from host_service.blocks.spec import BlockContext, BlockError, BlockOutcome, BlockSpec
-from host_service.blocks.substitution import (
+from host_service.runtime.substitution import (
     SubstitutionError,
     has_placeholder,
     placeholders,

@@ -6,7 +6,7 @@ from typing import Any
 
 from host_service.blocks.operands import OperandError, to_number
 from host_service.blocks.spec import BlockContext, BlockOutcome, BlockSpec, output, param
-from host_service.blocks.substitution import render
+from host_service.runtime.substitution import render
 
 OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add,

@@ -12,7 +12,7 @@ from typing import Any
 
 from host_service.blocks.operands import CONVERTERS, OperandError
 from host_service.blocks.spec import BlockContext, BlockOutcome, BlockSpec, output, param
-from host_service.blocks.substitution import has_placeholder, render
+from host_service.runtime.substitution import has_placeholder, render
 
 ORDERING: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,

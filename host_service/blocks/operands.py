@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from host_service.blocks.substitution import render
+from host_service.runtime.substitution import render
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _TRUE = {"true", "yes", "on", "1"}

@@ -9,15 +9,15 @@ from host_service.blocks.message import LOG_MESSAGE
 from host_service.blocks.operands import CONVERTERS, OperandError
 from host_service.blocks.sleep import SLEEP
 from host_service.blocks.spec import BlockContext, BlockError, BlockOutcome, BlockSpec
-from host_service.blocks.substitution import (
+from host_service.blocks.variable import SET_VARIABLE
+from host_service.drivers.params import param_problems
+from host_service.errors import field_error
+from host_service.runtime.substitution import (
     SubstitutionError,
     has_placeholder,
     placeholders,
     substitute,
 )
-from host_service.blocks.variable import SET_VARIABLE
-from host_service.drivers.params import param_problems
-from host_service.errors import field_error
 from schemas import ParamSpec
 
 # A constant table of pure functions, like DRIVERS: no state, nothing to own.

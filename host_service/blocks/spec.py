@@ -5,8 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from host_service.cancel import CancelToken
 from host_service.drivers.base import DriverError
+from host_service.runtime.cancel import CancelToken
 from schemas import ParamSpec
 from schemas.blocks import BlockOutputSpec, BlockView
 

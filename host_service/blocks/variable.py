@@ -3,7 +3,7 @@
 from typing import Any
 
 from host_service.blocks.spec import BlockContext, BlockOutcome, BlockSpec, output, param
-from host_service.blocks.substitution import render
+from host_service.runtime.substitution import render
 from schemas.blocks import VARIABLE_NAME
 
 

@@ -12,8 +12,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from host_service.cancel import CancelToken
-from host_service.logs import current_execution_id
+from host_service.runtime.cancel import CancelToken
+from host_service.runtime.logs import current_execution_id
 from schemas import CommandSpec, VerificationSpec
 
 

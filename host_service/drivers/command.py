@@ -19,8 +19,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from host_service.blocks.substitution import SubstitutionError, render, substitute_text
-from host_service.cancel import CancelToken
 from host_service.drivers.base import CallLog, CommandOutcome, DriverError, Observation
 from host_service.drivers.command_settings import (
     CommandSettings,
@@ -30,7 +28,9 @@ from host_service.drivers.command_settings import (
     template_defaults,
 )
 from host_service.drivers.process import ProcessResult, ProcessRunner
-from host_service.logs import execution_logger
+from host_service.runtime.cancel import CancelToken
+from host_service.runtime.logs import execution_logger
+from host_service.runtime.substitution import SubstitutionError, render, substitute_text
 from schemas import CommandSpec, VerificationSpec
 
 log = execution_logger("driver.command")

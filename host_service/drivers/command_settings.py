@@ -9,7 +9,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from host_service.blocks.substitution import placeholders
+from host_service.runtime.substitution import placeholders
 from schemas import ParamSpec
 
 Scalar = str | int | float | bool

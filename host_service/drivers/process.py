@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO
 
-from host_service.cancel import CancelToken
 from host_service.drivers.base import DriverError
+from host_service.runtime.cancel import CancelToken
 
 POLL_S = 0.02  # how often a running program looks at its cancel token
 

@@ -14,9 +14,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from host_service.campaigns.chaining import chaining_problems
+from host_service.kinds.campaign.chaining import chaining_problems
+from host_service.kinds.testcase.graph import testcase_problems
 from host_service.library.catalog import DefinitionLibrary, Section
-from host_service.testcases.graph import testcase_problems
 from schemas.campaign import CampaignDefinition
 from schemas.library import DefinitionKind, LibraryProblem
 from schemas.navigation import NavigationTree
@@ -130,7 +130,7 @@ def load_library(root: Path | None) -> DefinitionLibrary:
     loader.check_references()
     library = loader.library
     # Imported here: navigation imports the executors, which import the library.
-    from host_service.navigation.planner import Planner
+    from host_service.kinds.navigation.planner import Planner
 
     for tree in library.trees.all():
         # Built here, off the request path: a 500-node tree takes ~0.1 s to expand.

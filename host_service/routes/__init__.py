@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from host_service.executors import EXECUTOR_TYPES
+from host_service.kinds import EXECUTOR_TYPES
 from host_service.routes import blocks, devices, events, executions, health, library, reports
 from host_service.routes.responses import errors
 from host_service.routes.starts import start_router

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from host_service.deps import HostStateDep
+from host_service.engine.registry import ExecutionRegistry
 from host_service.errors import NotFoundError
-from host_service.registry import ExecutionRegistry
 from host_service.routes.responses import errors
 from schemas.events import EXECUTION_EVENT, ExecutionEventPage
 

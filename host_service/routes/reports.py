@@ -3,9 +3,9 @@
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from host_service.campaigns.junit import junit_xml
 from host_service.deps import HostStateDep
 from host_service.errors import ConflictError, NotFoundError
+from host_service.kinds.campaign.junit import junit_xml
 from host_service.routes.responses import errors
 from schemas import ExecutionKind
 from schemas.campaign import CampaignResult

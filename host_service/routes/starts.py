@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 
 from host_service.errors import RequestInvalidError, field_error
-from host_service.executors import Executor
+from host_service.kinds import Executor
 from host_service.routes.responses import errors
 from host_service.state import HostState
 from schemas import ExecutionAccepted, ExecutionKind

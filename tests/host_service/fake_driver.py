@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from host_service.cancel import CancelToken
 from host_service.drivers import CallLog, CommandOutcome, Observation
+from host_service.runtime.cancel import CancelToken
 from schemas import CommandSpec, ParamSpec, VerificationSpec
 
 

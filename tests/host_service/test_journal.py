@@ -9,7 +9,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from host_service import HostSettings, create_app
-from host_service.journal import ExecutionJournal, JournalError
+from host_service.journal.sqlite.journal import ExecutionJournal, JournalError
 from tests.conftest import HostFactory, RunningHost, fake, write_host_config
 from tests.helpers import actions, finished, start, wait_status
 

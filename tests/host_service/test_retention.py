@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from host_service.record import utcnow
+from host_service.engine.record import utcnow
 from tests.conftest import HostFactory, fake
 from tests.helpers import finished, start, wait_status
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from host_service.executors import EXECUTOR_TYPES
+from host_service.kinds import EXECUTOR_TYPES
 from schemas import ExecutionKind
 from schemas.kinds import START_ROUTES
 from tests.helpers import TERMINAL

@@ -8,12 +8,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from host_service.cancel import CancelToken
 from host_service.drivers.base import CallLog, CommandOutcome, DriverError, Observation
 from host_service.drivers.simulated.faults import Faults, Latencies
 from host_service.drivers.simulated.renderer import Frame, ScreenRenderer
 from host_service.drivers.simulated.ui_model import UiModel, load_ui_model
-from host_service.logs import execution_logger
+from host_service.runtime.cancel import CancelToken
+from host_service.runtime.logs import execution_logger
 from schemas import CommandSpec, ParamSpec, VerificationSpec
 
 log = execution_logger("driver.simulated")

@@ -4,7 +4,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from host_service.cancel import CancelToken
+from host_service.runtime.cancel import CancelToken
 
 
 class SignallingToken(CancelToken):

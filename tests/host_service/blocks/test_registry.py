@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from host_service.blocks import BLOCKS, BlockError, block_problems, run_block
-from host_service.cancel import ExecutionStopped, StopReason
+from host_service.runtime.cancel import ExecutionStopped, StopReason
 from tests.host_service.blocks.context import StubContext
 
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from host_service.cancel import CancelToken, ExecutionStopped, StopReason
 from host_service.drivers import DriverError
 from host_service.drivers.command import CommandDriver
 from host_service.drivers.params import param_problems
+from host_service.runtime.cancel import CancelToken, ExecutionStopped, StopReason
 from tests.host_service.drivers.process_tree import (
     ECHO_ARGV,
     alive,

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from host_service.cancel import CancelToken
 from host_service.drivers import DriverError
 from host_service.drivers.simulated import (
     Faults,
@@ -14,6 +13,7 @@ from host_service.drivers.simulated import (
     SimulatedTV,
     load_ui_model,
 )
+from host_service.runtime.cancel import CancelToken
 from tests.conftest import UI_MODEL
 
 

@@ -1,0 +1,1 @@
+"""The engine: registry, leases, orchestrator, device views and the start service."""

@@ -1,0 +1,1 @@
+"""Where executions are made durable: a `Journal` protocol and its backends."""

@@ -1,0 +1,1 @@
+"""The SQLite journal: the embedded default, one file per host (WAL)."""

@@ -1,0 +1,1 @@
+"""Standard block lists: named blocks in order, outputs written to variables."""

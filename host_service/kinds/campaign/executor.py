@@ -1,0 +1,132 @@
+"""Campaigns: testcases in order on one device, outputs chained, one result per item."""
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from host_service.engine.devices import Device
+from host_service.errors import NotFoundError, field_error
+from host_service.kinds.base import Executor
+from host_service.kinds.campaign.chaining import REFERENCE, chaining_problems
+from host_service.kinds.campaign.item import item_testcase, run_item
+from host_service.kinds.testcase.checks import device_problems, resolve_inputs
+from host_service.kinds.testcase.graph import testcase_problems
+from host_service.library import DefinitionLibrary
+from host_service.steps.checks import raise_if_problems
+from host_service.steps.context import RunContext
+from schemas import ExecutionKind
+from schemas.campaign import (
+    CampaignDefinition,
+    CampaignItemResult,
+    CampaignRequest,
+    CampaignResult,
+)
+from schemas.testcase import TestcaseDefinition
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    campaign: CampaignDefinition
+    continue_on_failure: bool
+    testcases: list[TestcaseDefinition]  # per item, resolved at start
+    library: DefinitionLibrary  # as it was at start: a reload does not change a run
+
+
+class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
+    kind = ExecutionKind.campaign
+    default_timeout_s = 7200.0
+    max_timeout_s = 86_400.0
+
+    def prepare(
+        self, request: CampaignRequest, device: Device, path: dict[str, str]
+    ) -> CampaignPlan:
+        library = self.env.library.snapshot()
+        testcases = []
+        campaign = request.campaign or library.campaigns.get(str(request.campaign_id))
+        problems = chaining_problems(campaign, ["campaign"])
+        for index, item in enumerate(campaign.items):
+            loc: list[str | int] = ["campaign", "items", index]
+            try:
+                testcase = item_testcase(item, library)
+                testcases.append(testcase)
+            except NotFoundError as exc:
+                problems.append(field_error([*loc, "testcase_id"], exc.message))
+                continue
+            if item.testcase is not None:
+                problems += testcase_problems(testcase, library, [*loc, "testcase"])
+            problems += device_problems(testcase, device, library, [*loc, "testcase"])
+            chained = {
+                k for k, v in item.inputs.items() if isinstance(v, str) and REFERENCE.search(v)
+            }
+            _, input_problems = resolve_inputs(testcase, item.inputs, [*loc, "inputs"])
+            # A chained value's type is known only when its item has run.
+            problems += [
+                p
+                for p in input_problems
+                if not (p["loc"][-1] in chained and p["msg"].startswith("expected"))
+            ]
+        raise_if_problems(problems)
+        keep_going = campaign.continue_on_failure
+        if request.continue_on_failure is not None:
+            keep_going = request.continue_on_failure
+        return CampaignPlan(campaign, keep_going, testcases, library)
+
+    def run(self, ctx: RunContext, plan: CampaignPlan) -> CampaignResult:
+        campaign = plan.campaign
+        items = campaign.items
+        ctx.declare_steps([(item.key, item.key) for item in items])
+        started = time.monotonic()
+        results: list[CampaignItemResult] = []
+        done: dict[str, CampaignItemResult] = {}
+        stop = False
+        for index, item in enumerate(items):
+            if stop:
+                results.append(
+                    CampaignItemResult(
+                        name=item.key,
+                        testcase_id=plan.testcases[index].id,
+                        status="skipped",
+                        success=False,
+                        message="skipped after an earlier item failed",
+                    )
+                )
+                continue
+            where = f"item {index + 1}/{len(items)} {item.key}"
+            ctx.progress(index, len(items), where)
+            step_started = ctx.step_running(item.key, item.key)
+            timeout_s = item.timeout_s or campaign.item_timeout_s
+            previous = results[-1] if results else None
+
+            # The campaign's message follows the node its item runs now.
+            def note(label: str, index: int = index, where: str = where) -> None:
+                ctx.progress(index, len(items), f"{where}: {label}")
+
+            testcase = plan.testcases[index]
+            result = run_item(ctx, plan.library, item, testcase, timeout_s, previous, done, note)
+            ctx.step_done(item.key, step_started, result.success, result.message)
+            ctx.log.info("item %s: %s %s", item.key, result.status, result.message)
+            results.append(result)
+            done[item.key] = result
+            stop = not result.success and not plan.continue_on_failure
+        ctx.steps_skipped([r.name for r in results if r.status == "skipped"])
+        return _totals(campaign, results, (time.monotonic() - started) * 1000)
+
+
+def _totals(
+    campaign: CampaignDefinition, results: list[CampaignItemResult], duration_ms: float
+) -> CampaignResult:
+    def count(*statuses: Any) -> int:
+        return sum(1 for r in results if r.status in statuses)
+
+    return CampaignResult(
+        success=all(r.success for r in results),
+        campaign_id=campaign.id,
+        name=campaign.name,
+        total=len(results),
+        passed=count("passed"),
+        failed=count("failed"),
+        errors=count("error", "timed_out"),
+        skipped=count("skipped"),
+        duration_ms=duration_ms,
+        items=results,
+    )

@@ -1,0 +1,70 @@
+"""One campaign item: chain its inputs, run its testcase under its own deadline."""
+
+import dataclasses
+import time
+from collections.abc import Callable
+from typing import Any
+
+from host_service.drivers import DriverError
+from host_service.kinds.campaign.chaining import ChainError, resolve
+from host_service.kinds.testcase.checks import resolve_inputs
+from host_service.kinds.testcase.executor import TestcasePlan, run_testcase
+from host_service.library import DefinitionLibrary
+from host_service.runtime.cancel import ChildToken, ExecutionStopped
+from host_service.steps.context import RunContext
+from schemas.campaign import CampaignItem, CampaignItemResult
+from schemas.testcase import TestcaseDefinition
+
+
+def item_testcase(item: CampaignItem, library: DefinitionLibrary) -> TestcaseDefinition:
+    return item.testcase or library.testcases.get(str(item.testcase_id))
+
+
+def run_item(
+    ctx: RunContext,
+    library: DefinitionLibrary,
+    item: CampaignItem,
+    testcase: TestcaseDefinition,
+    timeout_s: float,
+    previous: CampaignItemResult | None,
+    done: dict[str, CampaignItemResult],
+    note: Callable[[str], None] | None = None,
+) -> CampaignItemResult:
+    started = time.monotonic()
+
+    def ended(status: Any, message: str, **fields: Any) -> CampaignItemResult:
+        return CampaignItemResult(
+            name=item.key,
+            testcase_id=testcase.id,
+            status=status,
+            success=status == "passed",
+            duration_ms=(time.monotonic() - started) * 1000,
+            message=message,
+            **fields,
+        )
+
+    try:
+        inputs = resolve(item.inputs, previous, done)
+    except ChainError as exc:
+        return ended("error", f"cannot chain inputs: {exc}")
+    variables, problems = resolve_inputs(testcase, inputs, ["inputs"])
+    if problems:
+        listed = "; ".join(f"{p['loc'][-1]}: {p['msg']}" for p in problems)
+        return ended("error", f"invalid inputs: {listed}", inputs=inputs)
+    item_ctx = dataclasses.replace(ctx, token=ChildToken(ctx.token, timeout_s))
+    try:
+        plan = TestcasePlan(testcase, variables, library)
+        result = run_testcase(item_ctx, plan, live=False, note=note)
+    except ExecutionStopped:
+        if ctx.token.reason is not None:
+            raise  # the campaign itself stops
+        return ended("timed_out", f"stopped by its item timeout of {timeout_s:g} s", inputs=inputs)
+    except DriverError as exc:
+        return ended("error", f"{exc.code}: {exc.message}", inputs=inputs)
+    return ended(
+        "passed" if result.success else "failed",
+        result.message,
+        inputs=inputs,
+        outputs=result.outputs,
+        result=result,
+    )

@@ -1,0 +1,1 @@
+"""Verification batches: checks with wait-for polling, `all` or `any` to pass."""
