@@ -8,7 +8,7 @@ depends on its settings say no while keeping the method.
 
 from typing import Protocol, runtime_checkable
 
-from host_service.cancel import CancelToken
+from host_service.runtime.cancel import CancelToken
 
 
 @runtime_checkable

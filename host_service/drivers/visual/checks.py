@@ -9,13 +9,13 @@ Reference images are PNG files in the host's definition library, named relative 
 from pathlib import Path
 from typing import Any
 
-from host_service.cancel import CancelToken
 from host_service.drivers.base import DriverError, Observation
 from host_service.drivers.capture import Capturing
 from host_service.drivers.visual.image_match import best_match, decode_png
 from host_service.drivers.visual.references import ReferenceImages
 from host_service.drivers.visual.region import crop, parse_region, region_problem
 from host_service.drivers.visual.text_reader import TextReader, normalise
+from host_service.runtime.cancel import CancelToken
 from schemas import ParamSpec, VerificationSpec
 
 DEFAULT_THRESHOLD = 0.8

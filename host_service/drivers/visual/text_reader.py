@@ -13,10 +13,10 @@ from pathlib import Path
 
 import cv2
 
-from host_service.cancel import CancelToken
 from host_service.drivers.base import DriverError
 from host_service.drivers.process import ProcessRunner
 from host_service.drivers.visual.region import Pixels
+from host_service.runtime.cancel import CancelToken
 
 _ENV = {"OMP_THREAD_LIMIT": "1"}
 _MAX_OUTPUT = 200_000

@@ -2,11 +2,11 @@
 
 import pytest
 
-from host_service.cancel import CancelToken
 from host_service.drivers import DriverError
 from host_service.drivers.simulated import SimulatedTV
 from host_service.drivers.simulated.renderer import tile_box
 from host_service.drivers.visual import VisualChecks, decode_png
+from host_service.runtime.cancel import CancelToken
 from tests.conftest import LIBRARY
 from tests.host_service.drivers.test_simulated_tv import press, tv
 
