@@ -24,7 +24,7 @@ _EVIDENCE_CHARS = 500
 
 _REGION = ParamSpec(
     name="region",
-    type="any",
+    type="object",
     required=False,
     description="Where to look: {x, y, width, height} in screen pixels; all of it if absent.",
 )
