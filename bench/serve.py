@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("app", choices=["hello", "host", "proxy"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--config", type=Path)
-    parser.add_argument("--journal", type=Path, help="journal file, or `none` for memory only")
+    parser.add_argument("--journal", help="journal file, or `none` for memory only")
     parser.add_argument("--latency-scale", type=float, default=0.0, help="simulated device latency")
     args = parser.parse_args()
     if args.app == "hello":
@@ -49,7 +49,7 @@ def main() -> None:
         if args.config is not None:
             overrides["config_path"] = args.config
         if args.journal is not None:
-            overrides["journal_path"] = args.journal
+            overrides["journal"] = args.journal
         app = create_app(HostSettings(**overrides))  # type: ignore[arg-type]  # validated
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 

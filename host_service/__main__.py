@@ -5,14 +5,32 @@ import sys
 from pathlib import Path
 
 import uvicorn
+from pydantic import ValidationError
 
 from host_service.app import create_app
 from host_service.binding import is_loopback
 from host_service.config import ConfigError, load_host_config
-from host_service.journal.sqlite.journal import JournalError
-from host_service.lifespan import open_journal
+from host_service.drivers import DEFAULT_DRIVERS
+from host_service.engine.devices import DeviceCatalog
+from host_service.journal import JournalError, journal_url, open_journal
 from host_service.log_format import log_config
 from host_service.settings import HostSettings
+
+
+def check_config(settings: HostSettings) -> None:
+    """What the lifespan would refuse, refused before serving: ConfigError or JournalError."""
+    config = load_host_config(settings.config_path)
+    host_name = settings.host_name or config.host_name
+    DeviceCatalog.build(config, settings.config_path, DEFAULT_DRIVERS, settings.latency_scale)
+    journal = open_journal(journal_url(settings.journal, settings.config_path, host_name))
+    if journal is not None:
+        journal.close()
+
+
+def settings_problem(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    name = "_".join(str(part) for part in first["loc"]).upper()
+    return f"setting HOST_{name}: {first['msg']}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         help="allow a non-loopback address without HOST_TOKEN",
     )
     parser.add_argument("--log-level", default="info")
-    parser.add_argument("--journal", type=Path, help="SQLite journal file, or `none`")
+    parser.add_argument("--journal", help="journal: sqlite:///<path>, a file path, or `none`")
     args = parser.parse_args(argv)
     overrides: dict[str, object] = {}
     if args.config is not None:
@@ -46,13 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.advertised_url is not None:
         overrides["advertised_url"] = args.advertised_url
     if args.journal is not None:
-        overrides["journal_path"] = args.journal
-    settings = HostSettings(**overrides)  # type: ignore[arg-type]  # validated by pydantic
-    try:  # fail here, with the cause, not inside uvicorn
-        config = load_host_config(settings.config_path)
-        journal = open_journal(settings, settings.host_name or config.host_name)
-        if journal is not None:
-            journal.close()
+        overrides["journal"] = args.journal
+    try:  # fail here, with the cause in one line, not inside uvicorn
+        settings = HostSettings(**overrides)  # type: ignore[arg-type]  # validated by pydantic
+        check_config(settings)
+    except ValidationError as exc:
+        print(f"host_service: {settings_problem(exc)}", file=sys.stderr)
+        return 2
     except (ConfigError, JournalError) as exc:
         print(f"host_service: {exc}", file=sys.stderr)
         return 2

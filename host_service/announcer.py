@@ -6,16 +6,18 @@ leads to registering again.
 """
 
 import asyncio
-import logging
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 
-from host_service.engine.devices import DeviceCatalog
-from host_service.engine.leases import DeviceLeases
-from host_service.engine.registry import ExecutionRegistry
+from host_service.engine.device_view import DeviceViews
+from host_service.runtime.logs import execution_logger
+from host_service.settings import HostSettings
 from schemas import HostDevice, HostHeartbeat, HostRegistration
 
-log = logging.getLogger("host_service.announcer")
+log = execution_logger("announcer")
 
 
 class ProxyAnnouncer:
@@ -24,23 +26,18 @@ class ProxyAnnouncer:
         client: httpx.AsyncClient,
         host_name: str,
         advertised_url: str,
-        devices: DeviceCatalog,
-        leases: DeviceLeases,
-        registry: ExecutionRegistry,
+        devices: DeviceViews,
     ) -> None:
         self._client = client
         self._host_name = host_name
         self._url = advertised_url
         self._devices = devices
-        self._leases = leases
-        self._registry = registry
         self.registered = False
 
     def _devices_now(self) -> list[HostDevice]:
-        views = (self._devices.view(d, self._leases, self._registry) for d in self._devices)
         return [
             HostDevice(device_id=v.device_id, name=v.name, model=v.model, state=v.state)
-            for v in views
+            for v in self._devices.all()
         ]
 
     async def beat(self) -> None:
@@ -78,3 +75,34 @@ class ProxyAnnouncer:
         while True:
             await asyncio.sleep(interval_s)
             await self.try_beat()
+
+
+@asynccontextmanager
+async def announcing(
+    settings: HostSettings,
+    devices: DeviceViews,
+    host_name: str,
+    transport: httpx.AsyncBaseTransport | None,
+) -> AsyncIterator[ProxyAnnouncer | None]:
+    """Register with the proxy and heartbeat while the host runs, when a proxy is set."""
+    if settings.proxy_url is None or settings.advertised_url is None:
+        yield None
+        return
+    token = settings.proxy_registration_token
+    async with httpx.AsyncClient(
+        base_url=settings.proxy_url,
+        transport=transport,
+        timeout=httpx.Timeout(2.0),
+        headers={"Authorization": f"Bearer {token}"} if token else {},
+        trust_env=False,
+    ) as client:
+        announcer = ProxyAnnouncer(client, host_name, settings.advertised_url, devices)
+        # Registered before serving when the proxy is up; bounded by the client's timeout.
+        await announcer.try_beat()
+        task = asyncio.create_task(announcer.run(settings.heartbeat_interval_s))
+        try:
+            yield announcer
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -1,6 +1,6 @@
 """`create_app(settings)`: the host service's FastAPI application."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 import httpx
@@ -9,6 +9,7 @@ from fastapi_offline import FastAPIOffline
 
 from host_service.auth import HostTokenAuth
 from host_service.barrier import JournalBarrier
+from host_service.drivers import DEFAULT_DRIVERS, DriverFactory
 from host_service.errors import add_exception_handlers
 from host_service.lifespan import host_lifespan
 from host_service.routes import include_host_routes, metrics
@@ -19,13 +20,17 @@ from service_common.body_limit import BodySizeLimit
 
 
 def create_app(
-    settings: HostSettings, *, proxy_transport: httpx.AsyncBaseTransport | None = None
+    settings: HostSettings,
+    *,
+    drivers: Mapping[str, DriverFactory] = DEFAULT_DRIVERS,
+    proxy_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
-    """`proxy_transport` reaches an in-process proxy (tests) instead of the network."""
+    """`drivers` maps a config's `driver` names to factories (tests add their own);
+    `proxy_transport` reaches an in-process proxy (tests) instead of the network."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, HostState]]:
-        async with host_lifespan(app, settings, proxy_transport) as state:
+        async with host_lifespan(app, settings, drivers, proxy_transport) as state:
             yield state
 
     app = FastAPIOffline(  # docs assets served locally: labs are often air-gapped

@@ -1,30 +1,38 @@
-"""The host lifespan: builds every resource on startup and tears it down on shutdown."""
+"""The host lifespan: builds every resource on startup and tears it down on shutdown.
+
+Every resource is entered on one `AsyncExitStack` as soon as it exists, so a
+failure halfway through start-up (a driver that cannot open, a journal that
+cannot be read) closes what was opened, in reverse order.
+"""
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
 
-from host_service.announcer import ProxyAnnouncer
+from host_service.announcer import announcing
 from host_service.config import load_host_config
+from host_service.drivers import DriverFactory
+from host_service.engine.device_view import DeviceViews
 from host_service.engine.devices import DeviceCatalog
 from host_service.engine.leases import DeviceLeases
 from host_service.engine.metrics import HostMetrics
 from host_service.engine.orchestrator import ExecutionOrchestrator
 from host_service.engine.registry import ExecutionRegistry
-from host_service.journal.sqlite.journal import ExecutionJournal, journal_location
+from host_service.engine.start import StartService
+from host_service.journal import Journal, journal_url, open_journal
 from host_service.kinds import ExecutorEnv, build_executors
+from host_service.kinds.definitions import DEFINITION_RULES
 from host_service.library import load_library
 from host_service.runtime.logs import LOGGER_NAME, ExecutionLogHandler
 from host_service.settings import HostSettings
 from host_service.state import HostState
 from schemas import ExecutionError, ExecutionStatus
-from service_common.gc_tuning import tune_gc
+from service_common.gc_tuning import tuned_gc
 
 
 def worker_count(devices: int) -> int:
@@ -32,13 +40,7 @@ def worker_count(devices: int) -> int:
     return devices * 2 + 4
 
 
-def open_journal(settings: HostSettings, host_name: str) -> ExecutionJournal | None:
-    """The configured journal, or None for memory only; JournalError if it cannot be used."""
-    path = journal_location(settings.journal_path, settings.config_path, host_name)
-    return None if path is None else ExecutionJournal.open(path)
-
-
-def recover(registry: ExecutionRegistry, journal: ExecutionJournal, settings: HostSettings) -> None:
+def recover(registry: ExecutionRegistry, journal: Journal, settings: HostSettings) -> None:
     """Serve what the journal holds; what was queued or running when the host died is over."""
     registry.restore(journal.load(settings.max_log_lines, settings.max_events))
     registry.subscribe(journal)
@@ -57,93 +59,68 @@ def recover(registry: ExecutionRegistry, journal: ExecutionJournal, settings: Ho
 
 
 @asynccontextmanager
-async def announcing(
-    settings: HostSettings, state: HostState, transport: httpx.AsyncBaseTransport | None
-) -> AsyncIterator[None]:
-    """Register with the proxy and heartbeat while the host runs, when a proxy is set."""
-    if settings.proxy_url is None or settings.advertised_url is None:
-        yield
-        return
-    token = settings.proxy_registration_token
-    async with httpx.AsyncClient(
-        base_url=settings.proxy_url,
-        transport=transport,
-        timeout=httpx.Timeout(2.0),
-        headers={"Authorization": f"Bearer {token}"} if token else {},
-        trust_env=False,
-    ) as client:
-        announcer = ProxyAnnouncer(
-            client,
-            state.host_name,
-            settings.advertised_url,
-            state.devices,
-            state.leases,
-            state.registry,
-        )
-        state.announcer = announcer
-        # Registered before serving when the proxy is up; bounded by the client's timeout.
-        await announcer.try_beat()
-        task = asyncio.create_task(announcer.run(settings.heartbeat_interval_s))
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-
-@asynccontextmanager
 async def host_lifespan(
-    app: FastAPI, settings: HostSettings, proxy_transport: httpx.AsyncBaseTransport | None = None
+    app: FastAPI,
+    settings: HostSettings,
+    drivers: Mapping[str, DriverFactory],
+    proxy_transport: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[dict[str, HostState]]:
-    config = load_host_config(settings.config_path)
-    if settings.host_name:
-        config.host_name = settings.host_name
-    journal = open_journal(settings, config.host_name)
-    devices = DeviceCatalog(config, settings.config_path.parent, settings.latency_scale)
-    leases = DeviceLeases(devices.ids())
-    registry = ExecutionRegistry(
-        max_age_s=settings.retention_max_age_s,
-        max_count=settings.retention_max_count,
-        queue_position=leases.position,
-    )
-    loop = asyncio.get_running_loop()
-    registry.bind_loop(loop)
-    if journal is not None:
-        recover(registry, journal, settings)
-    metrics = HostMetrics(devices, leases, registry)
-    registry.subscribe(metrics)  # after recovery: counts what this process runs
-    pool = ThreadPoolExecutor(
-        max_workers=worker_count(len(devices)), thread_name_prefix="execution"
-    )
-    loop.set_default_executor(pool)
-    handler = ExecutionLogHandler(registry.append_log)
-    service_logger = logging.getLogger(LOGGER_NAME)
-    service_logger.addHandler(handler)
-    service_logger.setLevel(logging.INFO)
-    orchestrator = ExecutionOrchestrator(registry, leases, devices, settings, pool)
-    library = load_library(config.library_path)
-    executors = build_executors(ExecutorEnv(devices=devices, settings=settings, library=library))
-    state = HostState(
-        settings,
-        devices,
-        registry,
-        leases,
-        orchestrator,
-        executors,
-        metrics,
-        library=library,
-        journal=journal,
-    )
-    if settings.gc_tuning:
-        tune_gc()
-    async with announcing(settings, state, proxy_transport):
-        try:
-            yield {"host": state}
-        finally:
-            await orchestrator.shutdown()
-            devices.close()  # releases driver calls stuck in a hang
-            service_logger.removeHandler(handler)
-            pool.shutdown(wait=True, cancel_futures=True)
-            if journal is not None:
-                journal.close()
+    async with AsyncExitStack() as stack:
+        config = load_host_config(settings.config_path)
+        if settings.host_name:
+            config.host_name = settings.host_name
+        devices = DeviceCatalog.build(config, settings.config_path, drivers, settings.latency_scale)
+        journal = open_journal(
+            journal_url(settings.journal, settings.config_path, config.host_name)
+        )
+        if journal is not None:
+            stack.callback(journal.close)
+        leases = DeviceLeases(devices.ids())
+        registry = ExecutionRegistry(
+            max_age_s=settings.retention_max_age_s,
+            max_count=settings.retention_max_count,
+            queue_position=leases.position,
+        )
+        loop = asyncio.get_running_loop()
+        registry.bind_loop(loop)
+        if journal is not None:
+            recover(registry, journal, settings)
+        views = DeviceViews(devices, leases, registry)
+        metrics = HostMetrics(views, registry)
+        registry.subscribe(metrics)  # after recovery: counts what this process runs
+        pool = ThreadPoolExecutor(
+            max_workers=worker_count(len(devices)), thread_name_prefix="execution"
+        )
+        stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+        loop.set_default_executor(pool)
+        handler = ExecutionLogHandler(registry.append_log)
+        service_logger = logging.getLogger(LOGGER_NAME)
+        service_logger.addHandler(handler)
+        stack.callback(service_logger.removeHandler, handler)
+        service_logger.setLevel(logging.INFO)
+        for device in devices:
+            await device.driver.open()
+            # Closed after the orchestrator stopped: closing releases calls stuck in a hang.
+            stack.push_async_callback(device.driver.aclose)
+        orchestrator = ExecutionOrchestrator(registry, leases, devices, settings, pool)
+        stack.push_async_callback(orchestrator.shutdown)
+        library = await asyncio.to_thread(load_library, config.library_path, DEFINITION_RULES)
+        executors = build_executors(ExecutorEnv(settings=settings, library=library))
+        state = HostState(
+            settings=settings,
+            devices=devices,
+            device_views=views,
+            registry=registry,
+            leases=leases,
+            orchestrator=orchestrator,
+            starts=StartService(devices, registry, orchestrator, executors),
+            metrics=metrics,
+            library=library,
+            journal=journal,
+        )
+        if settings.gc_tuning:
+            stack.enter_context(tuned_gc())
+        state.announcer = await stack.enter_async_context(
+            announcing(settings, views, devices.host_name, proxy_transport)
+        )
+        yield {"host": state}

@@ -31,11 +31,11 @@ class HostSettings(BaseSettings):
     events_ping_s: float = Field(
         default=15, gt=0, description="Keep-alive interval of event streams."
     )
-    journal_path: Path | None = Field(
+    journal: str | None = Field(
         default=None,
         description=(
-            "SQLite journal of executions; default var/<host_name>.sqlite3 next to the "
-            "config file; `none` keeps executions in memory only (lost on restart)."
+            "Journal of executions: `sqlite:///<path>`, a file path, or `none` (memory only, "
+            "lost on restart); default var/<host_name>.sqlite3 next to the config file."
         ),
     )
     log_format: Literal["text", "json"] = Field(

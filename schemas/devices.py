@@ -1,5 +1,6 @@
 """Devices as clients see them, with what each accepts."""
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -54,6 +55,9 @@ class DeviceView(ResponseModel):
     driver: str
     host_name: str
     state: DeviceState
+    offline_since: datetime | None = Field(
+        default=None, description="When the host first saw the device offline in this outage."
+    )
     current_execution_id: str | None = None
     queue_length: int = 0
     queued_execution_ids: list[str] = Field(default_factory=list)

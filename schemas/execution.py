@@ -45,11 +45,12 @@ class ExecutionError(ResponseModel):
 
 
 class StepState(StrEnum):
-    pending = "pending"
-    running = "running"
+    pending = "pending"  # declared, not started yet
+    running = "running"  # driving the device now
     passed = "passed"
     failed = "failed"
-    skipped = "skipped"
+    skipped = "skipped"  # never started: the run ended before it, or did not need it
+    cancelled = "cancelled"  # was running when the execution stopped (cancel, deadline, ...)
 
 
 class StepView(ResponseModel):

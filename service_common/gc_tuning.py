@@ -10,6 +10,8 @@ collector still runs; records are freed by reference counting either way.
 """
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 # gen0 allocations before a young collection; young collections per middle one;
 # middle collections per full one (defaults: 700, 10, 10). The middle generation
@@ -17,7 +19,15 @@ import gc
 THRESHOLDS = (5_000, 5, 1_000)
 
 
-def tune_gc() -> None:
+@contextmanager
+def tuned_gc() -> Iterator[None]:
+    """Freeze what exists and raise the thresholds; both undone on the way out."""
+    before = gc.get_threshold()
     gc.collect()
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()

@@ -12,7 +12,7 @@ import yaml
 from asgi_lifespan import LifespanManager
 
 from host_service import HostSettings, create_app
-from host_service.drivers import DRIVERS
+from host_service.drivers import DEFAULT_DRIVERS, DriverFactory
 from host_service.state import HostState
 from tests.host_service.fake_driver import FakeDriver
 from tests.stack import stack
@@ -20,6 +20,10 @@ from tests.stack import stack
 REPO = Path(__file__).resolve().parents[1]
 UI_MODEL = REPO / "examples" / "ui" / "simtv.yaml"
 LIBRARY = REPO / "examples" / "library"
+
+
+# The drivers of every in-process test host: the real ones and the scripted fake.
+TEST_DRIVERS: dict[str, DriverFactory] = {**DEFAULT_DRIVERS, "fake": FakeDriver.build}
 
 
 @dataclass
@@ -57,9 +61,8 @@ def fake(device_id: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def host_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> HostFactory:
+def host_factory(tmp_path: Path) -> HostFactory:
     """Start an in-process host with the given devices and settings."""
-    monkeypatch.setitem(DRIVERS, "fake", FakeDriver.build)
 
     @asynccontextmanager
     async def start(
@@ -74,7 +77,7 @@ def host_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> HostFactory
         # No gc.freeze() in the test process: it would pin every earlier test's objects.
         defaults = {"latency_scale": 0.01, "gc_tuning": False}
         host_settings = HostSettings(config_path=config, **{**defaults, **settings})
-        app = create_app(host_settings)
+        app = create_app(host_settings, drivers=TEST_DRIVERS)
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://host") as client:

@@ -1,6 +1,10 @@
-"""Device drivers, built by name from a device's config."""
+"""Device drivers, built by name from a device's config.
 
-from collections.abc import Callable
+`DEFAULT_DRIVERS` maps a config's `driver` to its factory; `create_app(settings,
+drivers=...)` takes another map (tests add their scripted drivers that way).
+"""
+
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -9,27 +13,34 @@ from host_service.drivers.base import (
     CallRecord,
     CommandOutcome,
     Driver,
+    DriverBase,
     DriverError,
+    DriverSettingsError,
     Observation,
 )
 from host_service.drivers.command import CommandDriver
+from host_service.drivers.device import Device
 from host_service.drivers.simulated import SimulatedTV
 
-# driver name -> builder(settings, directory of the config file, latency scale)
-DriverBuilder = Callable[[dict[str, Any], Path, float], Driver]
+# driver name -> factory(raw settings, directory of the config file, latency scale);
+# a factory raises DriverSettingsError for settings it cannot use.
+DriverFactory = Callable[[dict[str, Any], Path, float], Driver]
 
-DRIVERS: dict[str, DriverBuilder] = {
+DEFAULT_DRIVERS: Mapping[str, DriverFactory] = {
     "simulated": SimulatedTV.from_settings,
     "command": CommandDriver.from_settings,
 }
 
 __all__ = [
-    "DRIVERS",
+    "DEFAULT_DRIVERS",
     "CallLog",
     "CallRecord",
     "CommandOutcome",
+    "Device",
     "Driver",
-    "DriverBuilder",
+    "DriverBase",
     "DriverError",
+    "DriverFactory",
+    "DriverSettingsError",
     "Observation",
 ]

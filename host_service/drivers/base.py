@@ -26,6 +26,15 @@ class DriverError(Exception):
         self.message = message
 
 
+class DriverSettingsError(Exception):
+    """A device's driver settings cannot be used; `setting` names the one at fault."""
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(f"{setting}: {message}")
+        self.setting = setting
+        self.message = message
+
+
 @dataclass(frozen=True)
 class CommandOutcome:
     success: bool
@@ -102,6 +111,36 @@ class Driver(Protocol):
     @property
     def online(self) -> bool: ...
 
-    def close(self) -> None:
-        """Release anything held, including calls stuck in a hang."""
+    # -- lifecycle: owned by the host's lifespan and by the orchestrator ------------------
+
+    async def open(self) -> None:
+        """Called once by the lifespan before the host serves, devices in config order."""
         ...
+
+    async def aclose(self) -> None:
+        """Called once on the way out, in reverse order; releases calls stuck in a hang."""
+        ...
+
+    def begin(self, execution_id: str) -> None:
+        """Called in the execution's worker thread before the executor drives the device."""
+        ...
+
+    def end(self, execution_id: str) -> None:
+        """Called in the same thread after the executor returned or raised, always."""
+        ...
+
+
+class DriverBase:
+    """No-op lifecycle for drivers that hold nothing between executions."""
+
+    async def open(self) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        return None
+
+    def begin(self, execution_id: str) -> None:
+        return None
+
+    def end(self, execution_id: str) -> None:
+        return None

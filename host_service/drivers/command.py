@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from host_service.drivers.base import CallLog, CommandOutcome, DriverError, Observation
+from host_service.drivers.base import CallLog, CommandOutcome, DriverBase, DriverError, Observation
 from host_service.drivers.command_settings import (
     CommandSettings,
     CommandTemplate,
@@ -28,6 +28,7 @@ from host_service.drivers.command_settings import (
     template_defaults,
 )
 from host_service.drivers.process import ProcessResult, ProcessRunner
+from host_service.drivers.settings import parse_settings
 from host_service.runtime.cancel import CancelToken
 from host_service.runtime.logs import execution_logger
 from host_service.runtime.substitution import SubstitutionError, render, substitute_text
@@ -43,7 +44,7 @@ def _tail(text: str, limit: int = TAIL_CHARS) -> str:
     return text if len(text) <= limit else "..." + text[-limit:]
 
 
-class CommandDriver:
+class CommandDriver(DriverBase):
     """Implements the `Driver` protocol with external programs (adb, irsend, curl...)."""
 
     name = "command"
@@ -59,7 +60,7 @@ class CommandDriver:
     def from_settings(
         cls, raw: dict[str, Any], base_dir: Path, latency_scale: float
     ) -> "CommandDriver":
-        return cls(CommandSettings.model_validate(raw))
+        return cls(parse_settings(CommandSettings, raw))
 
     # -- the Driver protocol ---------------------------------------------------------------
 
@@ -120,7 +121,7 @@ class CommandDriver:
         observed = f"exit {result.exit_code}; output: {_tail(result.stdout, 500) or '(none)'}"
         return Observation(success, expected, observed)
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
         self._runner.close()
 
     # -- helpers ---------------------------------------------------------------------------

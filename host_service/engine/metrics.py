@@ -12,8 +12,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from host_service.engine.change import Change
-from host_service.engine.devices import DeviceCatalog
-from host_service.engine.leases import DeviceLeases
+from host_service.engine.device_view import DeviceViews
 from host_service.engine.record import ExecutionRecord
 from host_service.engine.registry import ExecutionRegistry
 from schemas import DeviceState
@@ -26,11 +25,8 @@ RUN_SECONDS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 18
 
 
 class _DeviceCollector(Collector):
-    def __init__(
-        self, devices: DeviceCatalog, leases: DeviceLeases, registry: ExecutionRegistry
-    ) -> None:
+    def __init__(self, devices: DeviceViews, registry: ExecutionRegistry) -> None:
         self._devices = devices
-        self._leases = leases
         self._registry = registry
 
     def collect(self) -> Iterator[Metric]:
@@ -40,11 +36,10 @@ class _DeviceCollector(Collector):
         state = GaugeMetricFamily(
             "host_device_state", "1 for the device's current state.", labels=["device", "state"]
         )
-        for device in self._devices:
-            view = self._devices.view(device, self._leases, self._registry)
-            queue.add_metric([device.id], view.queue_length)
+        for view in self._devices.all():
+            queue.add_metric([view.device_id], view.queue_length)
             for candidate in DeviceState:
-                state.add_metric([device.id, candidate.value], float(candidate is view.state))
+                state.add_metric([view.device_id, candidate.value], float(candidate is view.state))
         active = GaugeMetricFamily(
             "host_executions_active", "Executions queued or running on this host."
         )
@@ -53,9 +48,7 @@ class _DeviceCollector(Collector):
 
 
 class HostMetrics:
-    def __init__(
-        self, devices: DeviceCatalog, leases: DeviceLeases, registry: ExecutionRegistry
-    ) -> None:
+    def __init__(self, devices: DeviceViews, registry: ExecutionRegistry) -> None:
         self.registry = CollectorRegistry()
         self._started = Counter(
             "host_executions_started",
@@ -76,7 +69,7 @@ class HostMetrics:
             buckets=RUN_SECONDS_BUCKETS,
             registry=self.registry,
         )
-        self.registry.register(_DeviceCollector(devices, leases, registry))
+        self.registry.register(_DeviceCollector(devices, registry))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -19,20 +19,21 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-from host_service.drivers import DriverError
+from host_service.drivers import Device, DriverError
 from host_service.engine.devices import DeviceCatalog
 from host_service.engine.ids import ExecutionIds
 from host_service.engine.leases import DeviceLeases
 from host_service.engine.record import ExecutionRecord
 from host_service.engine.registry import ExecutionRegistry
+from host_service.engine.run_report import RegistryReport
 from host_service.errors import ConflictError
-from host_service.kinds.base import Executor
+from host_service.kinds import Job
 from host_service.runtime.cancel import ExecutionStopped, StopReason
 from host_service.runtime.logs import current_execution_id, execution_logger
 from host_service.runtime.loop_calls import call_soon, resolve
 from host_service.settings import HostSettings
 from host_service.steps.context import RunContext
-from schemas import ExecutionError, ExecutionResult, ExecutionStatus
+from schemas import ExecutionError, ExecutionKind, ExecutionResult, ExecutionStatus
 
 log = execution_logger("orchestrator")
 
@@ -82,16 +83,16 @@ class ExecutionOrchestrator:
 
     def submit(
         self,
-        executor: Executor[Any, Any],
+        kind: ExecutionKind,
+        job: Job,
         request: dict[str, Any],
         device_id: str,
-        plan: Any,
         timeout_s: float,
         idempotency: tuple[str, str] | None = None,
     ) -> ExecutionRecord:
         record = ExecutionRecord(
             execution_id=self._ids.new(),
-            kind=executor.kind,
+            kind=kind,
             host_name=self._devices.host_name,
             device_id=device_id,
             request=request,
@@ -102,7 +103,7 @@ class ExecutionOrchestrator:
         self._registry.add(record)
         self._wakes[record.execution_id] = asyncio.get_running_loop().create_future()
         grant = self._leases.request(device_id, record.execution_id)
-        task = asyncio.create_task(self._drive(record, executor, plan, timeout_s, grant))
+        task = asyncio.create_task(self._drive(record, job, timeout_s, grant))
         self._tasks[record.execution_id] = task
         task.add_done_callback(lambda _: self._forget(record.execution_id))
         return record
@@ -149,8 +150,7 @@ class ExecutionOrchestrator:
     async def _drive(
         self,
         record: ExecutionRecord,
-        executor: Executor[Any, Any],
-        plan: Any,
+        job: Job,
         timeout_s: float,
         grant: asyncio.Future[None],
     ) -> None:
@@ -177,9 +177,7 @@ class ExecutionOrchestrator:
         log.info("execution %s (%s) started on %s", execution_id, record.kind.value, device_id)
         loop = asyncio.get_running_loop()
         wake = self._wakes[execution_id]
-        work = self._pool.submit(
-            contextvars.copy_context().run, self._work, record, executor, plan, timeout_s
-        )
+        work = self._pool.submit(contextvars.copy_context().run, self._work, record, job, timeout_s)
         work.add_done_callback(lambda _: call_soon(loop, resolve, wake))
         try:
             await self._stop_or_return(record, work, wake, timeout_s)
@@ -228,29 +226,31 @@ class ExecutionOrchestrator:
         error = _stop_error(reason, timeout_s)
         self._registry.finish(record.execution_id, _STOP_STATUS[reason], error=error)
 
-    def _work(
-        self, record: ExecutionRecord, executor: Executor[Any, Any], plan: Any, timeout_s: float
-    ) -> None:
+    def _work(self, record: ExecutionRecord, job: Job, timeout_s: float) -> None:
         """Run in a worker thread, then record the outcome (ignored if a stop was reported)."""
-        outcome = self._run(record, executor, plan, timeout_s)
+        device = self._devices.get(record.device_id)
+        device.driver.begin(record.execution_id)
+        try:
+            outcome = self._run(record, device, job, timeout_s)
+        finally:
+            device.driver.end(record.execution_id)
+            device.offline_since()  # an outage the run found shows from now on
         # First: from the moment the outcome shows, the device shows idle, never `stuck`.
         self._leases.mark_returned(record.device_id, record.execution_id)
         self._registry.finish(
             record.execution_id, outcome.status, result=outcome.result, error=outcome.error
         )
 
-    def _run(
-        self, record: ExecutionRecord, executor: Executor[Any, Any], plan: Any, timeout_s: float
-    ) -> _Outcome:
+    def _run(self, record: ExecutionRecord, device: Device, job: Job, timeout_s: float) -> _Outcome:
         ctx = RunContext(
             execution_id=record.execution_id,
-            device=self._devices.get(record.device_id),
+            device=device,
             token=record.token,
-            registry=self._registry,
+            report=RegistryReport(self._registry, record.execution_id),
             log=execution_logger(f"executor.{record.kind.value}"),
         )
         try:
-            return _Outcome(ExecutionStatus.completed, result=executor.run(ctx, plan))
+            return _Outcome(ExecutionStatus.completed, result=job(ctx))
         except ExecutionStopped as stop:
             return _Outcome(_STOP_STATUS[stop.reason], error=_stop_error(stop.reason, timeout_s))
         except DriverError as exc:

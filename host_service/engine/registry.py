@@ -27,10 +27,13 @@ from schemas import (
     ExecutionResult,
     ExecutionStatus,
     ExecutionView,
+    StepState,
 )
-from schemas.events import LogEvent, ProgressEvent
+from schemas.events import LogEvent, ProgressEvent, StepFinishedEvent
 
 QueuePosition = Callable[[str, str], int | None]
+
+_ENDS_OF_UNFINISHED = {StepState.running: StepState.cancelled, StepState.pending: StepState.skipped}
 
 
 class ExecutionRegistry:
@@ -147,11 +150,31 @@ class ExecutionRegistry:
             r.token = SPENT_TOKEN
 
         with self._lock:
+            self._end_steps(execution_id)
             done = self.update(execution_id, mutate, status_event)
             if done:
                 self._finished[execution_id] = None
                 self._evict(keep=execution_id)
             return done
+
+    def _end_steps(self, execution_id: str) -> None:
+        """Steps that did not finish end the same in every kind: running ones `cancelled`,
+        pending ones `skipped`, each with the step event clients follow."""
+        record = self._records.get(execution_id)
+        if record is None or record.status.terminal:
+            return
+        unfinished = [s.id for s in record.steps.values() if s.state in _ENDS_OF_UNFINISHED]
+        for step_id in unfinished:
+
+            def mutate(r: ExecutionRecord, step_id: str = step_id) -> None:
+                step = r.steps[step_id]
+                end = _ENDS_OF_UNFINISHED[step.state]
+                r.steps[step_id] = step.model_copy(update={"state": end})
+
+            def event(r: ExecutionRecord, step_id: str = step_id) -> EventDraft:
+                return StepFinishedEvent, {"step": r.steps[step_id]}
+
+            self.update(execution_id, mutate, event)
 
     def append_log(self, execution_id: str, line: str) -> None:
         with self._lock:

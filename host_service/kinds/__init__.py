@@ -3,7 +3,7 @@
 from typing import Any
 
 from host_service.kinds.action.executor import ActionBatchExecutor
-from host_service.kinds.base import Executor, ExecutorEnv
+from host_service.kinds.base import Executor, ExecutorEnv, Job
 from host_service.kinds.block.executor import BlockExecutor
 from host_service.kinds.campaign.executor import CampaignExecutor
 from host_service.kinds.navigation.executor import NavigationExecutor
@@ -27,4 +27,4 @@ def build_executors(env: ExecutorEnv) -> dict[ExecutionKind, Executor[Any, Any]]
     return executors
 
 
-__all__ = ["EXECUTOR_TYPES", "Executor", "ExecutorEnv", "build_executors"]
+__all__ = ["EXECUTOR_TYPES", "Executor", "ExecutorEnv", "Job", "build_executors"]

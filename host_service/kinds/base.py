@@ -6,10 +6,11 @@ loop, before anything is created) and `run` does the work in a worker thread.
 """
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
-from host_service.engine.devices import Device, DeviceCatalog
+from host_service.drivers import Device
 from host_service.library import DefinitionLibrary
 from host_service.settings import HostSettings
 from host_service.steps.context import RunContext
@@ -17,6 +18,8 @@ from schemas import ExecutionKind, ExecutionResult
 from schemas.base import StartRequest
 
 RequestT = TypeVar("RequestT", bound=StartRequest)
+# A prepared execution: what a worker thread runs once the device is leased.
+Job = Callable[[RunContext], ExecutionResult]
 PlanT = TypeVar("PlanT")
 
 
@@ -24,7 +27,6 @@ PlanT = TypeVar("PlanT")
 class ExecutorEnv:
     """Host resources executors may use; built once in the lifespan."""
 
-    devices: DeviceCatalog
     settings: HostSettings
     library: DefinitionLibrary = field(default_factory=DefinitionLibrary)
     # Executors by kind, so composite kinds (testcases, campaigns) can run the simple ones.
@@ -46,3 +48,8 @@ class Executor(ABC, Generic[RequestT, PlanT]):
     @abstractmethod
     def run(self, ctx: RunContext, plan: PlanT) -> ExecutionResult:
         """Drive the device. Call `ctx.token.check()` between steps; raise DriverError on faults."""
+
+    def job(self, request: RequestT, device: Device, path: dict[str, str]) -> Job:
+        """`prepare` now (raising what is wrong); the returned job runs the plan later."""
+        plan = self.prepare(request, device, path)
+        return lambda ctx: self.run(ctx, plan)

@@ -7,22 +7,22 @@ campaigns against the testcases, once every file is read.
 """
 
 import json
-import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from host_service.kinds.campaign.chaining import chaining_problems
-from host_service.kinds.testcase.graph import testcase_problems
 from host_service.library.catalog import DefinitionLibrary, Section
+from host_service.runtime.logs import execution_logger
 from schemas.campaign import CampaignDefinition
 from schemas.library import DefinitionKind, LibraryProblem
 from schemas.navigation import NavigationTree
 from schemas.testcase import TestcaseDefinition
 
-log = logging.getLogger("device_orchestrator.library")
+log = execution_logger("library")
 
 SUFFIXES = {".yaml", ".yml", ".json"}
 FOLDERS: list[tuple[str, DefinitionKind, type[BaseModel]]] = [
@@ -30,6 +30,22 @@ FOLDERS: list[tuple[str, DefinitionKind, type[BaseModel]]] = [
     ("testcases", "testcase", TestcaseDefinition),
     ("campaigns", "campaign", CampaignDefinition),
 ]
+
+
+Problems = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class DefinitionRules:
+    """What the execution kinds check of each definition once the whole library is read.
+
+    Passed in by the lifespan, so the library sits below the kinds that use it.
+    """
+
+    testcase_problems: Callable[[TestcaseDefinition, DefinitionLibrary], Problems]
+    campaign_problems: Callable[[CampaignDefinition, DefinitionLibrary], Problems]
+    # Builds what a tree's runs need (its planner) off the request path.
+    prepare_tree: Callable[[NavigationTree, DefinitionLibrary], None]
 
 
 def _explain(exc: ValidationError) -> str:
@@ -47,9 +63,10 @@ def _read(path: Path) -> Any:
 
 
 class _Loader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, rules: DefinitionRules) -> None:
         self.library = DefinitionLibrary(root)
         self.root = root
+        self.rules = rules
 
     def problem(self, file: str, kind: DefinitionKind | None, message: str) -> None:
         log.warning("library file %s skipped: %s", file, message)
@@ -81,7 +98,7 @@ class _Loader:
     def check_references(self) -> None:
         library = self.library
         for testcase in library.testcases.all():
-            problems = testcase_problems(testcase, library, [])
+            problems = self.rules.testcase_problems(testcase, library)
             if problems:
                 file = library.testcases.file_of(testcase.id) or testcase.id
                 text = "; ".join(
@@ -91,10 +108,7 @@ class _Loader:
                 library.testcases.remove(testcase.id)
         for campaign in library.campaigns.all():
             file = library.campaigns.file_of(campaign.id) or campaign.id
-            problems = chaining_problems(campaign, [])
-            for index, item in enumerate(campaign.items):
-                if item.testcase is not None:
-                    problems += testcase_problems(item.testcase, library, ["items", index])
+            problems = self.rules.campaign_problems(campaign, library)
             if problems:
                 text = "; ".join(
                     f"{'.'.join(map(str, p['loc'][1:]))}: {p['msg']}" for p in problems
@@ -112,11 +126,11 @@ class _Loader:
                 library.campaigns.remove(campaign.id)
 
 
-def load_library(root: Path | None) -> DefinitionLibrary:
+def load_library(root: Path | None, rules: DefinitionRules) -> DefinitionLibrary:
     """Load every definition under `root`; what fails is in `library.problems`."""
     if root is None:
         return DefinitionLibrary()
-    loader = _Loader(root)
+    loader = _Loader(root, rules)
     if not root.is_dir():
         loader.problem(str(root), None, "library folder not found")
         return loader.library
@@ -129,12 +143,9 @@ def load_library(root: Path | None) -> DefinitionLibrary:
                 loader.load_file(path, kind, model)
     loader.check_references()
     library = loader.library
-    # Imported here: navigation imports the executors, which import the library.
-    from host_service.kinds.navigation.planner import Planner
-
     for tree in library.trees.all():
         # Built here, off the request path: a 500-node tree takes ~0.1 s to expand.
-        library.trees.derived(tree.id, Planner, Planner)
+        rules.prepare_tree(tree, library)
     log.info(
         "library %s: %d trees, %d testcases, %d campaigns, %d problems",
         root,

@@ -12,7 +12,7 @@ router = APIRouter(tags=["devices"])
 @router.get("/devices", response_model=list[DeviceView], operation_id="list_devices")
 async def list_devices(state: HostStateDep) -> list[DeviceView]:
     """Every device of this host with its state, queue and accepted commands."""
-    return [state.devices.view(d, state.leases, state.registry) for d in state.devices]
+    return state.device_views.all()
 
 
 @router.get(
@@ -23,5 +23,4 @@ async def list_devices(state: HostStateDep) -> list[DeviceView]:
 )
 async def get_device(device_id: str, state: HostStateDep) -> DeviceView:
     """One device: state (idle, busy, stuck, offline), queue, current node, accepted commands."""
-    device = state.devices.get(device_id)
-    return state.devices.view(device, state.leases, state.registry)
+    return state.device_views.get(device_id)

@@ -3,8 +3,8 @@
 from collections.abc import Sequence
 from typing import Any
 
+from host_service.drivers import Device
 from host_service.drivers.params import param_problems
-from host_service.engine.devices import Device
 from host_service.errors import RequestInvalidError, field_error
 from schemas import Action, Verification
 

@@ -10,12 +10,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from host_service.drivers import CallLog, CommandOutcome, Observation
+from host_service.drivers import CallLog, CommandOutcome, DriverBase, Observation
 from host_service.runtime.cancel import CancelToken
 from schemas import CommandSpec, ParamSpec, VerificationSpec
 
 
-class FakeDriver:
+class FakeDriver(DriverBase):
     name = "fake"
 
     def __init__(self) -> None:
@@ -82,6 +82,6 @@ class FakeDriver:
     ) -> Observation:
         return Observation(self.flag, "flag set", f"flag {self.flag}")
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
         self.gate.set()
         self.hang_released.set()

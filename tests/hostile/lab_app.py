@@ -41,9 +41,7 @@ class LateTransport(httpx.AsyncBaseTransport):
 def host_app(config: Path, **settings: Any) -> ASGIApp:
     """A host on a demo config, with executions in memory only and fast simulated TVs."""
     defaults: dict[str, Any] = {"latency_scale": 0.001, "gc_tuning": False}
-    return create_host(
-        HostSettings(config_path=config, journal_path=Path("none"), **{**defaults, **settings})
-    )
+    return create_host(HostSettings(config_path=config, journal="none", **{**defaults, **settings}))
 
 
 class LabApp:

@@ -18,7 +18,7 @@ from proxy_service import ProxySettings
 from proxy_service import create_app as create_proxy
 from proxy_service.monitor import HostMonitor
 from proxy_service.state import ProxyState
-from tests.conftest import simulated, write_host_config
+from tests.conftest import TEST_DRIVERS, simulated, write_host_config
 from tests.helpers import TERMINAL
 
 
@@ -89,6 +89,7 @@ async def in_process_host(
             host_name=name,
             **{"latency_scale": 0.01, "gc_tuning": False, **settings},
         ),
+        drivers=TEST_DRIVERS,
         proxy_transport=proxy_transport,
     )
     async with LifespanManager(app) as manager:

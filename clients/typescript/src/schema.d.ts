@@ -974,6 +974,11 @@ export interface components {
             /** Name */
             name: string;
             /**
+             * Offline Since
+             * @description When the host first saw the device offline in this outage.
+             */
+            offline_since?: string | null;
+            /**
              * Queue Length
              * @default 0
              */
@@ -1876,7 +1881,7 @@ export interface components {
          * StepState
          * @enum {string}
          */
-        StepState: "pending" | "running" | "passed" | "failed" | "skipped";
+        StepState: "pending" | "running" | "passed" | "failed" | "skipped" | "cancelled";
         /**
          * StepView
          * @description A live step of an execution (an action, a verification, a navigation edge, a block).

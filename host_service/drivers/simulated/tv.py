@@ -6,9 +6,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from host_service.drivers.base import CallLog, CommandOutcome, DriverError, Observation
+from host_service.drivers.base import (
+    CallLog,
+    CommandOutcome,
+    DriverBase,
+    DriverError,
+    DriverSettingsError,
+    Observation,
+)
+from host_service.drivers.settings import parse_settings, settings_file
 from host_service.drivers.simulated.faults import Faults, Latencies
 from host_service.drivers.simulated.renderer import Frame, ScreenRenderer
 from host_service.drivers.simulated.ui_model import UiModel, load_ui_model
@@ -19,6 +28,10 @@ from schemas import CommandSpec, ParamSpec, VerificationSpec
 log = execution_logger("driver.simulated")
 
 STANDBY = "standby"
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 class SimulatedSettings(BaseModel):
@@ -57,7 +70,7 @@ _CHECK_PARAM = {
 }
 
 
-class SimulatedTV:
+class SimulatedTV(DriverBase):
     """Implements the `Driver` protocol for a virtual set-top box."""
 
     name = "simulated"
@@ -83,8 +96,14 @@ class SimulatedTV:
     def from_settings(
         cls, raw: dict[str, Any], base_dir: Path, latency_scale: float
     ) -> "SimulatedTV":
-        settings = SimulatedSettings.model_validate(raw)
-        return cls(load_ui_model(base_dir / settings.ui_model), settings, latency_scale)
+        settings = parse_settings(SimulatedSettings, raw)
+        path = settings_file("ui_model", base_dir, settings.ui_model)
+        try:
+            ui = load_ui_model(path)
+        except (OSError, ValueError, yaml.YAMLError) as exc:  # ValidationError is a ValueError
+            message = f"cannot load {path}: {_first_line(exc)}"
+            raise DriverSettingsError("ui_model", message) from exc
+        return cls(ui, settings, latency_scale)
 
     def set_faults(self, faults: Faults) -> None:
         with self._lock:
@@ -210,7 +229,7 @@ class SimulatedTV:
         finally:
             self.calls.record("capture", started)
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
         self._released.set()
 
     # -- internals -------------------------------------------------------------------------

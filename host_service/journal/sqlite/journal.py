@@ -19,6 +19,7 @@ from pathlib import Path
 
 from host_service.engine.change import Change
 from host_service.engine.record import ExecutionRecord
+from host_service.journal.errors import JournalError
 from host_service.journal.sqlite.migrations import MIGRATIONS, migrate
 from host_service.journal.sqlite.rows import (
     DELETE_LOG,
@@ -45,10 +46,6 @@ CHECKPOINT_S = 1.0
 
 MIN_SQLITE = (3, 33, 0)  # UPDATE ... FROM, for many rows in one statement
 CACHE_KIB = 65_536  # SQLite's page cache, at most: a retained journal's hot pages stay in memory
-
-
-class JournalError(Exception):
-    """The journal cannot be used; the message names the file and the cause."""
 
 
 class ExecutionJournal:
@@ -199,12 +196,3 @@ class ExecutionJournal:
             checkpoints.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             checkpoints.close()
-
-
-def journal_location(journal_path: Path | None, config_path: Path, host_name: str) -> Path | None:
-    """Where this host's journal lives; None when configured as `none` (memory only)."""
-    if journal_path is None:
-        return config_path.parent / "var" / f"{host_name}.sqlite3"
-    if str(journal_path).lower() == "none":
-        return None
-    return journal_path

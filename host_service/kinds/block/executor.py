@@ -10,11 +10,8 @@ from host_service.blocks import (
     resolve_params,
     undefined_variable_problems,
 )
-from host_service.engine.devices import Device
-from host_service.engine.events import EventDraft
-from host_service.engine.record import ExecutionRecord
+from host_service.drivers import Device
 from host_service.kinds.base import Executor
-from host_service.runtime.cancel import ExecutionStopped
 from host_service.steps.checks import raise_if_problems
 from host_service.steps.context import RunContext
 from schemas import (
@@ -23,28 +20,11 @@ from schemas import (
     ExecutionKind,
     StandardBlocksRequest,
     StandardBlocksResult,
-    StepState,
 )
-from schemas.events import StepFinishedEvent
 
 
 def _label(index: int, call: BlockCall) -> str:
     return call.label or f"{index + 1}. {call.name}"
-
-
-def _mark_skipped(ctx: RunContext, step_ids: list[str]) -> None:
-    """Blocks after a stopping failure: `skipped`, with the step event clients follow."""
-    for step_id in step_ids:
-
-        def mutate(r: ExecutionRecord, step_id: str = step_id) -> None:
-            step = r.steps.get(step_id)
-            if step is not None and step.state is StepState.pending:
-                r.steps[step_id] = step.model_copy(update={"state": StepState.skipped})
-
-        def event(r: ExecutionRecord, step_id: str = step_id) -> EventDraft:
-            return StepFinishedEvent, {"step": r.steps[step_id]}
-
-        ctx.registry.update(ctx.execution_id, mutate, event)
 
 
 class BlockExecutor(Executor[StandardBlocksRequest, StandardBlocksRequest]):
@@ -77,8 +57,9 @@ class BlockExecutor(Executor[StandardBlocksRequest, StandardBlocksRequest]):
             try:
                 params = resolve_params(call.name, call.params, variables)
                 outcome = BLOCKS[call.name].run(params, ctx)
-            except (BlockError, ExecutionStopped) as exc:
-                # The step shows why the run ended; the orchestrator sets the status.
+            except BlockError as exc:
+                # The step shows why the run ended; the orchestrator sets the status. A stop
+                # leaves the step running, and the registry ends it `cancelled`.
                 ctx.step_done(step_ids[index], started, False, str(exc))
                 raise
             variables.update(outcome.outputs)
@@ -104,7 +85,6 @@ class BlockExecutor(Executor[StandardBlocksRequest, StandardBlocksRequest]):
             )
             if not outcome.success and not call.continue_on_fail:
                 break
-        _mark_skipped(ctx, step_ids[len(results) :])
         passed = sum(1 for r in results if r.success)
         # As in action batches, continue_on_fail carries on but the failure still counts.
         return StandardBlocksResult(

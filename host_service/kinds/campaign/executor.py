@@ -4,13 +4,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from host_service.engine.devices import Device
+from host_service.drivers import Device
 from host_service.errors import NotFoundError, field_error
 from host_service.kinds.base import Executor
 from host_service.kinds.campaign.chaining import REFERENCE, chaining_problems
 from host_service.kinds.campaign.item import item_testcase, run_item
-from host_service.kinds.testcase.checks import device_problems, resolve_inputs
-from host_service.kinds.testcase.graph import testcase_problems
+from host_service.kinds.testcase.executor import check_testcase
 from host_service.library import DefinitionLibrary
 from host_service.steps.checks import raise_if_problems
 from host_service.steps.context import RunContext
@@ -52,15 +51,14 @@ class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
             except NotFoundError as exc:
                 problems.append(field_error([*loc, "testcase_id"], exc.message))
                 continue
-            if item.testcase is not None:
-                problems += testcase_problems(testcase, library, [*loc, "testcase"])
-            problems += device_problems(testcase, device, library, [*loc, "testcase"])
+            _, definition_problems, input_problems = check_testcase(
+                testcase, item.testcase is not None, item.inputs, device, library, loc
+            )
             chained = {
                 k for k, v in item.inputs.items() if isinstance(v, str) and REFERENCE.search(v)
             }
-            _, input_problems = resolve_inputs(testcase, item.inputs, [*loc, "inputs"])
             # A chained value's type is known only when its item has run.
-            problems += [
+            problems += definition_problems + [
                 p
                 for p in input_problems
                 if not (p["loc"][-1] in chained and p["msg"].startswith("expected"))
@@ -108,7 +106,6 @@ class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
             results.append(result)
             done[item.key] = result
             stop = not result.success and not plan.continue_on_failure
-        ctx.steps_skipped([r.name for r in results if r.status == "skipped"])
         return _totals(campaign, results, (time.monotonic() - started) * 1000)
 
 

@@ -2,10 +2,10 @@
 
 import time
 
-from host_service.kinds.action.executor import run_action
-from host_service.kinds.verification.executor import run_verification
+from host_service.steps.batch import ActionLists, run_batch
 from host_service.steps.context import RunContext
-from schemas import Action, ActionCategory, ActionResult, VerificationResult
+from host_service.steps.verification import run_verification
+from schemas import VerificationResult
 from schemas.navigation import NavEdge, NavigationStep, NavNode, PathNode
 
 # A probe asks "is the device here?" of a device at rest: it need not wait long.
@@ -31,42 +31,25 @@ def verify_node(
     return True, results
 
 
-def run_actions(
-    ctx: RunContext, actions: list[Action], category: ActionCategory, into: list[ActionResult]
-) -> bool:
-    """Run in order; stop at the first failure unless it may be passed over."""
-    passed = True
-    for index, action in enumerate(actions):
-        result = run_action(ctx, action, index, category)
-        into.append(result)
-        if not result.success:
-            passed = False
-            if category is ActionCategory.failure or action.continue_on_fail:
-                continue
-            break
-    return passed
-
-
 def take_edge(
     ctx: RunContext, edge: NavEdge, source: NavNode, target: NavNode, index: int
 ) -> NavigationStep:
+    """The edge's actions as a batch whose lists each end by waiting and verifying the target."""
     started = time.monotonic()
-    actions: list[ActionResult] = []
     checks: list[VerificationResult] = []
-    ok = run_actions(ctx, edge.actions, ActionCategory.main, actions)
-    if ok:
+
+    def arrived() -> bool:
         ctx.token.wait(edge.wait_ms / 1000)
-        ok, checks = verify_node(ctx, target)
-    retried = False
-    if not ok and edge.retry_actions:
-        retried = True
-        ctx.log.info("step %s -> %s failed; running its retry actions", source.id, target.id)
-        if run_actions(ctx, edge.retry_actions, ActionCategory.retry, actions):
-            ctx.token.wait(edge.wait_ms / 1000)
-            ok, again = verify_node(ctx, target)
-            checks += again
-    if not ok and edge.failure_actions:
-        run_actions(ctx, edge.failure_actions, ActionCategory.failure, actions)
+        ok, results = verify_node(ctx, target)
+        checks.extend(results)
+        return ok
+
+    lists = ActionLists(edge.actions, edge.retry_actions, edge.failure_actions)
+    outcome = run_batch(ctx, lists, then=arrived)
+    if outcome.retry_success is not None:
+        ctx.log.info("step %s -> %s needed its retry actions", source.id, target.id)
+    ok, actions = outcome.success, outcome.results
+    retried = outcome.retry_success is not None
     message = ""
     if not ok:
         failed = [a.message for a in actions if not a.success] + [

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from host_service.engine.devices import Device
+from host_service.drivers import Device
 from host_service.errors import field_error
 from host_service.kinds.base import Executor
 from host_service.kinds.navigation import Navigator, Planner

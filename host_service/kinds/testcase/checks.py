@@ -3,7 +3,7 @@
 from typing import Any
 
 from host_service.blocks import has_placeholder
-from host_service.engine.devices import Device
+from host_service.drivers import Device
 from host_service.errors import field_error
 from host_service.kinds.navigation.executor import tree_problems_for
 from host_service.kinds.testcase.graph import Loc, Problem, walk

@@ -4,10 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from host_service.engine.devices import Device
+from host_service.drivers import Device
 from host_service.kinds.base import Executor
 from host_service.kinds.testcase.checks import device_problems, resolve_inputs
-from host_service.kinds.testcase.graph import Problem, testcase_problems
+from host_service.kinds.testcase.graph import Loc, Problem, testcase_problems
 from host_service.kinds.testcase.interpreter import Interpreter
 from host_service.library import DefinitionLibrary
 from host_service.steps.checks import raise_if_problems
@@ -31,13 +31,20 @@ def check_testcase(
     inputs: dict[str, Any],
     device: Device,
     library: DefinitionLibrary,
-) -> tuple[dict[str, Any], list[Problem]]:
-    """Every reason this testcase cannot run on this device with these inputs."""
+    at: Loc | None = None,
+) -> tuple[dict[str, Any], list[Problem], list[Problem]]:
+    """Every reason this testcase cannot run on this device with these inputs.
+
+    `(variables, definition problems, input problems)`, located under `at`: a testcase
+    start's own body, or one item of a campaign.
+    """
     # A library testcase passed these checks when it was loaded.
-    problems = testcase_problems(testcase, library, ["testcase"]) if inline else []
-    problems += device_problems(testcase, device, library, ["testcase"])
-    variables, input_problems = resolve_inputs(testcase, inputs, ["inputs"])
-    return variables, problems + input_problems
+    at = at or []
+    where: Loc = [*at, "testcase"]
+    problems = testcase_problems(testcase, library, where) if inline else []
+    problems += device_problems(testcase, device, library, where)
+    variables, input_problems = resolve_inputs(testcase, inputs, [*at, "inputs"])
+    return variables, problems, input_problems
 
 
 def run_testcase(
@@ -62,8 +69,10 @@ class TestcaseExecutor(Executor[TestcaseRequest, TestcasePlan]):
         library = self.env.library.snapshot()
         inline = request.testcase is not None
         testcase = request.testcase or library.testcases.get(str(request.testcase_id))
-        variables, problems = check_testcase(testcase, inline, request.inputs, device, library)
-        raise_if_problems(problems)
+        variables, problems, input_problems = check_testcase(
+            testcase, inline, request.inputs, device, library
+        )
+        raise_if_problems(problems + input_problems)
         return TestcasePlan(testcase, variables, library)
 
     def run(self, ctx: RunContext, plan: TestcasePlan) -> TestcaseResult:

@@ -75,9 +75,6 @@ class Interpreter:
             success, terminal, message = self.run_graph(self.testcase.graph, "")
         except VisitCapError as exc:
             success, terminal, message = False, None, str(exc)
-        finally:
-            if self.live:
-                self.ctx.steps_skipped(self._steps)
         outputs = {
             name: self.variables.get(name) for name in self.testcase.outputs or self.variables
         }

@@ -12,11 +12,11 @@ from host_service.blocks import BlockError, SubstitutionError, run_block, substi
 from host_service.drivers.params import param_problems
 from host_service.errors import NotFoundError
 from host_service.kinds.navigation import Navigator, Planner
-from host_service.kinds.navigation.edge import run_actions
-from host_service.kinds.verification.executor import run_verification
 from host_service.library import DefinitionLibrary
+from host_service.steps.batch import ActionLists, run_batch
 from host_service.steps.context import RunContext
-from schemas import Action, ActionCategory, ActionResult, PassCondition, Verification
+from host_service.steps.verification import run_verification
+from schemas import Action, PassCondition, Verification
 from schemas.testcase import ActionNode, BlockNode, NavigationNode, VerificationNode
 
 
@@ -51,21 +51,17 @@ def _filled_actions(
 
 
 def run_action_node(ctx: RunContext, node: ActionNode, variables: dict[str, Any]) -> NodeOutcome:
-    """Action batch semantics: main, retry if main failed, failure actions as cleanup."""
-    results: list[ActionResult] = []
-    main = _filled_actions(ctx, node.id, node.actions, variables)
-    ok = run_actions(ctx, main, ActionCategory.main, results)
-    if not ok and node.retry_actions:
-        retry = _filled_actions(ctx, node.id, node.retry_actions, variables)
-        ok = run_actions(ctx, retry, ActionCategory.retry, results)
-    if not ok and node.failure_actions:
-        cleanup = _filled_actions(ctx, node.id, node.failure_actions, variables)
-        run_actions(ctx, cleanup, ActionCategory.failure, results)
-    failed = [f"{r.command}: {r.message}" for r in results if not r.success]
+    """The action-batch rule (steps/batch.py) on the node's lists, params filled first."""
+    lists = ActionLists(
+        _filled_actions(ctx, node.id, node.actions, variables),
+        _filled_actions(ctx, node.id, node.retry_actions, variables),
+        _filled_actions(ctx, node.id, node.failure_actions, variables),
+    )
+    outcome = run_batch(ctx, lists)
     return NodeOutcome(
-        ok,
-        "" if ok else "; ".join(failed),
-        details={"actions": [r.model_dump(mode="json") for r in results]},
+        outcome.success,
+        "" if outcome.success else "; ".join(outcome.failures()),
+        details={"actions": [r.model_dump(mode="json") for r in outcome.results]},
     )
 
 

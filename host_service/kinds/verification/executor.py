@@ -1,55 +1,17 @@
 """Verification batches: checks with wait-for polling, `all` or `any` to pass."""
 
-import time
-
-from host_service.engine.devices import Device
+from host_service.drivers import Device
 from host_service.kinds.base import Executor
 from host_service.steps.checks import raise_if_problems, verification_problems
 from host_service.steps.context import RunContext
+from host_service.steps.verification import run_verification
 from schemas import (
     ExecutionKind,
     PassCondition,
-    Verification,
     VerificationBatchRequest,
     VerificationBatchResult,
     VerificationResult,
 )
-
-
-def run_verification(ctx: RunContext, item: Verification, index: int) -> VerificationResult:
-    """Check once, or poll until the condition holds or `item.timeout_s` passes."""
-    driver = ctx.device.driver
-    started = time.monotonic()
-    polls = driver.polls(item.type, item.command)
-    give_up = started + item.timeout_s
-    while True:
-        ctx.token.check()
-        seen = driver.observe(item.type, item.command, item.params, ctx.token)
-        if seen.success or not polls or time.monotonic() >= give_up:
-            break
-        ctx.token.wait(min(driver.poll_interval_s(), max(0.0, give_up - time.monotonic())))
-    duration_ms = (time.monotonic() - started) * 1000
-    message = "" if seen.success else f"expected {seen.expected}, saw {seen.observed}"
-    if polls and not seen.success:
-        message += f" after {item.timeout_s:g} s"
-    ctx.log.info(
-        "verify %s.%s %s %s",
-        item.type,
-        item.command,
-        item.params,
-        "passed" if seen.success else "failed",
-    )
-    return VerificationResult(
-        index=index,
-        type=item.type,
-        command=item.command,
-        params=item.params,
-        success=seen.success,
-        expected=seen.expected,
-        observed=seen.observed,
-        duration_ms=duration_ms,
-        message=message,
-    )
 
 
 class VerificationBatchExecutor(Executor[VerificationBatchRequest, VerificationBatchRequest]):

@@ -1,5 +1,6 @@
 """The command driver with small real programs: exit codes, output patterns, kills, injection."""
 
+import asyncio
 import json
 import sys
 import threading
@@ -8,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
-from host_service.drivers import DriverError
+from host_service.drivers import DriverError, DriverSettingsError
 from host_service.drivers.command import CommandDriver
 from host_service.drivers.params import param_problems
 from host_service.runtime.cancel import CancelToken, ExecutionStopped, StopReason
@@ -171,7 +171,7 @@ def test_undeclared_params_never_reach_the_argv() -> None:
     ],
 )
 def test_bad_templates_are_config_errors(settings: dict[str, Any], fragment: str) -> None:
-    with pytest.raises(ValidationError, match=fragment.replace("[", r"\[").replace("(", r"\(")):
+    with pytest.raises(DriverSettingsError, match=fragment.replace("[", r"\[").replace("(", r"\(")):
         driver(**settings)
 
 
@@ -242,7 +242,7 @@ def test_close_kills_a_running_program(tmp_path: Path) -> None:
     d = driver(commands={"tree": tree_command(fifo, timeout_s=600)})
     future = run_in_thread(d, CancelToken())
     pids = read_pids(fifo)
-    closer = threading.Thread(target=d.close)
+    closer = threading.Thread(target=asyncio.run, args=(d.aclose(),))
     closer.start()
     closer.join(5)
     outcome = future.result(timeout=5)

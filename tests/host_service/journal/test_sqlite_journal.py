@@ -9,8 +9,9 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from host_service import HostSettings, create_app
-from host_service.journal.sqlite.journal import ExecutionJournal, JournalError
-from tests.conftest import HostFactory, RunningHost, fake, write_host_config
+from host_service.journal import JournalError
+from host_service.journal.sqlite.journal import ExecutionJournal
+from tests.conftest import TEST_DRIVERS, HostFactory, RunningHost, fake, write_host_config
 from tests.helpers import actions, finished, start, wait_status
 
 BATCH = "/host/action/executeBatch"
@@ -121,12 +122,12 @@ async def test_retention_deletes_from_the_journal(
 
 
 async def test_journal_none_keeps_nothing_across_a_restart(host_factory: HostFactory) -> None:
-    async with host_factory([fake("d1")], journal_path=Path("none")) as host:
+    async with host_factory([fake("d1")], journal="none") as host:
         execution_id = await start(
             host.client, BATCH, {"device_id": "d1", "actions": actions("ok")}
         )
         await finished(host.client, execution_id)
-    async with host_factory([fake("d1")], journal_path=Path("none")) as host:
+    async with host_factory([fake("d1")], journal="none") as host:
         assert (await host.client.get(f"/host/executions/{execution_id}")).status_code == 404
 
 
@@ -156,7 +157,7 @@ def test_an_unopenable_journal_names_the_file_and_the_cause(tmp_path: Path) -> N
 async def test_an_unopenable_journal_stops_the_host_at_startup(tmp_path: Path) -> None:
     config = write_host_config(tmp_path / "host.yaml", [fake("d1")])
     path, _ = unopenable(tmp_path)[0]
-    app = create_app(HostSettings(config_path=config, journal_path=path))
+    app = create_app(HostSettings(config_path=config, journal=str(path)), drivers=TEST_DRIVERS)
     with pytest.raises(JournalError, match="not a database"):
         async with LifespanManager(app):
             pass

@@ -4,7 +4,7 @@ import asyncio
 
 from tests.conftest import LIBRARY, HostFactory, fake
 from tests.helpers import finished, start
-from tests.host_service.testcases.graphs import RUN, graph_of, inline, run, visited
+from tests.host_service.kinds.testcase.graphs import RUN, graph_of, inline, run, visited
 
 
 async def test_open_guide_navigates_and_checks(host_factory: HostFactory) -> None:

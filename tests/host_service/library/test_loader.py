@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 from host_service.config import load_host_config
+from host_service.kinds.definitions import DEFINITION_RULES
 from host_service.library import load_library
 from host_service.settings import DEMO_CONFIG
 from tests.conftest import LIBRARY, HostFactory, fake
@@ -18,7 +19,7 @@ def _copy_library(tmp_path: Path) -> Path:
 
 
 def test_example_library_loads_without_problems() -> None:
-    library = load_library(LIBRARY)
+    library = load_library(LIBRARY, DEFINITION_RULES)
     assert library.problems == []
     tree = library.trees.get("simtv")
     assert len(tree.nodes) >= 12
@@ -44,7 +45,7 @@ def test_broken_files_are_reported_and_the_rest_loads(tmp_path: Path) -> None:
     (root / "campaigns" / "orphan.yaml").write_text(
         "id: orphan\nname: Orphan\nitems: [{testcase_id: lost}]\n"
     )
-    library = load_library(root)
+    library = load_library(root, DEFINITION_RULES)
     problems = {p.file: p.message for p in library.problems}
     assert set(problems) == {
         "trees/bad_yaml.yaml",
@@ -63,7 +64,7 @@ def test_broken_files_are_reported_and_the_rest_loads(tmp_path: Path) -> None:
 
 
 def test_missing_folder_is_a_problem_not_a_crash(tmp_path: Path) -> None:
-    library = load_library(tmp_path / "absent")
+    library = load_library(tmp_path / "absent", DEFINITION_RULES)
     assert [p.message for p in library.problems] == ["library folder not found"]
 
 
@@ -118,7 +119,7 @@ def test_demo_host_config_points_at_the_example_library() -> None:
     config = load_host_config(DEMO_CONFIG)
     assert config.library_path is not None
     assert config.library_path.resolve() == LIBRARY.resolve()
-    library = load_library(config.library_path)
+    library = load_library(config.library_path, DEFINITION_RULES)
     assert library.problems == []
     assert {c.id for c in library.campaigns.all()} == {"nightly_smoke"}
 

@@ -129,10 +129,9 @@ async def test_a_finished_execution_still_holding_its_lease_shows_idle_not_stuck
         done = await start(host.client, batch, {"device_id": "d1", "actions": [{"command": "ok"}]})
         assert (await finished(host.client, done))["status"] == "completed"
         state = host.state
-        device = state.devices.get("d1")
         state.leases.request("d1", done)  # the lease as it was before the loop passed it on
-        view = state.devices.view(device, state.leases, state.registry)
+        view = state.device_views.get("d1")
         assert (view.state.value, view.current_execution_id) == ("idle", None)
         state.leases.mark_returned("d1", "some-other-execution")  # its work never came back
-        view = state.devices.view(device, state.leases, state.registry)
+        view = state.device_views.get("d1")
         assert (view.state.value, view.current_execution_id) == ("stuck", done)
