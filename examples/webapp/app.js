@@ -6,8 +6,10 @@
 const SCREENS = {
   home: {
     title: "Home", texts: ["Welcome back"],
-    tiles: [["live_tv", "Live TV"], ["guide", "Guide"], ["apps", "Apps"], ["settings", "Settings"]],
+    tiles: [["live_tv", "Live TV"], ["guide", "Guide"], ["apps", "Apps"], ["settings", "Settings"],
+            ["search", "Search"]],
   },
+  search: { title: "Search", back: "home", texts: ["Type to search"], field: "search-field" },
   live_tv: {
     title: "Live TV", back: "home", loadMs: 300, texts: ["BBC One", "Now playing"],
     panel: "video-player", tiles: [["guide", "Guide"]],
@@ -90,6 +92,14 @@ function content(main, id, screen) {
   }
   main.append(texts);
   if (screen.panel) main.append(element("div", { class: "panel", id: screen.panel }));
+  if (screen.field) {
+    const field = element("input", { id: screen.field, class: "field", "aria-label": "Search" });
+    const results = element("p", { class: "status", id: "results" });
+    field.addEventListener("input", () => {
+      results.textContent = field.value ? "Results for " + field.value : "";
+    });
+    main.append(field, results);
+  }
   const tiles = element("div", { class: "tiles", id: "tiles" });
   (screen.tiles || []).forEach(([target, label]) => {
     const tile = element("button", { class: "tile", id: "tile-" + target.replace(":", "-"),
