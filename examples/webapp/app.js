@@ -53,7 +53,10 @@ function screenId() {
 }
 
 function go(id) {
-  location.hash = "#/" + id;  // the hashchange handler draws it
+  // Drawn at once, not on the hashchange event: a key pressed right after lands on the
+  // new screen, as on a TV.
+  if (screenId() !== id) history.pushState(null, "", "#/" + id);
+  draw();
 }
 
 function element(tag, attrs, text) {
@@ -152,5 +155,9 @@ document.addEventListener("keydown", (event) => {
   }
   event.preventDefault();
 });
-window.addEventListener("hashchange", draw);
+function redrawIfMoved() {  // back, forward, or a URL typed with another hash
+  if (document.getElementById("screen").dataset.screen !== screenId()) draw();
+}
+window.addEventListener("popstate", redrawIfMoved);
+window.addEventListener("hashchange", redrawIfMoved);
 draw();
