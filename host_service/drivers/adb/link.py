@@ -1,6 +1,6 @@
 """One device on one adb server, over adbutils, every call bounded and stoppable.
 
-adbutils speaks the protocol (framing, the transport that fits the server's version,
+adbutils speaks the protocol (connections, request framing and OKAY/FAIL answers, the
 device listing, its error types). Two things are ours:
 * it never runs `adb start-server`: adbutils does when it cannot connect, which would
   leave a daemon behind on the host or hide that the lab's server is down;
@@ -15,6 +15,7 @@ import threading
 import time
 
 import adbutils
+from adbutils.errors import AdbConnectionError, AdbError, AdbTimeout
 
 from host_service.drivers.base import DriverError
 from host_service.runtime.cancel import CancelToken
@@ -24,8 +25,20 @@ _EXIT_MARK = b"X4EXIT:"  # the shell prints the exit status after this; adbutils
 
 
 class _Connection(adbutils.AdbConnection):  # type: ignore[misc]  # adbutils has no type hints
+    def __init__(self, host: str, port: int, timeout_s: float) -> None:
+        self._target = (host, port)
+        self._timeout_s = timeout_s
+        super().__init__(host, port)  # calls _safe_connect
+
     def _safe_connect(self) -> socket.socket:
-        sock: socket.socket = self._create_socket()  # without `adb start-server` on failure
+        """Connect, or fail: never `adb start-server`, and no socket left open on failure."""
+        try:
+            sock = socket.create_connection(self._target, timeout=self._timeout_s)
+        except TimeoutError as exc:
+            raise AdbTimeout(f"connect to adb server timeout: {exc}") from exc
+        except OSError as exc:
+            raise AdbConnectionError(f"connect to adb server failed: {exc}") from exc
+        sock.settimeout(self._timeout_s)
         return sock
 
 
@@ -35,20 +48,15 @@ class _Client(adbutils.AdbClient):  # type: ignore[misc]  # adbutils has no type
         self._connect_timeout_s = connect_timeout_s
 
     def make_connection(self, timeout: float | None = None) -> adbutils.AdbConnection:
-        try:
-            connection = _Connection(self.host, self.port)
-        except TimeoutError as exc:
-            raise adbutils.AdbTimeout("connect to adb server timeout") from exc
-        connection.conn.settimeout(timeout or self._connect_timeout_s)
-        return connection
+        return _Connection(self.host, self.port, timeout or self._connect_timeout_s)
 
 
 def _fault(exc: Exception, serial: str, server: str) -> DriverError:
     """adbutils' errors as driver faults: the device is gone, or the server is."""
     text = str(exc)
-    if isinstance(exc, adbutils.AdbConnectionError | ConnectionError):
+    if isinstance(exc, AdbConnectionError | ConnectionError):
         return DriverError("adb_server_unreachable", f"no adb server at {server}: {text}")
-    if isinstance(exc, adbutils.AdbTimeout | TimeoutError):
+    if isinstance(exc, AdbTimeout | TimeoutError):
         return DriverError("adb_timeout", f"adb server {server} did not answer: {text}")
     if "not found" in text or "offline" in text or "unauthorized" in text:
         return DriverError("device_disconnected", f"{serial} on {server}: {text}")
@@ -68,7 +76,7 @@ class AdbLink:
         """How the server lists the device (`device`, `offline`, ...), or why it cannot say."""
         try:
             listed = {info.serial: info.state for info in self._client.list()}
-        except (adbutils.AdbError, OSError) as exc:
+        except (AdbError, OSError) as exc:
             return f"no adb server at {self.server} ({type(exc).__name__})"
         return str(listed.get(self.serial, "not listed"))
 
@@ -85,8 +93,17 @@ class AdbLink:
     def _read(self, line: str, token: CancelToken, timeout_s: float) -> bytes:
         token.check()
         try:
-            connection = self._client.device(self.serial).shell(line, stream=True)
-        except (adbutils.AdbError, OSError) as exc:
+            connection = self._client.make_connection()
+        except (AdbError, OSError) as exc:
+            raise _fault(exc, self.serial, self.server) from exc
+        try:
+            # adb's smart-socket requests, framed by adbutils: the device, then its shell.
+            connection.send_command(f"host:transport:{self.serial}")
+            connection.check_okay()
+            connection.send_command(f"shell:{line}")
+            connection.check_okay()
+        except (AdbError, OSError) as exc:
+            connection.close()
             raise _fault(exc, self.serial, self.server) from exc
         with self._lock:
             if self._closed:

@@ -4,6 +4,7 @@ on the real Chromium, with WebTV served on loopback by the driver."""
 import os
 import signal
 import time
+from typing import Any
 
 from host_service.drivers.web import WebDriver
 from tests.conftest import LIBRARY, HostFactory, RunningHost, fake
@@ -22,7 +23,7 @@ def web(device_id: str = "web-1") -> dict[str, object]:
     }
 
 
-async def run_testcase(host: RunningHost, testcase_id: str, **inputs: str) -> dict[str, object]:
+async def run_testcase(host: RunningHost, testcase_id: str, **inputs: str) -> dict[str, Any]:
     body = {"device_id": "web-1", "testcase_id": testcase_id, "inputs": inputs}
     return await finished(host.client, await start(host.client, "/host/testcase/execute", body), 30)
 

@@ -57,6 +57,7 @@ class AndroidTV:
         self._ready_at = 0.0
         self.hang_on: set[str] = set()  # programs that never answer (until released)
         self._released = threading.Event()
+        self.hung = threading.Semaphore(0)  # released once per call that starts hanging
 
     def release(self) -> None:
         self._released.set()
@@ -99,6 +100,7 @@ class AndroidTV:
         with self._lock:
             self.commands.append(argv)
         if argv[0] in self.hang_on:
+            self.hung.release()
             self._released.wait()  # a device that stopped answering
             return b"", 1
         program, args = argv[0], argv[1:]

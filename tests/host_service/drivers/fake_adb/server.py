@@ -156,6 +156,7 @@ class RunningAdbServer:
         self.fake = fake or FakeAdbServer()
         self._server = _TCPServer(self.fake)
         self.port: int = self._server.server_address[1]
+        self._stopped = False
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -166,6 +167,9 @@ class RunningAdbServer:
         return f"127.0.0.1:{self.port}"
 
     def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
         for slot in list(self.fake.slots.values()):
             slot.device.release()
         self._server.shutdown()
