@@ -31,6 +31,7 @@ _FLAGS = [
     "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
     "--metrics-recording-only",
     "--mute-audio",
+    "--disable-breakpad",  # no crash reporter writing outside the profile
     "--disable-dev-shm-usage",
 ]
 
