@@ -103,7 +103,7 @@ async def test_reload_reads_the_folder_again(host_factory: HostFactory, tmp_path
         response = await host.client.post("/host/library/reload")
         assert response.status_code == 200
         summary = response.json()
-        assert (summary["trees"], summary["testcases"], summary["campaigns"]) == (2, 4, 1)
+        assert (summary["trees"], summary["testcases"], summary["campaigns"]) == (3, 6, 1)
         assert [p["file"] for p in summary["problems"]] == ["campaigns/forward.yaml"]
         assert "no earlier item 'open_guide'" in summary["problems"][0]["message"]
         trees = (await host.client.get("/host/library/trees")).json()
