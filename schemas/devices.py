@@ -18,8 +18,9 @@ class DeviceState(StrEnum):
 
 class ParamSpec(ResponseModel):
     name: str
-    # "any" takes every JSON value (a variable's value, an operand of a comparison).
-    type: Literal["string", "integer", "number", "boolean", "any"]
+    # "any" takes every JSON value (a variable's value, an operand of a comparison);
+    # "array" is a list of strings (an argv), "object" a JSON object (a screen region).
+    type: Literal["string", "integer", "number", "boolean", "array", "object", "any"]
     required: bool = True
     description: str = ""
     choices: list[str] | None = None

@@ -61,5 +61,5 @@ class DeviceViews:
             current_node=current_node,
             details={**device.driver.status(), "positions": positions},
             commands=device.driver.commands(),
-            verifications=device.driver.verifications(),
+            verifications=device.verifications(),
         )

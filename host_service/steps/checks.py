@@ -28,7 +28,7 @@ def action_problems(
 def verification_problems(
     items: Sequence[Verification], device: Device, loc: list[str | int]
 ) -> list[dict[str, Any]]:
-    specs = {(spec.type, spec.command): spec for spec in device.driver.verifications()}
+    specs = {(spec.type, spec.command): spec for spec in device.verifications()}
     problems = []
     for index, item in enumerate(items):
         spec = specs.get((item.type, item.command))
@@ -38,7 +38,10 @@ def verification_problems(
             msg = f"device {device.id} has no verification {name}; accepted: {accepted}"
             problems.append(field_error([*loc, index, "command"], msg))
             continue
-        for name, problem in param_problems(spec.params, item.params):
+        found = param_problems(spec.params, item.params)
+        if not found:
+            found = device.check_problems(item.type, item.command, item.params)
+        for name, problem in found:
             problems.append(field_error([*loc, index, "params", name], problem))
     return problems
 

@@ -1646,7 +1646,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "string" | "integer" | "number" | "boolean" | "any";
+            type: "string" | "integer" | "number" | "boolean" | "array" | "object" | "any";
         };
         /**
          * PassCondition
