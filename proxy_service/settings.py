@@ -17,6 +17,11 @@ class ProxySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PROXY_", extra="forbid")
 
     config_path: Path = Field(default=DEMO_CONFIG, description="Proxy config: known hosts.")
+    database_url: str | None = Field(
+        default=None,
+        description="The lab store: postgresql://user@host/db, or sqlite:///path; default a "
+        "SQLite file var/lab.sqlite3 next to the config file.",
+    )
     api_keys: KeyList = Field(
         default_factory=list, description="Bearer keys clients must send; empty: no client auth."
     )

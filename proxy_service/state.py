@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from proxy_service.client import HostClient
 from proxy_service.hosts import HostRegistry
+from proxy_service.lab import LabStore
 from proxy_service.metrics import ProxyMetrics
 from proxy_service.settings import ProxySettings
 
@@ -14,3 +15,4 @@ class ProxyState:
     registry: HostRegistry
     client: HostClient
     metrics: ProxyMetrics
+    lab: LabStore
