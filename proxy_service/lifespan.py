@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from proxy_service.client import HostClient
 from proxy_service.config import load_proxy_config
+from proxy_service.feed import FeedFollower
 from proxy_service.hosts import Clock, HostRegistry
 from proxy_service.lab import open_lab_store, store_url
 from proxy_service.metrics import ProxyMetrics
@@ -33,6 +34,7 @@ async def proxy_lifespan(
     metrics = ProxyMetrics(registry)
     client = HostClient(settings, registry, mounts, metrics)
     monitor = HostMonitor(registry, client, settings.health_interval_s)
+    feed = FeedFollower(registry, client, lab, settings.feed_interval_s)
     if settings.gc_tuning:
         tune_gc()  # about a sixth less CPU per forwarded request (bench/README.md)
     try:
@@ -40,13 +42,18 @@ async def proxy_lifespan(
         # One round before serving, so the first requests already know which hosts are down;
         # it is bounded by the connect timeout, whatever the hosts do.
         await monitor.check_due()
-        task = asyncio.create_task(monitor.run(), name="host-monitor")
+        tasks = [
+            asyncio.create_task(monitor.run(), name="host-monitor"),
+            asyncio.create_task(feed.run(), name="feed-follower"),
+        ]
         try:
-            yield {"proxy": ProxyState(settings, registry, client, metrics, lab)}
+            yield {"proxy": ProxyState(settings, registry, client, metrics, lab, feed)}
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
     finally:
         await client.aclose()
         await lab.close()

@@ -45,6 +45,9 @@ class ProxySettings(BaseSettings):
         default=5.0, gt=0, description="How often hosts not heard from are health-checked."
     )
     max_body_bytes: int = Field(default=1_000_000, ge=1)
+    feed_interval_s: float = Field(
+        default=2.0, gt=0, description="How often every host's feed of finished executions is read."
+    )
     gc_tuning: bool = Field(
         default=True,
         description="Freeze startup objects and collect less often (service_common/gc_tuning.py).",

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from proxy_service.client import HostClient
+from proxy_service.feed import FeedFollower
 from proxy_service.hosts import HostRegistry
 from proxy_service.lab import LabStore
 from proxy_service.metrics import ProxyMetrics
@@ -16,3 +17,4 @@ class ProxyState:
     client: HostClient
     metrics: ProxyMetrics
     lab: LabStore
+    feed: FeedFollower

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData()
@@ -81,4 +82,46 @@ feed_pending = Table(
     metadata,
     Column("host_name", String(128), primary_key=True),
     Column("execution_no", BigInteger, primary_key=True),
+)
+
+# The lab queue: one row per request for any matching device, from accepted to finished.
+# state: queued -> claimed (a device chosen, the host being asked) -> running -> done.
+_HOLDING = text("state IN ('claimed', 'running')")
+requests = Table(
+    "lab_requests",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("path", Text, nullable=False),  # the host's start path, parameters filled in
+    Column("body", Text, nullable=False),  # the host's start body, without host and device
+    Column("selector", Text, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("status", String(16), nullable=False),  # the execution status clients see
+    Column("host_name", String(128)),
+    Column("device_id", String(128)),
+    Column("host_execution_id", String(64)),
+    Column("created_at", Double, nullable=False),
+    Column("claimed_at", Double),
+    Column("finished_at", Double),
+    Column("queue_deadline", Double, nullable=False),
+    Column("claimed_by", String(64)),
+    Column("retry_on_infra_failure", Boolean, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("excluded", Text, nullable=False),  # JSON ["host/device", ...] not to go to again
+    Column("cancel_requested", Boolean, nullable=False),
+    Column("error", Text),  # an ExecutionError of the lab's own (queue_timeout, ...)
+    Column("view", LargeBinary),  # the final view, zlib-compressed
+    Column("idempotency_key", String(200), unique=True),
+    Column("fingerprint", String(64)),
+    Index("ix_lab_requests_queue", "state", "priority", "seq"),
+    Index(
+        "uq_lab_requests_device",
+        "host_name",
+        "device_id",
+        unique=True,
+        sqlite_where=_HOLDING,
+        postgresql_where=_HOLDING,
+    ),
 )

@@ -2,7 +2,7 @@
 
 Commands: `ok` (param `out`), `fail`, `flaky` (fails its first `times` calls),
 `gate` (waits, cooperatively, until the test opens the gate), `hang` (ignores
-cancellation until the test releases it).
+cancellation until the test releases it), `broken` (a tooling fault: DriverError).
 """
 
 import threading
@@ -12,6 +12,7 @@ from typing import Any
 
 from host_service.cancel import CancelToken
 from host_service.drivers import CallLog, CommandOutcome, Observation
+from host_service.drivers.base import DriverError
 from schemas import CommandSpec, ParamSpec, VerificationSpec
 
 
@@ -39,6 +40,7 @@ class FakeDriver:
             CommandSpec(command="flaky", params=[times]),
             CommandSpec(command="gate"),
             CommandSpec(command="hang"),
+            CommandSpec(command="broken"),
         ]
 
     def verifications(self) -> list[VerificationSpec]:
@@ -70,6 +72,8 @@ class FakeDriver:
                 while not self.gate.wait(0.005):
                     token.check()
                 return CommandOutcome(True, "gate opened")
+            if command == "broken":
+                raise DriverError("device_disconnected", "the fake device dropped off")
             if command == "hang":
                 self.hang_released.wait()
                 return CommandOutcome(True, "released")

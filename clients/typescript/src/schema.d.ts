@@ -244,6 +244,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/server/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List History
+         * @description Finished executions of every host, newest first, from the lab store (hosts may be off).
+         */
+        get: operations["list_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/server/history/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History Stats
+         * @description Pass rate and counts per testcase or device, per hour or day (default: the last 7 days).
+         */
+        get: operations["get_history_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/server/history/{host_name}/{execution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History Execution
+         * @description The recorded view of one finished execution, also when its host is offline or evicted it.
+         */
+        get: operations["get_history_execution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/server/hosts": {
         parameters: {
             query?: never;
@@ -1171,6 +1231,117 @@ export interface components {
             status?: "ok";
         };
         /**
+         * HistoryItem
+         * @description One recorded execution of any host of the lab.
+         */
+        HistoryItem: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Definition Id */
+            definition_id?: string | null;
+            /** Device Id */
+            device_id: string;
+            /** Elapsed Ms */
+            elapsed_ms?: number | null;
+            /** Error Code */
+            error_code?: string | null;
+            /** Execution Id */
+            execution_id: string;
+            /** Finished At */
+            finished_at?: string | null;
+            /** Host Name */
+            host_name: string;
+            kind: components["schemas"]["ExecutionKind"];
+            /**
+             * Lab Execution Id
+             * @description The lab request it ran for, when started with a selector.
+             */
+            lab_execution_id?: string | null;
+            /**
+             * Message
+             * @default
+             */
+            message?: string;
+            /** Model */
+            model?: string | null;
+            /** Started At */
+            started_at?: string | null;
+            status: components["schemas"]["ExecutionStatus"];
+            /**
+             * Success
+             * @description `result.success` when completed.
+             */
+            success?: boolean | null;
+            /** Tags */
+            tags?: string[];
+        };
+        /** HistoryPage */
+        HistoryPage: {
+            /**
+             * Items
+             * @description Newest first.
+             */
+            items: components["schemas"]["HistoryItem"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next (older) page; null at the end.
+             */
+            next_cursor?: string | null;
+        };
+        /** HistoryStats */
+        HistoryStats: {
+            bucket: components["schemas"]["StatsBucket"];
+            group: components["schemas"]["StatsGroup"];
+            /**
+             * Rows
+             * @description By key, then bucket, oldest first.
+             */
+            rows: components["schemas"]["HistoryStatsRow"][];
+        };
+        /** HistoryStatsRow */
+        HistoryStatsRow: {
+            /**
+             * Bucket Start
+             * Format: date-time
+             */
+            bucket_start: string;
+            /**
+             * Errors
+             * @description Ended in `error`: the tooling failed, not the test.
+             */
+            errors: number;
+            /**
+             * Failed
+             * @description Completed without success: the test found a fault.
+             */
+            failed: number;
+            /**
+             * Key
+             * @description The definition id, or `host_name/device_id`.
+             */
+            key: string;
+            /**
+             * Other
+             * @description Cancelled, timed out or interrupted.
+             */
+            other: number;
+            /**
+             * Pass Rate
+             * @description passed / (passed + failed), of the runs that ran to the end.
+             */
+            pass_rate: number | null;
+            /**
+             * Passed
+             * @description Completed with success.
+             */
+            passed: number;
+            /** Runs */
+            runs: number;
+        };
+        /**
          * HostDevice
          * @description A device as a host announces it to the proxy.
          */
@@ -1801,6 +1972,16 @@ export interface components {
              */
             type: "start";
         };
+        /**
+         * StatsBucket
+         * @enum {string}
+         */
+        StatsBucket: "hour" | "day";
+        /**
+         * StatsGroup
+         * @enum {string}
+         */
+        StatsGroup: "testcase" | "device";
         /** StatusEvent */
         StatusEvent: {
             /**
@@ -3163,6 +3344,169 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthView"];
+                };
+            };
+        };
+    };
+    list_history: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+                limit?: number;
+                host_name?: string | null;
+                device_id?: string | null;
+                model?: string | null;
+                /** @description Devices with all of these tags. */
+                tags?: string[] | null;
+                kind?: components["schemas"]["ExecutionKind"] | null;
+                testcase_id?: string | null;
+                campaign_id?: string | null;
+                status?: components["schemas"]["ExecutionStatus"] | null;
+                /** @description `result.success` of completed runs. */
+                success?: boolean | null;
+                /** @description Started (accepted) at or after this time. */
+                started_after?: string | null;
+                /** @description Started before it. */
+                started_before?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryPage"];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_history_stats: {
+        parameters: {
+            query?: {
+                group?: components["schemas"]["StatsGroup"];
+                bucket?: components["schemas"]["StatsBucket"];
+                host_name?: string | null;
+                device_id?: string | null;
+                model?: string | null;
+                /** @description Devices with all of these tags. */
+                tags?: string[] | null;
+                kind?: components["schemas"]["ExecutionKind"] | null;
+                testcase_id?: string | null;
+                campaign_id?: string | null;
+                status?: components["schemas"]["ExecutionStatus"] | null;
+                /** @description `result.success` of completed runs. */
+                success?: boolean | null;
+                /** @description Started (accepted) at or after this time. */
+                started_after?: string | null;
+                /** @description Started before it. */
+                started_before?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryStats"];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_history_execution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                host_name: string;
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionView"];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown host, or the host's own 404 (execution, device, definition) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
