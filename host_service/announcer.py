@@ -39,7 +39,14 @@ class ProxyAnnouncer:
     def _devices_now(self) -> list[HostDevice]:
         views = (self._devices.view(d, self._leases, self._registry) for d in self._devices)
         return [
-            HostDevice(device_id=v.device_id, name=v.name, model=v.model, state=v.state)
+            HostDevice(
+                device_id=v.device_id,
+                name=v.name,
+                model=v.model,
+                state=v.state,
+                driver=v.driver,
+                tags=v.tags,
+            )
             for v in views
         ]
 

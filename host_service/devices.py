@@ -87,6 +87,7 @@ class DeviceCatalog:
             model=device.config.model,
             driver=device.config.driver,
             host_name=self.host_name,
+            tags=device.config.tags,
             state=state,
             current_execution_id=holder,
             queue_length=len(queued),

@@ -45,6 +45,11 @@ class ProxySettings(BaseSettings):
         default=5.0, gt=0, description="How often hosts not heard from are health-checked."
     )
     max_body_bytes: int = Field(default=1_000_000, ge=1)
+    dispatch_interval_s: float = Field(
+        default=0.5,
+        gt=0,
+        description="Longest pause of the lab dispatcher (it also runs on every change).",
+    )
     feed_interval_s: float = Field(
         default=2.0, gt=0, description="How often every host's feed of finished executions is read."
     )

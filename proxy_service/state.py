@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 from proxy_service.client import HostClient
-from proxy_service.feed import FeedFollower
 from proxy_service.hosts import HostRegistry
 from proxy_service.lab import LabStore
+from proxy_service.lab_tier import LabTier
 from proxy_service.metrics import ProxyMetrics
 from proxy_service.settings import ProxySettings
 
@@ -17,4 +17,4 @@ class ProxyState:
     client: HostClient
     metrics: ProxyMetrics
     lab: LabStore
-    feed: FeedFollower
+    lab_tier: LabTier

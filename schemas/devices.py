@@ -52,6 +52,7 @@ class DeviceView(ResponseModel):
     model: str
     driver: str
     host_name: str
+    tags: list[str] = Field(default_factory=list, description="From the host's config.")
     state: DeviceState
     current_execution_id: str | None = None
     queue_length: int = 0

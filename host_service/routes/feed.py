@@ -31,12 +31,14 @@ def entry(state: HostState, number: int, record: ExecutionRecord) -> FeedEntry:
     try:
         config = state.devices.get(record.device_id).config
         model: str | None = config.model
+        tags = list(config.tags)
     except NotFoundError:  # a device since removed from the config
-        model = None
+        model, tags = None, []
     return FeedEntry(
         execution_no=number,
         definition_id=definition_id(record),
         model=model,
+        tags=tags,
         view=state.registry.view(record.execution_id),
     )
 

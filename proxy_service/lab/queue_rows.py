@@ -233,3 +233,26 @@ def unsettled(connection: Connection) -> list[LabRequestRow]:
     """Claimed or running requests: dispatched, or about to be, and not known to have ended."""
     query = select(requests).where(requests.c.state.in_((CLAIMED, RUNNING)))
     return [LabRequestRow.of(r) for r in connection.execute(query).mappings()]
+
+
+def cancel_queued(connection: Connection, request_id: str, now: float) -> bool:
+    """End a request that still waits; False once it is claimed (or over)."""
+    changed = connection.execute(
+        update(requests)
+        .where(requests.c.id == request_id, requests.c.state == QUEUED)
+        .values(state=DONE, status="cancelled", finished_at=now)
+    ).rowcount
+    return bool(changed)
+
+
+def expire(connection: Connection, now: float) -> list[str]:
+    """End the requests that waited past their queue wait limit: `timed_out`."""
+    ids = expired(connection, now)
+    for request_id in ids:
+        error = {"code": "queue_timeout", "message": "no matching device was free in time"}
+        connection.execute(
+            update(requests)
+            .where(requests.c.id == request_id, requests.c.state == QUEUED)
+            .values(state=DONE, status="timed_out", finished_at=now, error=json.dumps(error))
+        )
+    return ids

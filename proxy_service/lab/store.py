@@ -21,6 +21,7 @@ from proxy_service.lab import feed_rows, history_rows, history_stats, host_rows
 from proxy_service.lab.history_rows import Cursor, HistoryFilter
 from proxy_service.lab.host_rows import HostRow
 from proxy_service.lab.migrate import upgrade
+from proxy_service.lab.queue_store import LabQueue, QueueCalls
 from proxy_service.lab.url import LabStoreError, shown
 from schemas.history import FeedEntry, HistoryItem, HistoryStatsRow, StatsBucket, StatsGroup
 
@@ -28,8 +29,9 @@ T = TypeVar("T")
 POSTGRES_POOL = 8  # connections, and threads calling them
 
 
-class LabStore(Protocol):
-    """What the lab tier keeps: the host registry, the hosts' feeds and the lab's history."""
+class LabStore(LabQueue, Protocol):
+    """What the lab tier keeps: the host registry, the lab queue, the hosts' feeds and
+    the lab's history."""
 
     backend: str  # "sqlite" or "postgresql"
 
@@ -74,7 +76,7 @@ def create_store_engine(url: URL) -> Engine:
     return create_engine(url, pool_size=POSTGRES_POOL, max_overflow=0, pool_pre_ping=True)
 
 
-class SqlLabStore:
+class SqlLabStore(QueueCalls):
     """The store on SQLAlchemy Core; the same statements on both databases (see `sql.py`)."""
 
     def __init__(self, engine: Engine) -> None:

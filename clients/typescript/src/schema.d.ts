@@ -35,7 +35,7 @@ export interface paths {
         put?: never;
         /**
          * Start action
-         * @description Start an action batch on a device; answers at once with its execution_id. The body names the host in `host_name`.
+         * @description Start an action batch on a device; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
          */
         post: operations["start_action"];
         delete?: never;
@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Start block
-         * @description Run a list of standard blocks on a device; answers at once with its execution_id. The body names the host in `host_name`.
+         * @description Run a list of standard blocks on a device; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
          */
         post: operations["start_block"];
         delete?: never;
@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Start campaign
-         * @description Run a campaign of testcases on one device; answers at once with its execution_id. The body names the host in `host_name`.
+         * @description Run a campaign of testcases on one device; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
          */
         post: operations["start_campaign"];
         delete?: never;
@@ -93,7 +93,7 @@ export interface paths {
         };
         /**
          * Get Junit
-         * @description The JUnit XML report of a campaign execution on `host_name`, for CI servers.
+         * @description The JUnit XML report of a campaign execution on `host_name` (or a lab one), for CI.
          */
         get: operations["get_campaign_junit"];
         put?: never;
@@ -173,7 +173,7 @@ export interface paths {
         };
         /**
          * Get Execution
-         * @description One execution of any kind on `host_name`; `wait` long-polls for a status change.
+         * @description One execution on `host_name` (or a lab execution); `wait` long-polls for a change.
          */
         get: operations["get_execution"];
         put?: never;
@@ -195,7 +195,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel Execution
-         * @description Cancel an execution on `host_name`: queued ones leave the queue, running ones stop.
+         * @description Cancel an execution (on `host_name`, or a lab one): queued ones leave, running stop.
          */
         post: operations["cancel_execution"];
         delete?: never;
@@ -213,7 +213,7 @@ export interface paths {
         };
         /**
          * Stream Events
-         * @description Server-sent events of one execution on `host_name` (resumable), or JSON pages.
+         * @description Server-sent events of one execution on `host_name` or lab (resumable), or JSON pages.
          */
         get: operations["stream_execution_events"];
         put?: never;
@@ -435,7 +435,7 @@ export interface paths {
         put?: never;
         /**
          * Start navigation
-         * @description Navigate a device to a node of a library tree; answers at once with its execution_id. The body names the host in `host_name`.
+         * @description Navigate a device to a node of a library tree; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
          */
         post: operations["start_navigation"];
         delete?: never;
@@ -455,7 +455,7 @@ export interface paths {
         put?: never;
         /**
          * Start testcase
-         * @description Run a testcase graph (by id or inline) on a device; answers at once. The body names the host in `host_name`.
+         * @description Run a testcase graph (by id or inline) on a device; answers at once. The body names `host_name` and `device_id`, or a `device_selector`.
          */
         post: operations["start_testcase"];
         delete?: never;
@@ -475,7 +475,7 @@ export interface paths {
         put?: never;
         /**
          * Start verification
-         * @description Start a verification batch on a device; answers at once with its execution_id. The body names the host in `host_name`.
+         * @description Start a verification batch on a device; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
          */
         post: operations["start_verification"];
         delete?: never;
@@ -493,7 +493,7 @@ export interface paths {
         };
         /**
          * Get Status
-         * @description The status of one execution of the given kind on `host_name`; `wait` long-polls.
+         * @description The status of one execution of the given kind on `host_name`, or of a lab execution.
          */
         get: operations["get_execution_status"];
         put?: never;
@@ -592,9 +592,11 @@ export interface components {
             actions: components["schemas"]["Action"][];
             /**
              * Device Id
-             * @description The device that runs the execution.
+             * @description The device that runs it; or `device_selector`.
              */
-            device_id: string;
+            device_id?: string | null;
+            /** @description Any free device matching it, across the lab. */
+            device_selector?: components["schemas"]["DeviceSelector"] | null;
             /** Failure Actions */
             failure_actions?: components["schemas"]["Action"][];
             /**
@@ -602,8 +604,25 @@ export interface components {
              * @description The host the device is plugged into; required through the proxy.
              */
             host_name?: string | null;
+            /**
+             * Priority
+             * @description Higher first; FIFO within one.
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * Queue Timeout S
+             * @description Longest wait in the lab queue (default 3600 s).
+             */
+            queue_timeout_s?: number | null;
             /** Retry Actions */
             retry_actions?: components["schemas"]["Action"][];
+            /**
+             * Retry On Infra Failure
+             * @description Ended in `error`: run once more on another device.
+             * @default false
+             */
+            retry_on_infra_failure?: boolean;
             /**
              * Timeout S
              * @description Deadline of the running time in seconds; the kind's default when absent.
@@ -944,14 +963,33 @@ export interface components {
             continue_on_failure?: boolean | null;
             /**
              * Device Id
-             * @description The device that runs the execution.
+             * @description The device that runs it; or `device_selector`.
              */
-            device_id: string;
+            device_id?: string | null;
+            /** @description Any free device matching it, across the lab. */
+            device_selector?: components["schemas"]["DeviceSelector"] | null;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
              */
             host_name?: string | null;
+            /**
+             * Priority
+             * @description Higher first; FIFO within one.
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * Queue Timeout S
+             * @description Longest wait in the lab queue (default 3600 s).
+             */
+            queue_timeout_s?: number | null;
+            /**
+             * Retry On Infra Failure
+             * @description Ended in `error`: run once more on another device.
+             * @default false
+             */
+            retry_on_infra_failure?: boolean;
             /**
              * Timeout S
              * @description Deadline of the running time in seconds; the kind's default when absent.
@@ -1007,6 +1045,28 @@ export interface components {
             hosts: components["schemas"]["HostDevices"][];
         };
         /**
+         * DeviceSelector
+         * @description Which devices may run a lab request: every given field must hold (an empty one: any).
+         */
+        DeviceSelector: {
+            /**
+             * Device Ids
+             * @description One of these device ids.
+             */
+            device_ids?: string[];
+            /** Driver */
+            driver?: string | null;
+            /** Host Name */
+            host_name?: string | null;
+            /** Model */
+            model?: string | null;
+            /**
+             * Tags
+             * @description The device has all of these tags.
+             */
+            tags?: string[];
+        };
+        /**
          * DeviceState
          * @enum {string}
          */
@@ -1041,6 +1101,11 @@ export interface components {
             /** Queued Execution Ids */
             queued_execution_ids?: string[];
             state: components["schemas"]["DeviceState"];
+            /**
+             * Tags
+             * @description From the host's config.
+             */
+            tags?: string[];
             /** Verifications */
             verifications?: components["schemas"]["VerificationSpec"][];
         };
@@ -1348,11 +1413,15 @@ export interface components {
         HostDevice: {
             /** Device Id */
             device_id: string;
+            /** Driver */
+            driver?: string | null;
             /** Model */
             model: string;
             /** Name */
             name: string;
             state: components["schemas"]["DeviceState"];
+            /** Tags */
+            tags?: string[];
         };
         /**
          * HostDevices
@@ -1656,9 +1725,11 @@ export interface components {
         NavigationRequest: {
             /**
              * Device Id
-             * @description The device that runs the execution.
+             * @description The device that runs it; or `device_selector`.
              */
-            device_id: string;
+            device_id?: string | null;
+            /** @description Any free device matching it, across the lab. */
+            device_selector?: components["schemas"]["DeviceSelector"] | null;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
@@ -1670,6 +1741,23 @@ export interface components {
              * @default 3
              */
             max_replans?: number;
+            /**
+             * Priority
+             * @description Higher first; FIFO within one.
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * Queue Timeout S
+             * @description Longest wait in the lab queue (default 3600 s).
+             */
+            queue_timeout_s?: number | null;
+            /**
+             * Retry On Infra Failure
+             * @description Ended in `error`: run once more on another device.
+             * @default false
+             */
+            retry_on_infra_failure?: boolean;
             /** Target Node Id */
             target_node_id?: string | null;
             /** Target Node Label */
@@ -1906,14 +1994,33 @@ export interface components {
             blocks: components["schemas"]["BlockCall"][];
             /**
              * Device Id
-             * @description The device that runs the execution.
+             * @description The device that runs it; or `device_selector`.
              */
-            device_id: string;
+            device_id?: string | null;
+            /** @description Any free device matching it, across the lab. */
+            device_selector?: components["schemas"]["DeviceSelector"] | null;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
              */
             host_name?: string | null;
+            /**
+             * Priority
+             * @description Higher first; FIFO within one.
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * Queue Timeout S
+             * @description Longest wait in the lab queue (default 3600 s).
+             */
+            queue_timeout_s?: number | null;
+            /**
+             * Retry On Infra Failure
+             * @description Ended in `error`: run once more on another device.
+             * @default false
+             */
+            retry_on_infra_failure?: boolean;
             /**
              * Timeout S
              * @description Deadline of the running time in seconds; the kind's default when absent.
@@ -2227,9 +2334,11 @@ export interface components {
         TestcaseRequest: {
             /**
              * Device Id
-             * @description The device that runs the execution.
+             * @description The device that runs it; or `device_selector`.
              */
-            device_id: string;
+            device_id?: string | null;
+            /** @description Any free device matching it, across the lab. */
+            device_selector?: components["schemas"]["DeviceSelector"] | null;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
@@ -2239,6 +2348,23 @@ export interface components {
             inputs?: {
                 [key: string]: unknown;
             };
+            /**
+             * Priority
+             * @description Higher first; FIFO within one.
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * Queue Timeout S
+             * @description Longest wait in the lab queue (default 3600 s).
+             */
+            queue_timeout_s?: number | null;
+            /**
+             * Retry On Infra Failure
+             * @description Ended in `error`: run once more on another device.
+             * @default false
+             */
+            retry_on_infra_failure?: boolean;
             testcase?: components["schemas"]["TestcaseDefinition"] | null;
             /** Testcase Id */
             testcase_id?: string | null;
@@ -2365,9 +2491,11 @@ export interface components {
         VerificationBatchRequest: {
             /**
              * Device Id
-             * @description The device that runs the execution.
+             * @description The device that runs it; or `device_selector`.
              */
-            device_id: string;
+            device_id?: string | null;
+            /** @description Any free device matching it, across the lab. */
+            device_selector?: components["schemas"]["DeviceSelector"] | null;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
@@ -2375,6 +2503,23 @@ export interface components {
             host_name?: string | null;
             /** @default all */
             pass_condition?: components["schemas"]["PassCondition"];
+            /**
+             * Priority
+             * @description Higher first; FIFO within one.
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * Queue Timeout S
+             * @description Longest wait in the lab queue (default 3600 s).
+             */
+            queue_timeout_s?: number | null;
+            /**
+             * Retry On Infra Failure
+             * @description Ended in `error`: run once more on another device.
+             * @default false
+             */
+            retry_on_infra_failure?: boolean;
             /**
              * Timeout S
              * @description Deadline of the running time in seconds; the kind's default when absent.
@@ -2801,9 +2946,9 @@ export interface operations {
     };
     get_campaign_junit: {
         parameters: {
-            query: {
-                /** @description The host to forward to: a name from `GET /server/hosts`. */
-                host_name: string;
+            query?: {
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string | null;
             };
             header?: never;
             path: {
@@ -3065,9 +3210,9 @@ export interface operations {
     };
     get_execution: {
         parameters: {
-            query: {
-                /** @description The host to forward to: a name from `GET /server/hosts`. */
-                host_name: string;
+            query?: {
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string | null;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
                 wait?: number;
                 /** @description Include the captured log lines. */
@@ -3148,9 +3293,9 @@ export interface operations {
     };
     cancel_execution: {
         parameters: {
-            query: {
-                /** @description The host to forward to: a name from `GET /server/hosts`. */
-                host_name: string;
+            query?: {
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string | null;
             };
             header?: never;
             path: {
@@ -3236,9 +3381,9 @@ export interface operations {
     };
     stream_execution_events: {
         parameters: {
-            query: {
-                /** @description The host to forward to: a name from `GET /server/hosts`. */
-                host_name: string;
+            query?: {
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string | null;
                 /** @description Only events with a larger seq. */
                 after?: number;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
@@ -4166,9 +4311,9 @@ export interface operations {
     };
     get_execution_status: {
         parameters: {
-            query: {
-                /** @description The host to forward to: a name from `GET /server/hosts`. */
-                host_name: string;
+            query?: {
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string | null;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
                 wait?: number;
                 /** @description Include the captured log lines. */

@@ -26,7 +26,7 @@ async def test_history_lists_every_host_newest_first_with_filters(
             body = {"device_id": "d1", "actions": [{"command": "ok"}]}
             direct = await start(host_2, "/host/action/executeBatch", body)
             await finished(host_2, direct)
-        await running.proxy.feed.round()
+        await running.proxy.lab_tier.feed.round()
         everything = await history(running.client, limit=2)
         assert [i["execution_id"] for i in everything] == [direct, *reversed(ids)]
         smoke_fail = everything[3]
@@ -58,7 +58,7 @@ async def test_history_is_served_while_the_host_that_ran_it_is_offline(
 ) -> None:
     async with lab(HOSTS, database_url=database_url, **QUIET) as running:
         execution_id = await run(running, "host-2", "d1", "smoke", "ok")
-        await running.proxy.feed.round()
+        await running.proxy.lab_tier.feed.round()
         running.links["host-2"].up = False
         await running.proxy_monitor_round()
         hosts = {
@@ -88,7 +88,7 @@ async def test_a_feed_resumed_after_a_proxy_restart_records_nothing_twice_and_mi
                 "/host/action/executeBatch",
                 {"device_id": "d2", "actions": [{"command": "gate"}]},
             )
-            await first.proxy.feed.round()  # sees the gated one running: pending
+            await first.proxy.lab_tier.feed.round()  # sees the gated one running: pending
             assert len(await history(first.client)) == 3
             first.hosts["host-1"].devices.get("d2").driver.gate.set()  # type: ignore[attr-defined]
             await finished(host_1, gated)
@@ -101,8 +101,8 @@ async def test_a_feed_resumed_after_a_proxy_restart_records_nothing_twice_and_mi
             await finished(host_1, during)
     async with lab(HOSTS, database_url=database_url, **QUIET) as second:  # hosts restart too
         after = await run(second, "host-1", "d1", "smoke", "fail")
-        await second.proxy.feed.round()
-        await second.proxy.feed.round()  # a second round finds nothing new
+        await second.proxy.lab_tier.feed.round()
+        await second.proxy.lab_tier.feed.round()  # a second round finds nothing new
         recorded = [i["execution_id"] for i in await history(second.client)]
         assert sorted(recorded) == sorted([*before, gated, during, after])
         assert len(recorded) == len(set(recorded))
@@ -113,12 +113,12 @@ async def test_a_host_whose_journal_starts_again_is_read_from_the_start(
 ) -> None:
     async with lab(HOSTS, database_url=database_url, **QUIET) as first:
         old = [await run(first, "host-1", "d1", "smoke", "ok") for _ in range(3)]
-        await first.proxy.feed.round()
+        await first.proxy.lab_tier.feed.round()
     for journal in (tmp_path / "var").glob("host-1.sqlite3*"):
         journal.unlink()  # the host lost its journal: numbering starts at 1 again
     async with lab(HOSTS, database_url=database_url, **QUIET) as second:
         new = await run(second, "host-1", "d1", "smoke", "ok")
-        await second.proxy.feed.round()
+        await second.proxy.lab_tier.feed.round()
         recorded = [i["execution_id"] for i in await history(second.client, host_name="host-1")]
         assert recorded == [new, *reversed(old)]
 
@@ -135,7 +135,7 @@ async def test_stats_count_runs_and_pass_rate_per_testcase_and_device(
             ("host-2", "d1", "zap", "ok"),
         ]:
             await run(running, host, device, testcase_id, command)
-        await running.proxy.feed.round()
+        await running.proxy.lab_tier.feed.round()
         by_testcase = await running.client.get("/server/history/stats", params={"bucket": "hour"})
         assert by_testcase.status_code == 200, by_testcase.text
         rows = {r["key"]: r for r in by_testcase.json()["rows"]}

@@ -11,7 +11,16 @@ HOME = [{"command": "press_key", "params": {"key": "HOME"}}]
 REGISTRATION = {
     "host_name": "host-3",
     "url": "http://host-3",
-    "devices": [{"device_id": "tv-1", "name": "TV", "model": "simtv-4k", "state": "idle"}],
+    "devices": [
+        {
+            "device_id": "tv-1",
+            "name": "TV",
+            "model": "simtv-4k",
+            "state": "idle",
+            "driver": "simulated",
+            "tags": ["hdmi-2"],
+        }
+    ],
 }
 
 
