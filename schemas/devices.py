@@ -54,6 +54,7 @@ class DeviceView(ResponseModel):
     model: str
     driver: str
     host_name: str
+    tags: list[str] = Field(default_factory=list, description="From the host's config.")
     state: DeviceState
     offline_since: datetime | None = Field(
         default=None, description="When the host first saw the device offline in this outage."

@@ -53,6 +53,7 @@ class DeviceViews:
             model=device.config.model,
             driver=device.config.driver,
             host_name=self._devices.host_name,
+            tags=device.config.tags,
             state=state,
             offline_since=offline_since,
             current_execution_id=holder,

@@ -38,6 +38,13 @@ class Journal(Protocol):
         """Why the journal cannot write now (disk full, read-only); None while it writes."""
         ...
 
+    def numbered(
+        self, after: int, limit: int, only: list[int] | None = None
+    ) -> tuple[list[tuple[int, str]], int]:
+        """`(execution_no, execution_id)` past `after` in creation order (or those in `only`),
+        and the newest number: what the host's feed of finished executions reads."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -179,6 +179,26 @@ class ExecutionJournal:
             ],
         )
 
+    def numbered(
+        self, after: int, limit: int, only: list[int] | None = None
+    ) -> tuple[list[tuple[int, str]], int]:
+        """`(execution_no, execution_id)` of kept executions past `after` in creation order
+        (or of the numbers in `only`), and the newest number: the host's feed reads these."""
+        where, params = ("execution_no > ?", [after])
+        if only is not None:
+            where, params = (f"execution_no IN ({', '.join('?' * len(only))})", list(only))
+        try:
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT execution_no, execution_id FROM executions WHERE {where} "  # noqa: S608  # placeholders only
+                    "ORDER BY execution_no LIMIT ?",
+                    [*params, limit],
+                ).fetchall()
+                newest = self._db.execute("SELECT max(execution_no) FROM executions").fetchone()
+        except sqlite3.Error as exc:
+            raise JournalError(f"cannot read journal {self.path}: {exc}") from exc
+        return [(n, i) for n, i in rows], max(newest[0] or 0, self._next_number - 1)
+
     async def flushed(self) -> bool:
         """True once every change made before this call is committed; False while the
         storage fails (the changes are kept and written when it recovers)."""
