@@ -4,15 +4,14 @@ import argparse
 import sys
 from pathlib import Path
 
-import uvicorn
-
 from host_service.app import create_app
-from host_service.binding import is_loopback
 from host_service.config import ConfigError, load_host_config
 from host_service.journal import JournalError
 from host_service.lifespan import open_journal
 from host_service.log_format import log_config
 from host_service.settings import HostSettings
+from service_common.binding import is_loopback
+from service_common.serving import serve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if settings.proxy_url and settings.advertised_url is None:
         settings.advertised_url = f"http://{args.bind}:{args.port}"
-    uvicorn.run(
+    serve(
         create_app(settings),
         host=args.bind,
         port=args.port,

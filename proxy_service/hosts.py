@@ -8,13 +8,10 @@ from typing import Literal
 
 from proxy_service.config import ProxyConfig
 from proxy_service.errors import HostConflictError, HostOfflineError, UnknownHostError
+from proxy_service.host_urls import base_url
 from schemas import HostDevice, HostHeartbeat, HostRegistration, HostStatus, HostView
 
 Clock = Callable[[], float]
-
-
-def base_url(url: object) -> str:
-    return str(url).rstrip("/")
 
 
 @dataclass(eq=False)

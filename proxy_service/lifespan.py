@@ -16,6 +16,7 @@ from proxy_service.monitor import HostMonitor
 from proxy_service.settings import ProxySettings
 from proxy_service.state import ProxyState
 from service_common.gc_tuning import tune_gc
+from service_common.stopping import stopping_of
 
 
 @asynccontextmanager
@@ -28,7 +29,7 @@ async def proxy_lifespan(
     config = load_proxy_config(settings.config_path)
     registry = HostRegistry(config, settings.heartbeat_expiry_s, clock)
     metrics = ProxyMetrics(registry)
-    client = HostClient(settings, registry, mounts, metrics)
+    client = HostClient(settings, registry, mounts, metrics, stopping_of(app))
     monitor = HostMonitor(registry, client, settings.health_interval_s)
     if settings.gc_tuning:
         tune_gc()  # about a sixth less CPU per forwarded request (bench/README.md)

@@ -11,6 +11,7 @@ from host_service.routes.responses import errors
 from host_service.state import HostState
 from schemas import ExecutionKind, ExecutionPage, ExecutionStatus, ExecutionView
 from service_common.queries import LogsQuery, WaitQuery
+from service_common.stopping import Stopping, StoppingDep
 
 router = APIRouter(tags=["executions"])
 
@@ -21,8 +22,11 @@ def view_response(state: HostState, execution_id: str, include_logs: bool) -> Re
     return Response(content=content, media_type="application/json")
 
 
-async def wait_for_status(state: HostState, execution_id: str, wait: float) -> None:
-    """Return once the status differs from the one seen at the call, or after `wait` s."""
+async def wait_for_status(
+    state: HostState, execution_id: str, wait: float, stopping: Stopping
+) -> None:
+    """Return once the status differs from the one seen at the call, after `wait` s, or at
+    once when the host begins to stop (the answer is then the current view)."""
     record = state.registry.get(execution_id)
     initial = record.status
     give_up = time.monotonic() + wait
@@ -30,7 +34,11 @@ async def wait_for_status(state: HostState, execution_id: str, wait: float) -> N
         remaining = give_up - time.monotonic()
         if remaining <= 0:
             return
-        await state.registry.wait_change(execution_id, record.version, remaining)
+        waited, _ = await stopping.race(
+            state.registry.wait_change(execution_id, record.version, remaining)
+        )
+        if not waited:
+            return
         record = state.registry.get(execution_id)
 
 
@@ -44,6 +52,7 @@ async def get_status(
     kind: ExecutionKind,
     execution_id: str,
     state: HostStateDep,
+    stopping: StoppingDep,
     wait: WaitQuery = 0,
     include_logs: LogsQuery = False,
 ) -> Response:
@@ -53,7 +62,7 @@ async def get_status(
             f"no {kind.value} execution {execution_id!r}", code="execution_not_found"
         )
     if wait:
-        await wait_for_status(state, execution_id, wait)
+        await wait_for_status(state, execution_id, wait, stopping)
     return view_response(state, execution_id, include_logs)
 
 
@@ -84,11 +93,15 @@ async def list_executions(
     operation_id="get_execution",
 )
 async def get_execution(
-    execution_id: str, state: HostStateDep, wait: WaitQuery = 0, include_logs: LogsQuery = False
+    execution_id: str,
+    state: HostStateDep,
+    stopping: StoppingDep,
+    wait: WaitQuery = 0,
+    include_logs: LogsQuery = False,
 ) -> Response:
     """One execution of any kind; `wait` long-polls for a status change."""
     if wait:
-        await wait_for_status(state, execution_id, wait)
+        await wait_for_status(state, execution_id, wait, stopping)
     return view_response(state, execution_id, include_logs)
 
 

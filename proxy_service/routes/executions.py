@@ -66,7 +66,10 @@ async def list_executions(
         "limit": limit,
     }
     outcomes = await fan_out(
-        state.registry, host_name, lambda entry: state.client.executions(entry, params)
+        state.registry,
+        host_name,
+        lambda entry: state.client.executions(entry, params),
+        state.settings.fanout_timeout_s,
     )
     return ExecutionListing(
         hosts=[
