@@ -40,13 +40,16 @@ class Stopping:
         stop = asyncio.ensure_future(self._event.wait())
         try:
             await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
         finally:
             stop.cancel()
-            if not task.done():
-                task.cancel()
-        if task.cancelled():
-            return False, None
-        return True, task.result()
+        if task.done():
+            return True, task.result()
+        task.cancel()
+        await asyncio.wait({task})  # let it unwind; this does not raise its CancelledError
+        return False, None
 
 
 def stopping_of(app: Any) -> Stopping:

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.proxy_service.lab import Lab, LabFactory, finished_via
+from tests.proxy_service.lab import LabFactory, finished_via
 
 
 class StreamingHost:
@@ -42,9 +42,15 @@ class StreamingHost:
 
 
 async def call_asgi(
-    lab: Lab, path: str, query: bytes, headers: list[tuple[bytes, bytes]], on_body: Any
+    app: Any,
+    path: str,
+    query: bytes,
+    headers: list[tuple[bytes, bytes]],
+    on_body: Any,
+    state: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Drive the proxy's ASGI app directly, seeing each body message as it is sent."""
+    """Drive an ASGI app directly, seeing each body message as it is sent (httpx's
+    ASGITransport would hand over the body only once it is complete)."""
     sent: list[dict[str, Any]] = []
     done = asyncio.Event()
     scope = {
@@ -60,6 +66,7 @@ async def call_asgi(
         "headers": [(b"host", b"proxy"), *headers],
         "client": ("127.0.0.1", 5000),
         "server": ("proxy", 80),
+        **({} if state is None else {"state": state}),  # a lifespan's state, for a bare app
     }
     received = False
 
@@ -78,7 +85,7 @@ async def call_asgi(
             if not message.get("more_body", False):
                 done.set()
 
-    await lab.proxy_app(scope, receive, send)
+    await app(scope, receive, send)
     return sent
 
 
@@ -99,7 +106,7 @@ async def test_events_pass_through_unbuffered_and_without_hop_by_hop_headers(
 
         sent = await asyncio.wait_for(
             call_asgi(
-                running,
+                running.proxy_app,
                 "/server/executions/abc/events",
                 b"host_name=host-sse",
                 [(b"last-event-id", b"7")],
