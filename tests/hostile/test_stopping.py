@@ -37,7 +37,9 @@ def open_waits(
     client: httpx.AsyncClient, base: str, execution_id: str
 ) -> list[asyncio.Task[httpx.Response]]:
     """Two long-polls of 60 s: one on the status route of the kind, one kind-agnostic."""
-    params = {"wait": 60, **({"host_name": "host-1"} if base == "/server" else {})}
+    params: dict[str, str | int] = {"wait": 60}
+    if base == "/server":
+        params["host_name"] = "host-1"
     return [
         asyncio.create_task(client.get(f"{base}/executions/{execution_id}", params=params)),
         asyncio.create_task(

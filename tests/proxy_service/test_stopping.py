@@ -29,7 +29,7 @@ async def test_proxy_long_polls_and_streams_end_at_once_when_it_stops(lab: LabFa
     mounts = {"http://host-sse": httpx.MockTransport(StreamingHost().handle)}
     async with lab(hosts={"host-1": None}, external=("host-sse",), extra_mounts=mounts) as running:
         execution_id = await running_sleep(running.client, "/server", host_name="host-1")
-        query = {"host_name": "host-1", "wait": 30}
+        query: dict[str, str | int] = {"host_name": "host-1", "wait": 30}
         poll = asyncio.create_task(
             running.client.get(f"/server/executions/{execution_id}", params=query)
         )
