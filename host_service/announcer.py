@@ -13,9 +13,20 @@ import httpx
 from host_service.devices import DeviceCatalog
 from host_service.leases import DeviceLeases
 from host_service.registry import ExecutionRegistry
-from schemas import HostDevice, HostHeartbeat, HostRegistration
+from schemas import ErrorBody, HostDevice, HostHeartbeat, HostRegistration
 
 log = logging.getLogger("host_service.announcer")
+
+
+class ProxyRefusedError(Exception):
+    """The proxy answered with an error; the message is the proxy's own, not the status."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        try:
+            message = ErrorBody.model_validate_json(response.content).message
+        except ValueError:
+            message = response.text[:300]
+        super().__init__(f"{response.status_code} {response.reason_phrase}: {message}")
 
 
 class ProxyAnnouncer:
@@ -63,12 +74,16 @@ class ProxyAnnouncer:
             response = await self._client.post(
                 "/server/hosts/register", json=registration.model_dump(mode="json")
             )
-        response.raise_for_status()
+        if response.is_error:
+            raise ProxyRefusedError(response)
         self.registered = True
 
     async def try_beat(self) -> bool:
         try:
             await self.beat()
+        except ProxyRefusedError as exc:
+            log.warning("proxy %s refused this host: %s", self._client.base_url, exc)
+            return False
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("cannot reach proxy %s: %r", self._client.base_url, exc)
             return False

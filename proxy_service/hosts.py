@@ -95,7 +95,8 @@ class HostRegistry:
         if entry is None or entry.url != url:
             entry = HostEntry(registration.host_name, url, entry.source if entry else "registered")
             self._hosts[entry.name] = entry
-        self.heartbeat(entry.name, registration)
+        if entry.source == "registered":  # a configured host's devices come from the host
+            self.heartbeat(entry.name, registration)
         return entry
 
     def forget(self, name: str) -> None:
