@@ -94,7 +94,7 @@ async def test_text_that_is_no_utf8_in_queries_and_headers_is_a_422_naming_it(
             header = await client.post(
                 f"{prefix}/action/executeBatch",
                 json={**batch(), "host_name": "host-1"} if prefix == "/server" else batch(),
-                headers={"Idempotency-Key": b"\xff\xfe-key"},
+                headers={b"Idempotency-Key": b"\xff\xfe-key"},
             )
             check(header, ["header", "idempotency-key"], "UTF-8")
         assert lab.outgoing() == before
@@ -104,7 +104,7 @@ async def test_text_that_is_no_utf8_in_queries_and_headers_is_a_422_naming_it(
 async def test_a_non_ascii_idempotency_key_passes_through_the_proxy_and_repeats(
     tmp_path: Path,
 ) -> None:
-    key = {"Idempotency-Key": "clé-ключ-1".encode()}
+    key = {b"Idempotency-Key": "clé-ключ-1".encode()}
     body = {**batch(), "host_name": "host-1"}
     async with lab_factory(tmp_path)(**QUIET) as lab:
         first = await lab.client.post("/server/action/executeBatch", json=body, headers=key)
