@@ -95,8 +95,7 @@ class HostRegistry:
         if entry is None or entry.url != url:
             entry = HostEntry(registration.host_name, url, entry.source if entry else "registered")
             self._hosts[entry.name] = entry
-        if entry.source == "registered":  # a configured host's devices come from the host
-            self.heartbeat(entry.name, registration)
+        self.heartbeat(entry.name, registration)
         return entry
 
     def forget(self, name: str) -> None:
@@ -106,7 +105,13 @@ class HostRegistry:
             del self._hosts[name]
 
     def heartbeat(self, name: str, heartbeat: HostHeartbeat) -> HostEntry:
+        """A registered host is alive, with these devices. For a configured host it is only
+        a hint to call it again: its liveness and devices are what the proxy itself reads
+        from it (monitor.py), never what a registrant says."""
         entry = self.get(name)
+        if entry.source == "config":
+            entry.failing = False
+            return entry
         entry.devices = list(heartbeat.devices)
         entry.last_heartbeat = datetime.now(UTC)
         self.mark_seen(entry)

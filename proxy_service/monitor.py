@@ -6,6 +6,7 @@ import contextlib
 from proxy_service.client import HostClient
 from proxy_service.errors import ProxyError
 from proxy_service.hosts import HostEntry, HostRegistry
+from schemas import HostDevice
 
 
 class HostMonitor:
@@ -27,6 +28,19 @@ class HostMonitor:
             )
             return
         self._registry.mark_seen(entry)
+        if entry.source == "config":
+            await self._read_devices(entry)
+
+    async def _read_devices(self, entry: HostEntry) -> None:
+        """A configured host's devices, as it answers them (it does not heartbeat them)."""
+        try:
+            devices = await self._client.devices(entry)
+        except ProxyError:
+            return  # the health check passed; the devices are read again next round
+        entry.devices = [
+            HostDevice(device_id=d.device_id, name=d.name, model=d.model, state=d.state)
+            for d in devices
+        ]
 
     async def check_due(self) -> None:
         """Check, concurrently, every host not seen within one interval."""

@@ -5,27 +5,11 @@ from fastapi import APIRouter
 from proxy_service.deps import IdPath, ProxyStateDep
 from proxy_service.errors import RequestInvalidError, field_error
 from proxy_service.host_urls import HostUrlError, check_registrable
-from proxy_service.hosts import HostEntry
 from proxy_service.routes.responses import errors
-from proxy_service.state import ProxyState
-from schemas import HostDevice, HostHeartbeat, HostRegistration, HostView
+from schemas import HostHeartbeat, HostRegistration, HostView
 
 router = APIRouter(tags=["hosts"])
 registration_router = APIRouter(tags=["hosts"])
-
-
-async def confirmed_by_host(state: ProxyState, entry: HostEntry) -> HostHeartbeat:
-    """A configured host's devices, as the host itself answers at its configured URL.
-
-    A registrant (anyone with the registration token) may say a configured host is alive,
-    not what it has: its devices are read from the host, never taken from the body."""
-    devices = await state.client.devices(entry)
-    return HostHeartbeat(
-        devices=[
-            HostDevice(device_id=d.device_id, name=d.name, model=d.model, state=d.state)
-            for d in devices
-        ]
-    )
 
 
 @router.get("/hosts", response_model=list[HostView], operation_id="list_hosts")
@@ -37,7 +21,7 @@ async def list_hosts(state: ProxyStateDep) -> list[HostView]:
 @registration_router.post(
     "/hosts/register",
     response_model=HostView,
-    responses=errors(401, 409, 413, 422, 502, 504),
+    responses=errors(401, 409, 413, 422),
     operation_id="register_host",
 )
 async def register_host(body: HostRegistration, state: ProxyStateDep) -> HostView:
@@ -46,23 +30,18 @@ async def register_host(body: HostRegistration, state: ProxyStateDep) -> HostVie
         await check_registrable(body.url, state.settings.host_networks)
     except HostUrlError as exc:
         raise RequestInvalidError(f"url: {exc}", details=[field_error(["url"], str(exc))]) from exc
-    entry = state.registry.register(body)  # a configured host's URL cannot move: 409
-    if entry.source == "config":
-        state.registry.heartbeat(entry.name, await confirmed_by_host(state, entry))
-    return state.registry.view(entry)
+    # A configured host's URL cannot move (409), nor its devices be told (hosts.py).
+    return state.registry.view(state.registry.register(body))
 
 
 @registration_router.post(
     "/hosts/{host_name}/heartbeat",
     response_model=HostView,
-    responses=errors(401, 404, 413, 422, 502, 504),
+    responses=errors(401, 404, 413, 422),
     operation_id="host_heartbeat",
 )
 async def heartbeat(host_name: IdPath, body: HostHeartbeat, state: ProxyStateDep) -> HostView:
     """A registered host is still alive; a 404 tells it to register again."""
-    entry = state.registry.get(host_name)
-    if entry.source == "config":
-        body = await confirmed_by_host(state, entry)
     return state.registry.view(state.registry.heartbeat(host_name, body))
 
 
