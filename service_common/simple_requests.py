@@ -6,7 +6,7 @@ type at all: such requests need no CORS preflight, so from any web page they wou
 an unauthenticated host. A POST with a simple content type (none, `text/plain`, a form)
 is therefore accepted only from a client that sends no `Origin` (scripts, curl), from the
 service's own origin, or from an origin in the CORS setting; any other origin gets 403
-naming it. An accepted `text/plain` body is read as the JSON it is.
+naming it. An accepted `text/plain` or untyped body is read as the JSON it is.
 """
 
 from urllib.parse import urlsplit
@@ -65,9 +65,7 @@ class SimpleRequestGuard:
                 details={"origin": shown},
             )
             return
-        if content_type == b"text/plain":
-            rewritten = [
-                (k, b"application/json" if k == b"content-type" else v) for k, v in scope["headers"]
-            ]
-            scope = {**scope, "headers": rewritten}
+        if content_type in (b"", b"text/plain"):
+            rewritten = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
+            scope = {**scope, "headers": [*rewritten, (b"content-type", b"application/json")]}
         await self.app(scope, receive, send)

@@ -9,8 +9,9 @@ from host_service.deps import HostStateDep
 from host_service.errors import NotFoundError
 from host_service.routes.responses import errors
 from host_service.state import HostState
-from schemas import ExecutionKind, ExecutionPage, ExecutionStatus, ExecutionView
-from service_common.queries import LogsQuery, WaitQuery
+from schemas import ExecutionPage, ExecutionView
+from service_common.kind_path import KindPath, execution_kind
+from service_common.queries import DevicesQuery, KindsQuery, LogsQuery, StatusesQuery, WaitQuery
 from service_common.stopping import Stopping, StoppingDep
 
 router = APIRouter(tags=["executions"])
@@ -49,7 +50,7 @@ async def wait_for_status(
     operation_id="get_execution_status",
 )
 async def get_status(
-    kind: ExecutionKind,
+    kind: KindPath,
     execution_id: str,
     state: HostStateDep,
     stopping: StoppingDep,
@@ -57,7 +58,7 @@ async def get_status(
     include_logs: LogsQuery = False,
 ) -> Response:
     """The status of one execution of the given kind; `wait` long-polls for a change."""
-    if state.registry.get(execution_id).kind is not kind:
+    if state.registry.get(execution_id).kind is not execution_kind(kind):
         raise NotFoundError(
             f"no {kind.value} execution {execution_id!r}", code="execution_not_found"
         )
@@ -74,9 +75,9 @@ async def get_status(
 )
 async def list_executions(
     state: HostStateDep,
-    kind: ExecutionKind | None = None,
-    status: ExecutionStatus | None = None,
-    device_id: str | None = None,
+    kind: KindsQuery = None,
+    status: StatusesQuery = None,
+    device_id: DevicesQuery = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ExecutionPage:

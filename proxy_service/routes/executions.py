@@ -8,13 +8,12 @@ from proxy_service.deps import HostNameQuery, IdPath, OptionalHostNameQuery, Pro
 from proxy_service.fanout import fan_out
 from proxy_service.routes.responses import FORWARDED, errors
 from schemas import (
-    ExecutionKind,
     ExecutionListing,
-    ExecutionStatus,
     ExecutionView,
     HostExecutions,
 )
-from service_common.queries import LogsQuery, WaitQuery
+from service_common.kind_path import KindPath, execution_kind
+from service_common.queries import DevicesQuery, KindsQuery, LogsQuery, StatusesQuery, WaitQuery
 
 router = APIRouter(tags=["executions"])
 
@@ -28,7 +27,7 @@ JSON = "application/json"
     operation_id="get_execution_status",
 )
 async def get_status(
-    kind: ExecutionKind,
+    kind: KindPath,
     execution_id: IdPath,
     state: ProxyStateDep,
     host_name: HostNameQuery,
@@ -37,7 +36,7 @@ async def get_status(
 ) -> Response:
     """The status of one execution of the given kind on `host_name`; `wait` long-polls."""
     target = state.registry.route(host_name)
-    path = f"/{kind.value}/execution/{execution_id}/status"
+    path = f"/{execution_kind(kind).value}/execution/{execution_id}/status"
     content = await state.client.execution(target, path, include_logs, wait)
     return Response(content, media_type=JSON)
 
@@ -51,9 +50,9 @@ async def get_status(
 async def list_executions(
     state: ProxyStateDep,
     host_name: OptionalHostNameQuery = None,
-    kind: ExecutionKind | None = None,
-    status: ExecutionStatus | None = None,
-    device_id: str | None = None,
+    kind: KindsQuery = None,
+    status: StatusesQuery = None,
+    device_id: DevicesQuery = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ExecutionListing:
