@@ -1830,6 +1830,11 @@ export interface components {
              */
             type: "status";
         };
+        /**
+         * StatusKind
+         * @enum {string}
+         */
+        StatusKind: "action" | "verification" | "navigation" | "block" | "testcase" | "campaign" | "builder";
         /** StepFinishedEvent */
         StepFinishedEvent: {
             /**
@@ -2832,9 +2837,12 @@ export interface operations {
             query?: {
                 /** @description Only this host; all hosts when absent. */
                 host_name?: string | null;
-                kind?: components["schemas"]["ExecutionKind"] | null;
-                status?: components["schemas"]["ExecutionStatus"] | null;
-                device_id?: string | null;
+                /** @description Any of these kinds. */
+                kind?: components["schemas"]["ExecutionKind"][] | null;
+                /** @description Any of these statuses. */
+                status?: components["schemas"]["ExecutionStatus"][] | null;
+                /** @description Any of these devices. */
+                device_id?: string[] | null;
                 offset?: number;
                 limit?: number;
             };
@@ -3832,7 +3840,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                kind: components["schemas"]["ExecutionKind"];
+                /** @description The execution's kind; `builder` is the seed's name for `block`. */
+                kind: components["schemas"]["StatusKind"];
                 execution_id: string;
             };
             cookie?: never;
