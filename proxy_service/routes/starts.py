@@ -77,5 +77,11 @@ def _endpoint(route: KindRoute) -> Any:
     return start
 
 
+# The documented examples go to the first host of the demo config (examples/proxy.yaml).
+EXAMPLE_HOST = "demo-host-1"
+
+
 def start_router() -> APIRouter:
-    return shared_start_router(START_ROUTES, _endpoint, errors(*FORWARDED, 413))
+    return shared_start_router(
+        START_ROUTES, _endpoint, errors(*FORWARDED, 413), {"host_name": EXAMPLE_HOST}
+    )

@@ -3537,6 +3537,7 @@ export interface operations {
                 "idempotency-key"?: string | null;
             };
             path: {
+                /** @example simtv */
                 tree_id: string;
             };
             cookie?: never;
