@@ -240,8 +240,8 @@ class HostClient:
         response = await self.send(entry, "GET", "/executions", params=params)
         return self.validated(ExecutionPage, entry, response)
 
-    async def devices(self, entry: HostEntry) -> list[DeviceView]:
-        response = await self.send(entry, "GET", "/devices")
+    async def devices(self, entry: HostEntry, lane: Lane | None = "requests") -> list[DeviceView]:
+        response = await self.send(entry, "GET", "/devices", lane=lane)
         try:
             return DEVICE_LIST.validate_json(response.content)
         except ValidationError as exc:
@@ -252,8 +252,12 @@ class HostClient:
         self.validated(DeviceView, entry, response)
         return response.content
 
+    @property
+    def quick_s(self) -> float:
+        """How long a health check may take: a host that takes longer is treated as down."""
+        return self._settings.connect_timeout_s
+
     async def health(self, entry: HostEntry) -> HealthView:
-        # A health check must be quick: a host that takes longer is treated as down.
-        quick = httpx.Timeout(self._settings.connect_timeout_s)
+        quick = httpx.Timeout(self.quick_s)
         response = await self.send(entry, "GET", "/health", timeouts=quick, lane=None)
         return self.validated(HealthView, entry, response)

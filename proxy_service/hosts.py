@@ -105,14 +105,11 @@ class HostRegistry:
             del self._hosts[name]
 
     def heartbeat(self, name: str, heartbeat: HostHeartbeat) -> HostEntry:
-        """A registered host is alive, with these devices. For a configured host it is only
-        a hint to call it again: its liveness and devices are what the proxy itself reads
-        from it (monitor.py), never what a registrant says."""
+        """A host is alive, with these devices. A configured host's devices are what the
+        proxy itself reads from it (monitor.py), never what a registrant says."""
         entry = self.get(name)
-        if entry.source == "config":
-            entry.failing = False
-            return entry
-        entry.devices = list(heartbeat.devices)
+        if entry.source == "registered":
+            entry.devices = list(heartbeat.devices)
         entry.last_heartbeat = datetime.now(UTC)
         self.mark_seen(entry)
         return entry
@@ -128,9 +125,14 @@ class HostRegistry:
         entry.last_error = error
 
     def due_for_check(self, interval_s: float) -> list[HostEntry]:
-        """Hosts not seen within `interval_s`: heartbeating hosts need no health check."""
+        """Configured hosts (their devices are read then), and registered hosts not seen
+        within `interval_s`: heartbeating registered hosts need no health check."""
         now = self._clock()
-        return [e for e in self if e.seen_at is None or now - e.seen_at >= interval_s]
+        return [
+            e
+            for e in self
+            if e.source == "config" or e.seen_at is None or now - e.seen_at >= interval_s
+        ]
 
     def view(self, entry: HostEntry) -> HostView:
         return HostView(

@@ -34,8 +34,10 @@ class HostMonitor:
     async def _read_devices(self, entry: HostEntry) -> None:
         """A configured host's devices, as it answers them (it does not heartbeat them)."""
         try:
-            devices = await self._client.devices(entry)
-        except ProxyError:
+            # As quick as a health check must be: the first round runs before serving.
+            async with asyncio.timeout(self._client.quick_s):
+                devices = await self._client.devices(entry, lane=None)  # like health
+        except (ProxyError, TimeoutError):
             return  # the health check passed; the devices are read again next round
         entry.devices = [
             HostDevice(device_id=d.device_id, name=d.name, model=d.model, state=d.state)

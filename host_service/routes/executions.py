@@ -11,7 +11,7 @@ from host_service.routes.responses import errors
 from host_service.state import HostState
 from schemas import ExecutionPage, ExecutionView
 from service_common.kind_path import KindPath, execution_kind
-from service_common.queries import DevicesQuery, KindsQuery, LogsQuery, StatusesQuery, WaitQuery
+from service_common.queries import KindsQuery, LogsQuery, StatusesQuery, WaitQuery
 from service_common.stopping import Stopping, StoppingDep
 
 router = APIRouter(tags=["executions"])
@@ -77,13 +77,17 @@ async def list_executions(
     state: HostStateDep,
     kind: KindsQuery = None,
     status: StatusesQuery = None,
-    device_id: DevicesQuery = None,
+    device_id: str | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ExecutionPage:
     """Executions of this host, newest first, filtered by kind, status and device."""
     return state.registry.page(
-        kind=kind, status=status, device_id=device_id, offset=offset, limit=limit
+        kind=kind,
+        status=status,
+        device_id=None if device_id is None else [device_id],
+        offset=offset,
+        limit=limit,
     )
 
 

@@ -13,7 +13,7 @@ from schemas import (
     HostExecutions,
 )
 from service_common.kind_path import KindPath, execution_kind
-from service_common.queries import DevicesQuery, KindsQuery, LogsQuery, StatusesQuery, WaitQuery
+from service_common.queries import KindsQuery, LogsQuery, StatusesQuery, WaitQuery
 
 router = APIRouter(tags=["executions"])
 
@@ -52,7 +52,7 @@ async def list_executions(
     host_name: OptionalHostNameQuery = None,
     kind: KindsQuery = None,
     status: StatusesQuery = None,
-    device_id: DevicesQuery = None,
+    device_id: str | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ExecutionListing:

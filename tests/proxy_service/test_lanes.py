@@ -65,6 +65,8 @@ async def test_full_request_lane_is_busy_and_leaves_the_host_online(lab: LabFact
     async def slow(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/host/health":
             return httpx.Response(200, json={"service": "host", "name": "slow"})
+        if request.url.path == "/host/devices":  # the proxy's monitor reads them
+            return httpx.Response(200, json=[])
         await gate.wait()
         return httpx.Response(200, json=[])
 

@@ -163,10 +163,8 @@ async def test_a_repeated_filter_keeps_executions_with_any_of_its_values(
                 await finished(client, execution_id)
             else:
                 await finished_via(client, "host-1", execution_id)
-        query = [("device_id", "tv-1"), ("device_id", "tv-2"), *extra.items()]
         statuses = [("status", "completed"), ("status", "error"), *extra.items()]
         by_status = await client.get(f"{prefix}/executions", params=statuses)
-        both = await client.get(f"{prefix}/executions", params=query)
         one = await client.get(
             f"{prefix}/executions", params=[("device_id", "tv-2"), *extra.items()]
         )
@@ -175,6 +173,5 @@ async def test_a_repeated_filter_keeps_executions_with_any_of_its_values(
         page = answer.json()["hosts"][0]["page"] if prefix == "/server" else answer.json()
         return int(page["total"])
 
-    assert total(both) == 2
     assert total(by_status) == 2  # not only the last value (error: none)
     assert total(one) == 1

@@ -1,6 +1,7 @@
-"""What a registrant may do: only with the token once the proxy has credentials; only
-plain http(s) URLs to addresses that are not link-local or unspecified (or inside
-PROXY_HOST_NETWORKS); never move a configured host or tell the proxy its devices."""
+"""Registration probes of the adversarial run. A registrant may register only with the
+token once the proxy has credentials; only plain http(s) URLs to addresses that are not
+link-local or unspecified (or inside PROXY_HOST_NETWORKS); never move a configured host
+or tell the proxy its devices."""
 
 from pathlib import Path
 from typing import Any
@@ -8,10 +9,15 @@ from typing import Any
 import pytest
 
 from tests.processes import run_to_exit
-from tests.proxy_service.lab import LabFactory
+from tests.proxy_service.lab import LabFactory, lab_factory
 
 DEVICE = {"device_id": "fake-tv", "name": "Fake", "model": "m", "state": "idle"}
 QUIET = {"health_interval_s": 3600}
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> LabFactory:
+    return lab_factory(tmp_path)
 
 
 def registration(url: str, name: str = "joiner") -> dict[str, Any]:
