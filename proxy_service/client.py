@@ -62,6 +62,8 @@ class HostClient:
             streams_per_host=settings.max_streams_per_host,
             total=settings.max_connections,
         )
+        if metrics is not None:
+            metrics.watch(self.lanes)
         headers = {"Authorization": f"Bearer {settings.host_token}"} if settings.host_token else {}
         limits = httpx.Limits(
             # The lanes keep calls under max_connections (health checks, one per host, come

@@ -28,6 +28,10 @@ class ConnectionLanes:
     def held(self, host_name: str, lane: Lane) -> int:
         return self._held[(host_name, lane)]
 
+    def in_use(self) -> dict[tuple[str, Lane], int]:
+        """Places held now, by host and lane (for the metrics)."""
+        return {key: count for key, count in self._held.items() if count}
+
     @contextmanager
     def hold(self, host_name: str, lane: Lane) -> Iterator[None]:
         """One place in `lane` of `host_name` for the duration of the block, or 503 now."""

@@ -4,6 +4,7 @@ Whole events only: a chunk that ends mid-event is held until the rest arrives, s
 the proxy stops it can end the stream cleanly with a last `stream_end` event saying why.
 """
 
+import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Mapping
@@ -73,24 +74,38 @@ async def relay_stream(
     )
     stopping = client.stopping
 
-    async def body() -> AsyncIterator[bytes]:
-        chunks = upstream.aiter_raw()
+    events: asyncio.Queue[bytes | None] = asyncio.Queue()
+
+    async def pump() -> None:
+        """Read the host's stream in this one task (its pool's reads are bound to a task),
+        and pass it on in whole events; `None` once it ends."""
         held = b""
         try:
-            while not stopping.begun:
-                received, chunk = await stopping.race(anext(chunks))
-                if not received or chunk is None:
-                    break
+            async for chunk in upstream.aiter_raw():
                 held += chunk
                 end = complete(held)
                 if end:
-                    yield held[:end]
+                    events.put_nowait(held[:end])
                     held = held[end:]
-            if stopping.begun:
-                yield FAREWELL
-        except (httpx.TransportError, StopAsyncIteration):
-            return  # the host ended or went away; the client resumes with Last-Event-ID
+        except httpx.TransportError:
+            pass  # the host went away; the client resumes with Last-Event-ID
         finally:
+            events.put_nowait(None)
+
+    async def body() -> AsyncIterator[bytes]:
+        reader = asyncio.create_task(pump())
+        try:
+            while True:
+                received, event = await stopping.race(events.get())
+                if not received:
+                    yield FAREWELL
+                    return
+                if event is None:
+                    return
+                yield event
+        finally:
+            reader.cancel()
+            await asyncio.wait({reader})
             await stack.aclose()
 
     relayed = end_to_end(upstream.headers)
