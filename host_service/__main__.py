@@ -4,17 +4,17 @@ import argparse
 import sys
 from pathlib import Path
 
-import uvicorn
 from pydantic import ValidationError
 
 from host_service.app import create_app
-from host_service.binding import is_loopback
 from host_service.config import ConfigError, load_host_config
 from host_service.drivers import DEFAULT_DRIVERS
 from host_service.engine.devices import DeviceCatalog
 from host_service.journal import JournalError, journal_url, open_journal
 from host_service.log_format import log_config
 from host_service.settings import HostSettings
+from service_common.binding import is_loopback
+from service_common.serving import serve
 
 
 def check_config(settings: HostSettings) -> None:
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if settings.proxy_url and settings.advertised_url is None:
         settings.advertised_url = f"http://{args.bind}:{args.port}"
-    uvicorn.run(
+    serve(
         create_app(settings),
         host=args.bind,
         port=args.port,

@@ -15,9 +15,20 @@ import httpx
 from host_service.engine.device_view import DeviceViews
 from host_service.runtime.logs import execution_logger
 from host_service.settings import HostSettings
-from schemas import HostDevice, HostHeartbeat, HostRegistration
+from schemas import ErrorBody, HostDevice, HostHeartbeat, HostRegistration
 
 log = execution_logger("announcer")
+
+
+class ProxyRefusedError(Exception):
+    """The proxy answered with an error; the message is the proxy's own, not the status."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        try:
+            message = ErrorBody.model_validate_json(response.content).message
+        except ValueError:
+            message = response.text[:300]
+        super().__init__(f"{response.status_code} {response.reason_phrase}: {message}")
 
 
 class ProxyAnnouncer:
@@ -35,17 +46,7 @@ class ProxyAnnouncer:
         self.registered = False
 
     def _devices_now(self) -> list[HostDevice]:
-        return [
-            HostDevice(
-                device_id=v.device_id,
-                name=v.name,
-                model=v.model,
-                state=v.state,
-                driver=v.driver,
-                tags=v.tags,
-            )
-            for v in self._devices.all()
-        ]
+        return [HostDevice.of(v) for v in self._devices.all()]
 
     async def beat(self) -> None:
         """Register if not yet registered, else send a heartbeat; raises on failure."""
@@ -67,12 +68,16 @@ class ProxyAnnouncer:
             response = await self._client.post(
                 "/server/hosts/register", json=registration.model_dump(mode="json")
             )
-        response.raise_for_status()
+        if response.is_error:
+            raise ProxyRefusedError(response)
         self.registered = True
 
     async def try_beat(self) -> bool:
         try:
             await self.beat()
+        except ProxyRefusedError as exc:
+            log.warning("proxy %s refused this host: %s", self._client.base_url, exc)
+            return False
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("cannot reach proxy %s: %r", self._client.base_url, exc)
             return False

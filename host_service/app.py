@@ -16,8 +16,8 @@ from host_service.routes import include_host_routes, metrics
 from host_service.routes.responses import errors
 from host_service.settings import HostSettings
 from host_service.state import HostState
-from service_common.body_limit import BodySizeLimit
 from service_common.openapi_document import publish_query_parameters_without_null
+from service_common.web_layer import add_web_layer
 
 
 def create_app(
@@ -50,6 +50,5 @@ def create_app(
     app.add_middleware(JournalBarrier)
     if settings.token is not None:
         app.add_middleware(HostTokenAuth, token=settings.token)
-    # Added last, so it runs first: an oversized body is refused before anything reads it.
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    add_web_layer(app, max_body_bytes=settings.max_body_bytes, cors_origins=settings.cors_origins)
     return app

@@ -56,6 +56,9 @@ class HostSettings(BaseSettings):
         default=None, description="Bearer token callers (the proxy) must send; health stays open."
     )
     max_body_bytes: int = Field(default=1_000_000, ge=1, description="Larger bodies get 413.")
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins whose pages may call the host (JSON list)."
+    )
     proxy_url: str | None = Field(
         default=None, description="Proxy to register with and send heartbeats to."
     )

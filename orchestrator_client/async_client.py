@@ -30,6 +30,7 @@ from schemas import (
     StatusEvent,
 )
 from schemas.base import StartRequest
+from schemas.events import STREAM_END
 from schemas.library import LibrarySummary
 
 T = TypeVar("T")
@@ -75,7 +76,10 @@ class AsyncClient:
         tree_id: str | None = None,
         idempotency_key: str | None = None,
     ) -> ExecutionAccepted:
-        """Start any kind: the request model picks the route (`tree_id` for navigation)."""
+        """Start any kind: the request model picks the route (`tree_id` for navigation).
+
+        Sent with `idempotency_key`, or a fresh one: repeat a start that failed with a 502
+        with the same key to get the execution it may have created."""
         return await self._send(calls.start(request, tree_id, idempotency_key))
 
     async def status(
@@ -120,6 +124,8 @@ class AsyncClient:
                 await source.response.aread()
                 raise_for_error(source.response)
             async for sse in source.aiter_sse():
+                if sse.event == STREAM_END:
+                    return  # the service is stopping; what follows is read by polling
                 yield parse_event(sse.data)
 
     async def wait(

@@ -1,5 +1,6 @@
 """Each client method as one request description, shared by the sync and async clients."""
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -89,7 +90,9 @@ def start(
     missing = [name for name in route.path_params if name not in values]
     if missing:
         raise TypeError(f"starting a {route.kind.value} needs {', '.join(missing)}")
-    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+    # Every start carries a key: a start answered 502 may still have created its execution,
+    # and sending this call again (same key) then returns it instead of starting another.
+    headers = {"Idempotency-Key": idempotency_key or str(uuid.uuid4())}
     return Call(
         "POST",
         PREFIX + route.start_path.format(**values),

@@ -32,6 +32,7 @@ from schemas import (
     StatusEvent,
 )
 from schemas.base import StartRequest
+from schemas.events import STREAM_END
 from schemas.library import LibrarySummary
 
 T = TypeVar("T")
@@ -77,7 +78,10 @@ class Client:
         tree_id: str | None = None,
         idempotency_key: str | None = None,
     ) -> ExecutionAccepted:
-        """Start any kind: the request model picks the route (`tree_id` for navigation)."""
+        """Start any kind: the request model picks the route (`tree_id` for navigation).
+
+        Sent with `idempotency_key`, or a fresh one: repeat a start that failed with a 502
+        with the same key to get the execution it may have created."""
         return self._send(calls.start(request, tree_id, idempotency_key))
 
     def status(
@@ -126,6 +130,8 @@ class Client:
                 source.response.read()
                 raise_for_error(source.response)
             for sse in source.iter_sse():
+                if sse.event == STREAM_END:
+                    return  # the service is stopping; what follows is read by polling
                 yield parse_event(sse.data)
 
     def wait(

@@ -5,13 +5,15 @@ import asyncio
 import sys
 from pathlib import Path
 
-import uvicorn
+from pydantic import ValidationError
 
-from host_service.binding import is_loopback
 from proxy_service.app import create_app
 from proxy_service.config import ConfigError, load_proxy_config
 from proxy_service.lab import LabStoreError, open_lab_store, store_url
 from proxy_service.settings import ProxySettings
+from service_common.binding import is_loopback
+from service_common.config_errors import describe_settings
+from service_common.serving import serve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,9 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     overrides: dict[str, object] = {}
     if args.config is not None:
         overrides["config_path"] = args.config
-    settings = ProxySettings(**overrides)  # type: ignore[arg-type]  # validated by pydantic
     try:
+        settings = ProxySettings(**overrides)  # type: ignore[arg-type]  # validated by pydantic
         load_proxy_config(settings.config_path)  # fail here, with the cause, not inside uvicorn
+    except ValidationError as exc:
+        print(f"proxy_service: {describe_settings('PROXY_', exc)}", file=sys.stderr)
+        return 2
     except ConfigError as exc:
         print(f"proxy_service: {exc}", file=sys.stderr)
         return 2
@@ -51,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    uvicorn.run(create_app(settings), host=args.bind, port=args.port, log_level=args.log_level)
+    serve(create_app(settings), host=args.bind, port=args.port, log_level=args.log_level)
     return 0
 
 

@@ -15,8 +15,8 @@ from proxy_service.lifespan import proxy_lifespan
 from proxy_service.routes import include_proxy_routes
 from proxy_service.settings import ProxySettings
 from proxy_service.state import ProxyState
-from service_common.body_limit import BodySizeLimit
 from service_common.openapi_document import publish_query_parameters_without_null
+from service_common.web_layer import add_web_layer
 
 
 def create_app(
@@ -47,6 +47,5 @@ def create_app(
     include_proxy_routes(app)
     if settings.api_keys:
         app.add_middleware(ApiKeyAuth, keys=settings.api_keys)
-    # Added last, so it runs first: an oversized body is refused before anything reads it.
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    add_web_layer(app, max_body_bytes=settings.max_body_bytes, cors_origins=settings.cors_origins)
     return app

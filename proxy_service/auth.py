@@ -53,7 +53,16 @@ class ApiKeyAuth:
 
 
 async def require_registration_token(state: ProxyStateDep, credentials: Credentials) -> None:
-    token = state.settings.registration_token
+    """Registration is open only on a proxy with no credentials at all (a laptop lab):
+    once it has API keys or a host token, a registrant could otherwise add a host, or
+    collect the token the proxy sends to every host."""
+    settings = state.settings
+    token = settings.registration_token
+    if token is None and (settings.api_keys or settings.host_token):
+        raise UnauthorizedError(
+            "registration is closed: this proxy has API keys or a host token, so hosts must "
+            "present a registration token, and PROXY_REGISTRATION_TOKEN is not set"
+        )
     given = credentials.credentials.encode() if credentials else b""
     if token is not None and not _matches(given, [token]):
         raise UnauthorizedError(

@@ -1,8 +1,15 @@
-"""The typed host client: one `httpx.AsyncClient` per process, errors mapped in one place."""
+"""The typed host client: one `httpx.AsyncClient` per process, every call bounded.
 
+Each call holds a place in its host's lane (`lanes.py`: quick requests apart from
+streams and long-polls) and has a deadline: a non-streaming answer arrives whole within
+`PROXY_TOTAL_TIMEOUT_S` (plus a long-poll's own wait), a stream's headers within the
+connect and read timeouts. Errors are mapped in `upstream_errors.py`.
+"""
+
+import asyncio
 import time
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any, TypeVar
 
 import httpx
@@ -10,21 +17,27 @@ from httpx_aiohttp import AiohttpTransport
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from proxy_service.collapse import ReadCollapser
-from proxy_service.errors import (
-    BadHostAnswerError,
-    HostAnsweredError,
-    HostTimeoutError,
-    HostUnreachableError,
-    ProxyBusyError,
-)
+from proxy_service.errors import BadHostAnswerError, HostAnsweredError
 from proxy_service.finished import FinishedViews
 from proxy_service.hosts import HostEntry, HostRegistry
+from proxy_service.lanes import ConnectionLanes, Lane
 from proxy_service.metrics import ProxyMetrics
 from proxy_service.settings import ProxySettings
+from proxy_service.upstream_errors import mapped_errors
 from schemas import DeviceView, ExecutionAccepted, ExecutionPage, ExecutionView, HealthView
+from service_common.stopping import Stopping
 
 Model = TypeVar("Model", bound=BaseModel)
 DEVICE_LIST = TypeAdapter(list[DeviceView])
+
+
+def bad_answer(entry: HostEntry, what: str, exc: ValidationError) -> BadHostAnswerError:
+    """A 502 whose details can always be encoded: no echo of the host's bytes."""
+    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    return BadHostAnswerError(
+        f"host {entry.name!r} answered something that is not {what}",
+        details={"host_name": entry.name, "errors": errors[:10]},
+    )
 
 
 class HostClient:
@@ -36,15 +49,26 @@ class HostClient:
         registry: HostRegistry,
         mounts: Mapping[str, httpx.AsyncBaseTransport] | None = None,
         metrics: ProxyMetrics | None = None,
+        stopping: Stopping | None = None,
     ) -> None:
         self._settings = settings
         self._registry = registry
         self._metrics = metrics
+        self.stopping = stopping or Stopping()
         self._finished = FinishedViews(settings.finished_cache_size, settings.finished_cache_ttl_s)
         self._collapser = ReadCollapser()
+        self.lanes = ConnectionLanes(
+            requests_per_host=settings.max_requests_per_host,
+            streams_per_host=settings.max_streams_per_host,
+            total=settings.max_connections,
+        )
+        if metrics is not None:
+            metrics.watch(self.lanes)
         headers = {"Authorization": f"Bearer {settings.host_token}"} if settings.host_token else {}
         limits = httpx.Limits(
-            max_connections=settings.max_connections,
+            # The lanes keep calls under max_connections (health checks, one per host, come
+            # on top), so the pool itself never makes a call wait.
+            max_connections=2 * settings.max_connections,
             max_keepalive_connections=settings.max_keepalive_connections,
             # Below uvicorn's 5 s keep-alive, so an idle connection is dropped here first,
             # not reused just as the host closes it (which would read as a broken host).
@@ -75,32 +99,6 @@ class HostClient:
             pool=s.pool_timeout_s,
         )
 
-    @asynccontextmanager
-    async def _mapped_errors(self, entry: HostEntry) -> AsyncIterator[None]:
-        """The one place where httpx's exception tree becomes proxy errors."""
-        details = {"host_name": entry.name}
-        try:
-            yield
-        except httpx.TransportError as exc:
-            if self._metrics is not None:
-                self._metrics.failed(entry.name, type(exc).__name__)
-            if isinstance(exc, httpx.PoolTimeout):
-                raise ProxyBusyError(
-                    "every connection to the hosts is in use; try again", details=details
-                ) from exc
-            if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
-                self._registry.mark_failed(entry, f"cannot connect: {exc!r}")
-                raise HostUnreachableError(
-                    f"host {entry.name!r} is unreachable: {exc!r}", details=details
-                ) from exc
-            if isinstance(exc, httpx.TimeoutException):
-                raise HostTimeoutError(
-                    f"host {entry.name!r} did not answer in time", details=details
-                ) from exc
-            raise HostUnreachableError(
-                f"host {entry.name!r} broke the connection: {exc!r}", details=details
-            ) from exc
-
     def _answered(self, entry: HostEntry, response: httpx.Response, began: float) -> None:
         if self._metrics is not None:
             self._metrics.answered(entry.name, response.status_code, time.perf_counter() - began)
@@ -113,21 +111,27 @@ class HostClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | Mapping[bytes, bytes] | None = None,
         wait: float = 0,
         timeouts: httpx.Timeout | None = None,
+        lane: Lane | None = "requests",
     ) -> httpx.Response:
-        """Call `{host}/host{path}`; a host's error answer is raised to be relayed as it is."""
+        """Call `{host}/host{path}`; a host's error answer is raised to be relayed as it is.
+
+        `lane=None` (health checks) bypasses the lanes: one call per host and interval."""
         began = time.perf_counter()
-        async with self._mapped_errors(entry):
-            response = await self._http.request(
-                method,
-                f"{entry.url}/host{path}",
-                params={k: v for k, v in (params or {}).items() if v is not None},
-                json=json,
-                headers=headers,
-                timeout=timeouts or self.timeout(wait),
-            )
+        deadline = self._settings.total_timeout_s + wait
+        held = self.lanes.hold(entry.name, lane) if lane else nullcontext()
+        with held, mapped_errors(entry, self._registry, self._metrics, deadline):
+            async with asyncio.timeout(deadline):
+                response = await self._http.request(
+                    method,
+                    f"{entry.url}/host{path}",
+                    params={k: v for k, v in (params or {}).items() if v is not None},
+                    json=json,
+                    headers=headers,
+                    timeout=timeouts or self.timeout(wait),
+                )
         self._answered(entry, response, began)
         if response.status_code >= 400:
             raise HostAnsweredError(
@@ -144,51 +148,70 @@ class HostClient:
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[httpx.Response]:
-        """An open streaming answer; errors before the first byte are mapped like `send`."""
+        """An open streaming answer: headers within the connect and read timeouts, then no
+        read timeout (the host sends keep-alives); errors before the first byte are mapped."""
+        s = self._settings
         request = self._http.build_request(
             "GET",
             f"{entry.url}/host{path}",
             params={k: v for k, v in (params or {}).items() if v is not None},
             headers=headers,
-            # An event stream may be quiet for long stretches; the host sends keep-alives.
             timeout=httpx.Timeout(
-                connect=self._settings.connect_timeout_s,
-                read=None,
-                write=self._settings.read_timeout_s,
-                pool=self._settings.pool_timeout_s,
+                connect=s.connect_timeout_s, read=None, write=s.read_timeout_s, pool=None
             ),
         )
         began = time.perf_counter()
-        async with self._mapped_errors(entry):
-            response = await self._http.send(request, stream=True)
-        self._answered(entry, response, began)
-        try:
-            if response.status_code >= 400:
-                async with self._mapped_errors(entry):
-                    content = await response.aread()
-                raise HostAnsweredError(
-                    response.status_code, content, response.headers.get("content-type")
-                )
-            yield response
-        finally:
-            await response.aclose()
+        deadline = s.connect_timeout_s + s.read_timeout_s
+        with self.lanes.hold(entry.name, "streams"):
+            with mapped_errors(entry, self._registry, self._metrics, deadline):
+                async with asyncio.timeout(deadline):
+                    response = await self._http.send(request, stream=True)
+            self._answered(entry, response, began)
+            try:
+                if response.status_code >= 400:
+                    with mapped_errors(entry, self._registry, self._metrics, deadline):
+                        async with asyncio.timeout(deadline):
+                            content = await response.aread()
+                    raise HostAnsweredError(
+                        response.status_code, content, response.headers.get("content-type")
+                    )
+                yield response
+            finally:
+                await response.aclose()
 
     @staticmethod
     def validated(model: type[Model], entry: HostEntry, response: httpx.Response) -> Model:
         try:
             return model.model_validate_json(response.content)
         except ValidationError as exc:
-            raise BadHostAnswerError(
-                f"host {entry.name!r} answered something that is not a {model.__name__}",
-                details={"host_name": entry.name, "errors": exc.errors(include_url=False)},
-            ) from exc
+            raise bad_answer(entry, f"a {model.__name__}", exc) from exc
 
     async def start(
-        self, entry: HostEntry, path: str, body: Any, idempotency_key: str | None
+        self, entry: HostEntry, path: str, body: Any, idempotency_key: bytes | None
     ) -> tuple[int, ExecutionAccepted]:
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        # As the client's bytes: a key need not be ASCII, only UTF-8 (checked at the door).
+        headers = {b"Idempotency-Key": idempotency_key} if idempotency_key else None
         response = await self.send(entry, "POST", path, json=body, headers=headers)
         return response.status_code, self.validated(ExecutionAccepted, entry, response)
+
+    async def long_poll(
+        self,
+        entry: HostEntry,
+        path: str,
+        params: dict[str, Any],
+        wait: float,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """A read that may wait on the host; answered at once, unwaited, when we stop."""
+        if wait:
+            call = self.send(
+                entry, "GET", path, params=params, headers=headers, wait=wait, lane="streams"
+            )
+            done, response = await self.stopping.race(call)
+            if done and response is not None:
+                return response
+        unwaited = {**params, "wait": None}
+        return await self.send(entry, "GET", path, params=unwaited, headers=headers)
 
     async def execution(
         self, entry: HostEntry, path: str, include_logs: bool, wait: float = 0
@@ -201,7 +224,7 @@ class HostClient:
 
         async def fetch() -> bytes:
             params = {"wait": wait or None, "include_logs": include_logs or None}
-            response = await self.send(entry, "GET", path, params=params, wait=wait)
+            response = await self.long_poll(entry, path, params, wait)
             if self.validated(ExecutionView, entry, response).status.terminal:
                 self._finished.keep(key, response.content)
             return response.content
@@ -219,23 +242,24 @@ class HostClient:
         response = await self.send(entry, "GET", "/executions", params=params)
         return self.validated(ExecutionPage, entry, response)
 
-    async def devices(self, entry: HostEntry) -> list[DeviceView]:
-        response = await self.send(entry, "GET", "/devices")
+    async def devices(self, entry: HostEntry, lane: Lane | None = "requests") -> list[DeviceView]:
+        response = await self.send(entry, "GET", "/devices", lane=lane)
         try:
             return DEVICE_LIST.validate_json(response.content)
         except ValidationError as exc:
-            raise BadHostAnswerError(
-                f"host {entry.name!r} answered something that is not a device list",
-                details={"host_name": entry.name},
-            ) from exc
+            raise bad_answer(entry, "a device list", exc) from exc
 
     async def device(self, entry: HostEntry, device_id: str) -> bytes:
         response = await self.send(entry, "GET", f"/devices/{device_id}")
         self.validated(DeviceView, entry, response)
         return response.content
 
+    @property
+    def quick_s(self) -> float:
+        """How long a health check may take: a host that takes longer is treated as down."""
+        return self._settings.connect_timeout_s
+
     async def health(self, entry: HostEntry) -> HealthView:
-        # A health check must be quick: a host that takes longer is treated as down.
-        quick = httpx.Timeout(self._settings.connect_timeout_s)
-        response = await self.send(entry, "GET", "/health", timeouts=quick)
+        quick = httpx.Timeout(self.quick_s)
+        response = await self.send(entry, "GET", "/health", timeouts=quick, lane=None)
         return self.validated(HealthView, entry, response)

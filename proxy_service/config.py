@@ -4,9 +4,19 @@ from pathlib import Path
 from typing import Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from proxy_service.host_urls import base_url
 from schemas.base import Identifier
+from service_common.config_errors import describe_invalid, describe_unreadable
 
 
 class HostEntryConfig(BaseModel):
@@ -14,6 +24,12 @@ class HostEntryConfig(BaseModel):
 
     name: Identifier
     url: HttpUrl = Field(description="Base URL of the host, without the /host prefix.")
+
+    @field_validator("url")
+    @classmethod
+    def _plain_base_url(cls, url: HttpUrl) -> HttpUrl:
+        base_url(url)  # no credentials, query or fragment: the same rule as registrations
+        return url
 
 
 class ProxyConfig(BaseModel):
@@ -31,12 +47,15 @@ class ProxyConfig(BaseModel):
 
 
 class ConfigError(Exception):
-    """The config file cannot be used; the message names the file and the cause."""
+    """The config file cannot be used; the message is one line naming the file and the cause."""
 
 
 def load_proxy_config(path: Path) -> ProxyConfig:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(describe_unreadable(path, exc)) from exc
+    try:
         return ProxyConfig.model_validate(raw)
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise ConfigError(f"cannot load proxy config {path}: {exc}") from exc
+    except ValidationError as exc:
+        raise ConfigError(describe_invalid(path, raw, exc)) from exc

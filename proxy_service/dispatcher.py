@@ -141,7 +141,7 @@ class Dispatcher:
             entry = self._registry.route(row.host_name)
             body = {**row.body, "host_name": row.host_name, "device_id": row.device_id}
             _, accepted = await self._client.start(
-                entry, row.path, body, f"lab-{row.id}-{row.attempts}"
+                entry, row.path, body, f"lab-{row.id}-{row.attempts}".encode()
             )
         except HostAnsweredError as exc:
             # The host refused the request for this device (its driver, its library).

@@ -102,19 +102,29 @@ class HostAnsweredError(ProxyError):
         self.content = content
         self.media_type = media_type
 
-    def body(self) -> ErrorBody:
+    def shared_body(self) -> ErrorBody | None:
+        """The host's body if it is the shared error body (so it can be relayed as it is)."""
         try:
             return ErrorBody.model_validate_json(self.content)
         except ValidationError:
-            text = self.content[:500].decode(errors="replace")
-            return ErrorBody(
-                error="host_error", message=f"host answered {self.status_code}: {text}"
-            )
+            return None
+
+    def body(self) -> ErrorBody:
+        return self.shared_body() or self.unreadable().body()
+
+    def unreadable(self) -> BadHostAnswerError:
+        return BadHostAnswerError(
+            f"the host answered {self.status_code} with a body that is not the shared error body",
+            details={"status": self.status_code, "bytes": len(self.content)},
+        )
 
 
 def add_exception_handlers(app: FastAPI) -> None:
     async def on_host_answer(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, HostAnsweredError)
+        if exc.shared_body() is None:
+            bad = exc.unreadable()
+            return error_response(bad.status_code, bad.body())
         return Response(exc.content, status_code=exc.status_code, media_type=exc.media_type)
 
     add_shared_handlers(app)

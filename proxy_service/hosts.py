@@ -8,13 +8,10 @@ from typing import Literal
 
 from proxy_service.config import ProxyConfig
 from proxy_service.errors import HostConflictError, HostOfflineError, UnknownHostError
+from proxy_service.host_urls import base_url
 from schemas import HostDevice, HostHeartbeat, HostRegistration, HostStatus, HostView
 
 Clock = Callable[[], float]
-
-
-def base_url(url: object) -> str:
-    return str(url).rstrip("/")
 
 
 @dataclass(eq=False)
@@ -124,8 +121,11 @@ class HostRegistry:
             del self._hosts[name]
 
     def heartbeat(self, name: str, heartbeat: HostHeartbeat) -> HostEntry:
+        """A host is alive, with these devices. A configured host's devices are what the
+        proxy itself reads from it (monitor.py), never what a registrant says."""
         entry = self.get(name)
-        entry.devices = list(heartbeat.devices)
+        if entry.source == "registered":
+            entry.devices = list(heartbeat.devices)
         entry.last_heartbeat = datetime.now(UTC)
         self.mark_seen(entry)
         return entry
@@ -141,9 +141,14 @@ class HostRegistry:
         entry.last_error = error
 
     def due_for_check(self, interval_s: float) -> list[HostEntry]:
-        """Hosts not seen within `interval_s`: heartbeating hosts need no health check."""
+        """Configured hosts (their devices are read then), and registered hosts not seen
+        within `interval_s`: heartbeating registered hosts need no health check."""
         now = self._clock()
-        return [e for e in self if e.seen_at is None or now - e.seen_at >= interval_s]
+        return [
+            e
+            for e in self
+            if e.source == "config" or e.seen_at is None or now - e.seen_at >= interval_s
+        ]
 
     def view(self, entry: HostEntry) -> HostView:
         return HostView(

@@ -88,14 +88,4 @@ class Inventory:
             views = await self._client.devices(entry)
         except ProxyError:
             return  # the monitor marks it; asked again at the next refresh
-        entry.devices = [
-            HostDevice(
-                device_id=v.device_id,
-                name=v.name,
-                model=v.model,
-                driver=v.driver,
-                tags=v.tags,
-                state=v.state,
-            )
-            for v in views
-        ]
+        entry.devices = [HostDevice.of(v) for v in views]

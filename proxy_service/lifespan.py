@@ -25,6 +25,7 @@ from proxy_service.settings import ProxySettings
 from proxy_service.signals import LabSignals
 from proxy_service.state import ProxyState
 from service_common.gc_tuning import tuned_gc
+from service_common.stopping import stopping_of
 
 # Every dispatched lab execution is long-polled until it ends: a pool of its own, so the
 # follows of a full lab never take the connections client requests need.
@@ -55,15 +56,18 @@ async def proxy_lifespan(
     async with AsyncExitStack() as stack:
         lab = open_lab_store(store_url(settings.database_url, settings.config_path))
         stack.push_async_callback(lab.close)
-        client = HostClient(settings, registry, mounts, metrics)
+        stopping = stopping_of(app)
+        client = HostClient(settings, registry, mounts, metrics, stopping)
         stack.push_async_callback(client.aclose)
         follow_settings = settings.model_copy(
             update={
                 "max_connections": FOLLOW_CONNECTIONS,
                 "max_keepalive_connections": FOLLOW_CONNECTIONS,
+                "max_streams_per_host": FOLLOW_CONNECTIONS,
+                "max_requests_per_host": FOLLOW_CONNECTIONS,
             }
         )
-        follow_client = HostClient(follow_settings, registry, mounts, metrics)
+        follow_client = HostClient(follow_settings, registry, mounts, None, stopping)
         stack.push_async_callback(follow_client.aclose)
         monitor = HostMonitor(registry, client, settings.health_interval_s)
         inventory = Inventory(registry, client)

@@ -11,6 +11,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from proxy_service.hosts import HostRegistry
+from proxy_service.lanes import ConnectionLanes
 from schemas import HostStatus
 
 # A forwarded call takes about a millisecond; a long-poll up to its 60 s wait.
@@ -20,6 +21,7 @@ UPSTREAM_SECONDS_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 
 class _HostCollector(Collector):
     def __init__(self, hosts: HostRegistry) -> None:
         self._hosts = hosts
+        self.lanes: ConnectionLanes | None = None
 
     def collect(self) -> Iterator[Metric]:
         status = GaugeMetricFamily(
@@ -30,6 +32,15 @@ class _HostCollector(Collector):
             for candidate in HostStatus:
                 status.add_metric([entry.name, candidate.value], float(candidate is current))
         yield status
+        if self.lanes is not None:
+            lanes = GaugeMetricFamily(
+                "proxy_connections_in_use",
+                "Calls in flight to a host, by lane (requests, streams).",
+                labels=["host", "lane"],
+            )
+            for (host, lane), count in self.lanes.in_use().items():
+                lanes.add_metric([host, lane], float(count))
+            yield lanes
 
 
 class ProxyMetrics:
@@ -54,7 +65,11 @@ class ProxyMetrics:
             buckets=UPSTREAM_SECONDS_BUCKETS,
             registry=self.registry,
         )
-        self.registry.register(_HostCollector(hosts))
+        self._hosts = _HostCollector(hosts)
+        self.registry.register(self._hosts)
+
+    def watch(self, lanes: ConnectionLanes) -> None:
+        self._hosts.lanes = lanes
 
     def answered(self, host: str, status_code: int, seconds: float) -> None:
         self._calls.labels(host, f"{status_code // 100}xx").inc()

@@ -6,6 +6,7 @@ import contextlib
 from proxy_service.client import HostClient
 from proxy_service.errors import ProxyError
 from proxy_service.hosts import HostEntry, HostRegistry
+from schemas import HostDevice
 
 
 class HostMonitor:
@@ -27,6 +28,18 @@ class HostMonitor:
             )
             return
         self._registry.mark_seen(entry)
+        if entry.source == "config":
+            await self._read_devices(entry)
+
+    async def _read_devices(self, entry: HostEntry) -> None:
+        """A configured host's devices, as it answers them (it does not heartbeat them)."""
+        try:
+            # As quick as a health check must be: the first round runs before serving.
+            async with asyncio.timeout(self._client.quick_s):
+                devices = await self._client.devices(entry, lane=None)  # like health
+        except (ProxyError, TimeoutError):
+            return  # the health check passed; the devices are read again next round
+        entry.devices = [HostDevice.of(d) for d in devices]
 
     async def check_due(self) -> None:
         """Check, concurrently, every host not seen within one interval."""

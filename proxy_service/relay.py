@@ -1,6 +1,12 @@
-"""Relay a host's answer as it streams, unbuffered, without hop-by-hop headers."""
+"""Relay a host's event stream as it comes, event by event, without hop-by-hop headers.
 
+Whole events only: a chunk that ends mid-event is held until the rest arrives, so when
+the proxy stops it can end the stream cleanly with a last `stream_end` event saying why.
+"""
+
+import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack
 from typing import Any
@@ -11,6 +17,7 @@ from starlette.background import BackgroundTask
 
 from proxy_service.client import HostClient
 from proxy_service.hosts import HostEntry
+from schemas.events import STREAM_END
 
 # RFC 9110 section 7.6.1, plus the length: the relayed body is re-framed by our server.
 HOP_BY_HOP = frozenset(
@@ -28,12 +35,28 @@ HOP_BY_HOP = frozenset(
         "content-length",
     }
 )
+_SEPARATORS = (b"\r\n\r\n", b"\n\n", b"\r\r")
+FAREWELL = (
+    f"event: {STREAM_END}\ndata: "
+    + json.dumps(
+        {
+            "reason": "proxy_stopping",
+            "message": "the proxy is stopping; reconnect with Last-Event-ID to resume",
+        }
+    )
+    + "\n\n"
+).encode()
 
 
 def end_to_end(headers: httpx.Headers) -> dict[str, str]:
     """Headers worth relaying: not hop-by-hop, nor named by the `Connection` header."""
     named = {h.strip().lower() for h in headers.get("connection", "").split(",")}
     return {k: v for k, v in headers.items() if k.lower() not in HOP_BY_HOP | named}
+
+
+def complete(buffer: bytes) -> int:
+    """Where the last whole event in `buffer` ends (0: none yet)."""
+    return max((buffer.rfind(sep) + len(sep) for sep in _SEPARATORS if sep in buffer), default=0)
 
 
 async def relay_stream(
@@ -49,14 +72,40 @@ async def relay_stream(
     upstream = await stack.enter_async_context(
         client.stream(entry, path, params=params, headers=headers)
     )
+    stopping = client.stopping
 
-    async def body() -> AsyncIterator[bytes]:
+    events: asyncio.Queue[bytes | None] = asyncio.Queue()
+
+    async def pump() -> None:
+        """Read the host's stream in this one task (its pool's reads are bound to a task),
+        and pass it on in whole events; `None` once it ends."""
+        held = b""
         try:
             async for chunk in upstream.aiter_raw():
-                yield chunk
+                held += chunk
+                end = complete(held)
+                if end:
+                    events.put_nowait(held[:end])
+                    held = held[end:]
         except httpx.TransportError:
-            return  # the host went away mid-stream; the client resumes with Last-Event-ID
+            pass  # the host went away; the client resumes with Last-Event-ID
         finally:
+            events.put_nowait(None)
+
+    async def body() -> AsyncIterator[bytes]:
+        reader = asyncio.create_task(pump())
+        try:
+            while True:
+                received, event = await stopping.race(events.get())
+                if not received:
+                    yield FAREWELL
+                    return
+                if event is None:
+                    return
+                yield event
+        finally:
+            reader.cancel()
+            await asyncio.wait({reader})
             await stack.aclose()
 
     relayed = end_to_end(upstream.headers)

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, IPvAnyNetwork, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -31,12 +31,36 @@ class ProxySettings(BaseSettings):
     registration_token: str | None = Field(
         default=None, description="Bearer token hosts must send to register and heartbeat."
     )
+    host_networks: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description="Networks registered hosts must be in (JSON list); empty: any but "
+        "link-local, unspecified and multicast.",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins whose pages may call the proxy (JSON list)."
+    )
     connect_timeout_s: float = Field(default=2.0, gt=0)
     read_timeout_s: float = Field(
         default=10.0, gt=0, description="Added to a long-poll's own `wait`."
     )
     pool_timeout_s: float = Field(default=5.0, gt=0)
-    max_connections: int = Field(default=200, ge=1)
+    total_timeout_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="A whole non-streaming answer arrives within this (plus a long-poll's wait).",
+    )
+    fanout_timeout_s: float = Field(
+        default=5.0, gt=0, description="A host not answered within this is listed unreachable."
+    )
+    max_connections: int = Field(
+        default=512, ge=1, description="Calls in flight to all hosts together; past it 503."
+    )
+    max_requests_per_host: int = Field(
+        default=64, ge=1, description="Quick calls in flight to one host; past it 503."
+    )
+    max_streams_per_host: int = Field(
+        default=128, ge=1, description="Event streams and long-polls open to one host."
+    )
     max_keepalive_connections: int = Field(default=50, ge=0)
     heartbeat_expiry_s: float = Field(
         default=15.0, gt=0, description="A host not seen for this long is offline."

@@ -13,9 +13,15 @@ class Action(RequestModel):
 
     command: str = Field(min_length=1, max_length=128, examples=["press_key"])
     params: dict[str, Any] = Field(default_factory=dict, examples=[{"key": "HOME"}])
-    iterator: int = Field(default=1, ge=1, le=100, description="How many times to repeat it.")
+    iterator: int = Field(
+        strict=True, default=1, ge=1, le=100, description="How many times to repeat it."
+    )
     wait_time_ms: int = Field(
-        default=0, ge=0, le=600_000, description="Pause after each successful iteration."
+        strict=True,
+        default=0,
+        ge=0,
+        le=600_000,
+        description="Pause after each successful iteration.",
     )
     continue_on_fail: bool = Field(
         default=False, description="Carry on with the next main action when this one fails."

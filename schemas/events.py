@@ -70,6 +70,11 @@ ExecutionEvent = Annotated[
 
 EXECUTION_EVENT: TypeAdapter[ExecutionEvent] = TypeAdapter(ExecutionEvent)
 
+# The last message of a stream that a service ends before the execution does (it is
+# stopping): an SSE event of this name, without an id, data `{"reason", "message"}`.
+# Not an execution event: reconnect with Last-Event-ID (or poll) to follow the rest.
+STREAM_END = "stream_end"
+
 
 class ExecutionEventPage(ResponseModel):
     """Events after a sequence number, for clients that poll instead of streaming."""

@@ -21,6 +21,18 @@ class HostDevice(ResponseModel):
     driver: str | None = None
     tags: list[str] = Field(default_factory=list)
 
+    @classmethod
+    def of(cls, view: DeviceView) -> "HostDevice":
+        """What the proxy keeps of a host's device view (announced, or read from the host)."""
+        return cls(
+            device_id=view.device_id,
+            name=view.name,
+            model=view.model,
+            state=view.state,
+            driver=view.driver,
+            tags=view.tags,
+        )
+
 
 class HostHeartbeat(RequestModel):
     """What a registered host sends periodically: it is alive, with its devices' states."""

@@ -27,7 +27,7 @@ class ReverseEdge(RequestModel):
 
     actions: list[Action] = Field(min_length=1)
     retry_actions: list[Action] = Field(default_factory=list)
-    wait_ms: int | None = Field(default=None, ge=0, le=60_000)
+    wait_ms: int | None = Field(strict=True, default=None, ge=0, le=60_000)
     weight: float | None = Field(default=None, gt=0)
 
 
@@ -39,7 +39,9 @@ class NavEdge(RequestModel):
     actions: list[Action] = Field(min_length=1)
     retry_actions: list[Action] = Field(default_factory=list)
     failure_actions: list[Action] = Field(default_factory=list)
-    wait_ms: int = Field(default=0, ge=0, le=60_000, description="Pause before verifying.")
+    wait_ms: int = Field(
+        strict=True, default=0, ge=0, le=60_000, description="Pause before verifying."
+    )
     weight: float = Field(default=1.0, gt=0, description="Cost for the shortest path.")
     reverse: ReverseEdge | None = None
 
@@ -62,7 +64,7 @@ class GlobalEdge(RequestModel):
     target: Identifier
     actions: list[Action] = Field(min_length=1)
     retry_actions: list[Action] = Field(default_factory=list)
-    wait_ms: int = Field(default=0, ge=0, le=60_000)
+    wait_ms: int = Field(strict=True, default=0, ge=0, le=60_000)
     weight: float = Field(default=1.0, gt=0)
 
 
@@ -136,7 +138,11 @@ class NavigationRequest(StartRequest):
     target_node_id: Identifier | None = None
     target_node_label: str | None = Field(default=None, min_length=1, max_length=128)
     max_replans: int = Field(
-        default=3, ge=0, le=10, description="How often to locate the device and plan again."
+        strict=True,
+        default=3,
+        ge=0,
+        le=10,
+        description="How often to locate the device and plan again.",
     )
     tree: NavigationTree | None = Field(
         default=None,

@@ -57,7 +57,7 @@ class NavigationNode(_Node):
     tree_id: Identifier
     target_node_id: str | None = None
     target_node_label: str | None = None
-    max_replans: int = Field(default=3, ge=0, le=10)
+    max_replans: int = Field(strict=True, default=3, ge=0, le=10)
 
     @model_validator(mode="after")
     def _one_target(self) -> Self:
@@ -77,7 +77,7 @@ class BlockNode(_Node):
 
 class LoopNode(_Node):
     type: Literal["loop"]
-    iterations: int = Field(ge=1, le=1000)
+    iterations: int = Field(strict=True, ge=1, le=1000)
     on_failure: Literal["break", "continue"] = "break"
     until_success: bool = Field(
         default=False, description="Stop at the first passing iteration (a retry loop)."
@@ -129,7 +129,11 @@ class TestcaseDefinition(RequestModel):
         default_factory=list, description="Variables reported as outputs; all when empty."
     )
     max_visited_blocks: int = Field(
-        default=1000, ge=1, le=100_000, description="Stops a graph that cycles for ever."
+        strict=True,
+        default=1000,
+        ge=1,
+        le=100_000,
+        description="Stops a graph that cycles for ever.",
     )
     graph: TestcaseGraph
 

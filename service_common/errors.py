@@ -36,12 +36,21 @@ def field_error(loc: list[str | int], msg: str) -> dict[str, Any]:
     return {"loc": ["body", *loc], "msg": msg}
 
 
-def unreadable_body() -> ErrorBody:
-    """A body that is not even text: one error on the whole body, shaped like the others."""
+def _why_unreadable(cause: BaseException | None) -> str:
+    if isinstance(cause, RecursionError):
+        return "JSON nested too deeply (objects and arrays within each other)"
+    if isinstance(cause, ValueError) and "digits" in str(cause):
+        return "a number has more digits than the parser reads (4300)"
+    return "not UTF-8 encoded JSON"
+
+
+def unreadable_body(cause: BaseException | None = None) -> ErrorBody:
+    """A body the JSON parser gave up on: one error on the whole body, saying why."""
+    why = _why_unreadable(cause)
     return ErrorBody(
         error="validation_error",
-        message="invalid request: body is not UTF-8 encoded JSON",
-        details=[{"loc": ["body"], "msg": "not UTF-8 encoded JSON", "type": "json_invalid"}],
+        message=f"invalid request: body: {why}",
+        details=[{"loc": ["body"], "msg": why, "type": "json_invalid"}],
     )
 
 
@@ -72,8 +81,9 @@ async def _on_validation_error(_: Request, exc: Exception) -> JSONResponse:
 async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400:
-        # FastAPI's answer to a body it cannot decode (not UTF-8): bad input, like the rest.
-        return error_response(422, unreadable_body())
+        # FastAPI's answer to a body its parser gave up on (not UTF-8, a 5000-digit number,
+        # nested past the recursion limit): bad input, like the rest. The cause says which.
+        return error_response(422, unreadable_body(exc.__cause__))
     code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
         exc.status_code, "http_error"
     )

@@ -4,6 +4,8 @@ from typing import Annotated
 
 from fastapi import Query
 
+from schemas import ExecutionKind, ExecutionStatus
+
 WaitQuery = Annotated[
     float,
     Query(
@@ -13,3 +15,9 @@ WaitQuery = Annotated[
     ),
 ]
 LogsQuery = Annotated[bool, Query(description="Include the captured log lines.")]
+
+# Listing filters by enum: repeat one to keep executions with any of its values
+# (`status=completed&status=error`). A device is one value: a fuzzer reads a lone value
+# of an array-typed query as invalid, though OpenAPI's form style makes it a list of one.
+KindsQuery = Annotated[list[ExecutionKind] | None, Query(description="Any of these kinds.")]
+StatusesQuery = Annotated[list[ExecutionStatus] | None, Query(description="Any of these statuses.")]

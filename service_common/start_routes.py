@@ -49,19 +49,45 @@ def idempotency_key(request: Request) -> str | None:
     return value
 
 
+# Path parameters as the docs page pre-fills them: the demo library's tree.
+PATH_EXAMPLES = {"tree_id": "simtv"}
+
+
 def start_parameters(route: KindRoute) -> dict[str, Any]:
     """OpenAPI entries for a start route's header and path parameters, read by the endpoint."""
     params = [_IDEMPOTENCY_HEADER] + [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+            "example": PATH_EXAMPLES[name],
+        }
         for name in route.path_params
     ]
     return {"parameters": params}
+
+
+def body_examples(route: KindRoute, fields: dict[str, Any]) -> dict[str, Any]:
+    """The request model's examples, with the fields the service needs (the proxy's
+    `host_name`) first, as named examples: "Try it out" starts with the first one."""
+    extra = route.request_model.model_config.get("json_schema_extra")
+    examples = extra.get("examples", []) if isinstance(extra, dict) else []
+    if not isinstance(examples, list) or not examples:
+        return {}
+    named = {
+        f"example {number}": {"value": {**fields, **example}}
+        for number, example in enumerate(examples, start=1)
+        if isinstance(example, dict)
+    }
+    return {"requestBody": {"content": {"application/json": {"examples": named}}}}
 
 
 def start_router(
     kinds: Iterable[ExecutionKind],
     endpoint: Callable[[KindRoute], Callable[..., Any]],
     error_responses: dict[int | str, dict[str, Any]],
+    example_fields: dict[str, Any] | None = None,
 ) -> APIRouter:
     router = APIRouter()
     for kind in kinds:
@@ -79,6 +105,9 @@ def start_router(
             operation_id=f"start_{kind.value}",
             summary=f"Start {kind.value}",
             tags=[kind.value],
-            openapi_extra=start_parameters(route),
+            openapi_extra={
+                **start_parameters(route),
+                **body_examples(route, example_fields or {}),
+            },
         )
     return router

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 from host_service.engine.change import Change, RegistryListener, status_event
@@ -216,19 +216,20 @@ class ExecutionRegistry:
     def page(
         self,
         *,
-        kind: ExecutionKind | None = None,
-        status: ExecutionStatus | None = None,
-        device_id: str | None = None,
+        kind: Collection[ExecutionKind] | None = None,
+        status: Collection[ExecutionStatus] | None = None,
+        device_id: Collection[str] | None = None,
         offset: int = 0,
         limit: int = 50,
     ) -> ExecutionPage:
+        """Newest first; each filter keeps the records with any of its values."""
         with self._lock:
             matches = [
                 r
                 for r in reversed(self._records.values())  # newest first
-                if (kind is None or r.kind is kind)
-                and (status is None or r.status is status)
-                and (device_id is None or r.device_id == device_id)
+                if (not kind or r.kind in kind)
+                and (not status or r.status in status)
+                and (not device_id or r.device_id in device_id)
             ]
             items = [r.view(self._position(r), False) for r in matches[offset : offset + limit]]
         return ExecutionPage(items=items, total=len(matches), offset=offset, limit=limit)

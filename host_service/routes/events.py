@@ -1,5 +1,6 @@
 """The event log of an execution: a server-sent event stream, or JSON pages."""
 
+import json
 import time
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -11,7 +12,8 @@ from host_service.deps import HostStateDep
 from host_service.engine.registry import ExecutionRegistry
 from host_service.errors import NotFoundError
 from host_service.routes.responses import errors
-from schemas.events import EXECUTION_EVENT, ExecutionEventPage
+from schemas.events import EXECUTION_EVENT, STREAM_END, ExecutionEventPage
+from service_common.stopping import Stopping, StoppingDep
 
 router = APIRouter(tags=["executions"])
 
@@ -27,6 +29,9 @@ EventsWaitQuery = Annotated[
 ]
 # An idle stream is re-checked this often even without a wake-up, as a safety net.
 _RECHECK_S = 30.0
+_HOST_STOPPING = json.dumps(
+    {"reason": "host_stopping", "message": "the host is stopping; reconnect to resume"}
+)
 
 
 def wants_json(accept: str | None) -> bool:
@@ -36,9 +41,10 @@ def wants_json(accept: str | None) -> bool:
 
 
 async def follow(
-    registry: ExecutionRegistry, execution_id: str, after: int
+    registry: ExecutionRegistry, execution_id: str, after: int, stopping: Stopping
 ) -> AsyncIterator[ServerSentEvent]:
-    """Replay the events past `after`, then follow live; end after the terminal event."""
+    """Replay the events past `after`, then follow live; end after the terminal event, or
+    with a `stream_end` event when the host begins to stop."""
     seq = after
     while True:
         try:
@@ -50,19 +56,22 @@ async def follow(
             seq = event.seq
         if finished:
             return
-        await registry.wait_change(execution_id, version, _RECHECK_S)
+        waited, _ = await stopping.race(registry.wait_change(execution_id, version, _RECHECK_S))
+        if not waited:
+            yield ServerSentEvent(data=_HOST_STOPPING, event=STREAM_END)
+            return
 
 
 async def _page(
-    registry: ExecutionRegistry, execution_id: str, after: int, wait: float
+    registry: ExecutionRegistry, execution_id: str, after: int, wait: float, stopping: Stopping
 ) -> ExecutionEventPage:
     give_up = time.monotonic() + wait
     while True:
         events, finished, version = registry.events_after(execution_id, after)
         remaining = give_up - time.monotonic()
-        if events or finished or remaining <= 0:
+        if events or finished or remaining <= 0 or stopping.begun:
             break
-        await registry.wait_change(execution_id, version, remaining)
+        await stopping.race(registry.wait_change(execution_id, version, remaining))
     return ExecutionEventPage(
         execution_id=execution_id,
         events=[EXECUTION_EVENT.validate_json(event.json) for event in events],
@@ -89,6 +98,7 @@ async def execution_events(
     execution_id: str,
     request: Request,
     state: HostStateDep,
+    stopping: StoppingDep,
     after: Annotated[int, Query(ge=0, description="Only events with a larger seq.")] = 0,
     wait: EventsWaitQuery = 0,
     last_event_id: Annotated[
@@ -100,11 +110,11 @@ async def execution_events(
     registry = state.registry
     _, finished, _ = registry.events_after(execution_id, start)  # 404 for an unknown id
     if wants_json(request.headers.get("accept")):
-        page = await _page(registry, execution_id, start, wait)
+        page = await _page(registry, execution_id, start, wait, stopping)
         return Response(page.model_dump_json(), media_type="application/json")
     if finished and not registry.events_after(execution_id, start)[0]:
         # 204 tells an EventSource that reconnects after the end to stop for good.
         return Response(status_code=204)
     return EventSourceResponse(
-        follow(registry, execution_id, start), ping=state.settings.events_ping_s
+        follow(registry, execution_id, start, stopping), ping=state.settings.events_ping_s
     )

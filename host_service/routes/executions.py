@@ -9,8 +9,10 @@ from host_service.deps import HostStateDep
 from host_service.errors import NotFoundError
 from host_service.routes.responses import errors
 from host_service.state import HostState
-from schemas import ExecutionKind, ExecutionPage, ExecutionStatus, ExecutionView
-from service_common.queries import LogsQuery, WaitQuery
+from schemas import ExecutionPage, ExecutionView
+from service_common.kind_path import KindPath, execution_kind
+from service_common.queries import KindsQuery, LogsQuery, StatusesQuery, WaitQuery
+from service_common.stopping import Stopping, StoppingDep
 
 router = APIRouter(tags=["executions"])
 
@@ -21,8 +23,11 @@ def view_response(state: HostState, execution_id: str, include_logs: bool) -> Re
     return Response(content=content, media_type="application/json")
 
 
-async def wait_for_status(state: HostState, execution_id: str, wait: float) -> None:
-    """Return once the status differs from the one seen at the call, or after `wait` s."""
+async def wait_for_status(
+    state: HostState, execution_id: str, wait: float, stopping: Stopping
+) -> None:
+    """Return once the status differs from the one seen at the call, after `wait` s, or at
+    once when the host begins to stop (the answer is then the current view)."""
     record = state.registry.get(execution_id)
     initial = record.status
     give_up = time.monotonic() + wait
@@ -30,7 +35,11 @@ async def wait_for_status(state: HostState, execution_id: str, wait: float) -> N
         remaining = give_up - time.monotonic()
         if remaining <= 0:
             return
-        await state.registry.wait_change(execution_id, record.version, remaining)
+        waited, _ = await stopping.race(
+            state.registry.wait_change(execution_id, record.version, remaining)
+        )
+        if not waited:
+            return
         record = state.registry.get(execution_id)
 
 
@@ -41,19 +50,20 @@ async def wait_for_status(state: HostState, execution_id: str, wait: float) -> N
     operation_id="get_execution_status",
 )
 async def get_status(
-    kind: ExecutionKind,
+    kind: KindPath,
     execution_id: str,
     state: HostStateDep,
+    stopping: StoppingDep,
     wait: WaitQuery = 0,
     include_logs: LogsQuery = False,
 ) -> Response:
     """The status of one execution of the given kind; `wait` long-polls for a change."""
-    if state.registry.get(execution_id).kind is not kind:
+    if state.registry.get(execution_id).kind is not execution_kind(kind):
         raise NotFoundError(
             f"no {kind.value} execution {execution_id!r}", code="execution_not_found"
         )
     if wait:
-        await wait_for_status(state, execution_id, wait)
+        await wait_for_status(state, execution_id, wait, stopping)
     return view_response(state, execution_id, include_logs)
 
 
@@ -65,15 +75,19 @@ async def get_status(
 )
 async def list_executions(
     state: HostStateDep,
-    kind: ExecutionKind | None = None,
-    status: ExecutionStatus | None = None,
+    kind: KindsQuery = None,
+    status: StatusesQuery = None,
     device_id: str | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ExecutionPage:
     """Executions of this host, newest first, filtered by kind, status and device."""
     return state.registry.page(
-        kind=kind, status=status, device_id=device_id, offset=offset, limit=limit
+        kind=kind,
+        status=status,
+        device_id=None if device_id is None else [device_id],
+        offset=offset,
+        limit=limit,
     )
 
 
@@ -84,11 +98,15 @@ async def list_executions(
     operation_id="get_execution",
 )
 async def get_execution(
-    execution_id: str, state: HostStateDep, wait: WaitQuery = 0, include_logs: LogsQuery = False
+    execution_id: str,
+    state: HostStateDep,
+    stopping: StoppingDep,
+    wait: WaitQuery = 0,
+    include_logs: LogsQuery = False,
 ) -> Response:
     """One execution of any kind; `wait` long-polls for a status change."""
     if wait:
-        await wait_for_status(state, execution_id, wait)
+        await wait_for_status(state, execution_id, wait, stopping)
     return view_response(state, execution_id, include_logs)
 
 

@@ -20,7 +20,9 @@ async def list_devices(
     state: ProxyStateDep, host_name: OptionalHostNameQuery = None
 ) -> DeviceListing:
     """Devices of every host (or of `host_name`); an unreachable host is listed with its error."""
-    outcomes = await fan_out(state.registry, host_name, state.client.devices)
+    outcomes = await fan_out(
+        state.registry, host_name, state.client.devices, state.settings.fanout_timeout_s
+    )
     return DeviceListing(
         hosts=[
             HostDevices(host_name=e.name, reachable=err is None, devices=found or [], error=err)

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
 
 from proxy_service import lab_views
@@ -14,6 +14,13 @@ from service_common.queries import WaitQuery
 
 router = APIRouter(tags=["executions"])
 EVENT_STREAM = "text/event-stream"
+JSON = "application/json"
+
+
+def wants_json(accept: str | None) -> bool:
+    """The host's rule (`host_service/routes/events.py`): JSON only when asked for."""
+    accept = (accept or "").lower()
+    return JSON in accept and EVENT_STREAM not in accept
 
 
 @router.get(
@@ -43,19 +50,25 @@ async def stream_events(
         str | None,
         Header(max_length=200, description="Resume after this event id (SSE reconnect)."),
     ] = None,
-) -> StreamingResponse:
+) -> Response:
     """Server-sent events of one execution on `host_name` or lab (resumable), or JSON pages."""
     headers = {"Accept": accept or EVENT_STREAM}
     if last_event_id is not None:
         headers["Last-Event-ID"] = last_event_id
-    params: dict[str, object] = {"after": after or None, "wait": wait or None}
     if host_name is None:
-        return await lab_views.events(state, execution_id, params, headers)
+        lab_params: dict[str, object] = {"after": after or None, "wait": wait or None}
+        return await lab_views.events(state, execution_id, lab_params, headers)
     target = state.registry.route(host_name)
+    path = f"/executions/{execution_id}/events"
+    if wants_json(accept):  # a page: one bounded answer, not a stream
+        params = {"after": after or None, "wait": wait or None}
+        page = await state.client.long_poll(target, path, params, wait, headers=headers)
+        return Response(page.content, status_code=page.status_code, media_type=JSON)
+    params = {"after": after or None}
     return await relay_stream(
         state.client,
         target,
-        f"/executions/{execution_id}/events",
+        path,
         params=params,
         headers=headers,
     )

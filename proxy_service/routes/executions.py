@@ -9,13 +9,12 @@ from proxy_service.deps import IdPath, LabHostNameQuery, OptionalHostNameQuery, 
 from proxy_service.fanout import fan_out
 from proxy_service.routes.responses import FORWARDED, errors
 from schemas import (
-    ExecutionKind,
     ExecutionListing,
-    ExecutionStatus,
     ExecutionView,
     HostExecutions,
 )
-from service_common.queries import LogsQuery, WaitQuery
+from service_common.kind_path import KindPath, execution_kind
+from service_common.queries import KindsQuery, LogsQuery, StatusesQuery, WaitQuery
 
 router = APIRouter(tags=["executions"])
 
@@ -29,7 +28,7 @@ JSON = "application/json"
     operation_id="get_execution_status",
 )
 async def get_status(
-    kind: ExecutionKind,
+    kind: KindPath,
     execution_id: IdPath,
     state: ProxyStateDep,
     host_name: LabHostNameQuery = None,
@@ -42,7 +41,7 @@ async def get_status(
             await lab_views.view(state, execution_id, include_logs, wait), media_type=JSON
         )
     target = state.registry.route(host_name)
-    path = f"/{kind.value}/execution/{execution_id}/status"
+    path = f"/{execution_kind(kind).value}/execution/{execution_id}/status"
     content = await state.client.execution(target, path, include_logs, wait)
     return Response(content, media_type=JSON)
 
@@ -56,8 +55,8 @@ async def get_status(
 async def list_executions(
     state: ProxyStateDep,
     host_name: OptionalHostNameQuery = None,
-    kind: ExecutionKind | None = None,
-    status: ExecutionStatus | None = None,
+    kind: KindsQuery = None,
+    status: StatusesQuery = None,
     device_id: str | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -71,7 +70,10 @@ async def list_executions(
         "limit": limit,
     }
     outcomes = await fan_out(
-        state.registry, host_name, lambda entry: state.client.executions(entry, params)
+        state.registry,
+        host_name,
+        lambda entry: state.client.executions(entry, params),
+        state.settings.fanout_timeout_s,
     )
     return ExecutionListing(
         hosts=[

@@ -3,6 +3,8 @@
 from fastapi import APIRouter
 
 from proxy_service.deps import IdPath, ProxyStateDep
+from proxy_service.errors import RequestInvalidError, field_error
+from proxy_service.host_urls import HostUrlError, check_registrable
 from proxy_service.persisted_hosts import save_host
 from proxy_service.routes.responses import errors
 from schemas import HostHeartbeat, HostRegistration, HostView
@@ -25,6 +27,11 @@ async def list_hosts(state: ProxyStateDep) -> list[HostView]:
 )
 async def register_host(body: HostRegistration, state: ProxyStateDep) -> HostView:
     """A host announces its name, URL and devices; it is online from now on."""
+    try:
+        await check_registrable(body.url, state.settings.host_networks)
+    except HostUrlError as exc:
+        raise RequestInvalidError(f"url: {exc}", details=[field_error(["url"], str(exc))]) from exc
+    # A configured host's URL cannot move (409), nor its devices be told (hosts.py).
     entry = state.registry.register(body)
     await save_host(state.lab, entry)
     return state.registry.view(entry)

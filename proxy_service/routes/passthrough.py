@@ -1,13 +1,15 @@
 """Routes relayed as the host answers them: library catalogues and reload, JUnit reports."""
 
+import json
 import re
 from urllib.parse import quote
 
+import httpx
 from fastapi import APIRouter, Request, Response
 
 from proxy_service import lab_views
 from proxy_service.deps import HostNameQuery, IdPath, LabHostNameQuery, ProxyStateDep
-from proxy_service.errors import RequestInvalidError
+from proxy_service.errors import BadHostAnswerError, RequestInvalidError
 from proxy_service.hosts import HostEntry
 from proxy_service.routes.responses import FORWARDED, errors
 from proxy_service.state import ProxyState
@@ -18,9 +20,24 @@ router = APIRouter()
 _SEGMENT = re.compile(IDENTIFIER_PATTERN)
 
 
+def readable(entry: HostEntry, response: httpx.Response) -> None:
+    """A relayed answer is at least what it says it is: JSON, or UTF-8 text (JUnit XML)."""
+    try:
+        if "json" in response.headers.get("content-type", ""):
+            json.loads(response.content)
+        else:
+            response.content.decode("utf-8")
+    except (ValueError, RecursionError) as exc:
+        raise BadHostAnswerError(
+            f"host {entry.name!r} answered something that is not readable JSON or text",
+            details={"host_name": entry.name},
+        ) from exc
+
+
 async def relay_get(state: ProxyState, entry: HostEntry, path: str, request: Request) -> Response:
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "host_name"]
     response = await state.client.send(entry, "GET", path, params=dict(params))
+    readable(entry, response)
     return Response(
         response.content,
         status_code=response.status_code,
@@ -39,6 +56,7 @@ async def reload_library(state: ProxyStateDep, host_name: HostNameQuery) -> Resp
     """Have `host_name` read its definition library again; answers its counts and problems."""
     target = state.registry.route(host_name)
     response = await state.client.send(target, "POST", "/library/reload")
+    readable(target, response)
     return Response(response.content, media_type="application/json")
 
 

@@ -70,11 +70,12 @@ def _endpoint(route: KindRoute) -> Any:
                 details=[field_error(["host_name"], "required through the proxy")],
             )
         entry = state.registry.route(start_request.host_name)
+        key = idempotency_key(request)
         code, answer = await state.client.start(
             entry,
             host_path(route, request),
             start_request.model_dump(mode="json", exclude_unset=True),
-            idempotency_key(request),
+            None if key is None else key.encode("latin-1"),  # the header's bytes, as sent
         )
         answer = proxied(answer, entry.name)
         return JSONResponse(
@@ -89,5 +90,11 @@ def _endpoint(route: KindRoute) -> Any:
     return start
 
 
+# The documented examples go to the first host of the demo config (examples/proxy.yaml).
+EXAMPLE_HOST = "demo-host-1"
+
+
 def start_router() -> APIRouter:
-    return shared_start_router(START_ROUTES, _endpoint, errors(*FORWARDED, 413))
+    return shared_start_router(
+        START_ROUTES, _endpoint, errors(*FORWARDED, 413), {"host_name": EXAMPLE_HOST}
+    )

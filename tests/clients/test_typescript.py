@@ -64,3 +64,12 @@ def test_node_scripts_start_an_execution_and_wait_with_and_without_the_stream(
     done = run("node", fallback, stack.proxy_url, stack.host_name, "tv-8", timeout=30)
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout) == {"status": "completed", "refused": 1}  # long-polled
+
+
+def test_node_starts_carry_an_idempotency_key_by_default(stack: Stack) -> None:
+    built = run(BIN / "tsc", "--outDir", "dist")
+    assert built.returncode == 0, built.stdout
+    script = CLIENT / "dist" / "tests" / "idempotent-start.js"
+    done = run("node", script, stack.proxy_url, stack.host_name, "tv-8", timeout=30)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout) == {"keyed": True, "repeated": True, "fresh": True}

@@ -17,7 +17,7 @@ LAYERS: list[set[str]] = [
     {"kinds"},
     {"library", "blocks", "steps"},
     {"drivers"},
-    {"runtime", "log_format", "binding"},
+    {"runtime", "log_format"},
     {"config", "settings", "errors"},
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

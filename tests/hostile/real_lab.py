@@ -1,11 +1,13 @@
 """A lab of real processes on 127.0.0.1: hosts with many simulated TVs behind a proxy."""
 
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import yaml
 
 from tests.conftest import LIBRARY, simulated, write_host_config
@@ -64,7 +66,9 @@ def real_lab(
             ["--config", str(config), "--log-level", "warning"],
             "/server/health",
             tmp_path / "proxy.log",
-            proxy_env or {},
+            # Quick health rounds: a check that ran while a host was binding its port marks
+            # it offline until the next round (or heartbeat) sees it.
+            {"PROXY_HEALTH_INTERVAL_S": "0.5", **(proxy_env or {})},
         )
         stack.callback(proxy.stop)
         proxy.start()
@@ -72,4 +76,16 @@ def real_lab(
             service.args += ["--proxy-url", proxy.url, "--advertised-url", service.url]
             stack.callback(service.stop)
             service.start()
+        wait_until_online(proxy.url, names)
         yield RealLab(proxy, services, journals, {n: list(ids) for n in names})
+
+
+def wait_until_online(proxy_url: str, names: list[str], seconds: float = 10) -> None:
+    """Until the proxy itself has seen every host up: the lab is ready for its clients."""
+    give_up = time.monotonic() + seconds
+    while True:
+        listed = httpx.get(f"{proxy_url}/server/hosts", timeout=5).json()
+        if {h["host_name"] for h in listed if h["status"] == "online"} >= set(names):
+            return
+        assert time.monotonic() < give_up, f"hosts not online at the proxy: {listed}"
+        time.sleep(0.05)  # polling an observable condition with a deadline

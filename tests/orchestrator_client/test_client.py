@@ -1,8 +1,9 @@
 """The Python client against a real proxy and host: starts, listings, errors, cancel."""
 
+import httpx
 import pytest
 
-from orchestrator_client import AsyncClient, Client, OrchestratorError
+from orchestrator_client import AsyncClient, Client, OrchestratorError, calls
 from schemas import (
     ActionBatchRequest,
     BlockCall,
@@ -113,3 +114,15 @@ def test_wait_gives_up_at_its_timeout(stack: Stack) -> None:
                 client.wait(started.execution_id, stack.host_name, timeout=0.5)
         finally:
             client.cancel(started.execution_id, stack.host_name)
+
+
+def test_every_start_carries_an_idempotency_key_so_sending_it_again_is_safe(stack: Stack) -> None:
+    # The sync and async clients both send `calls.start`; what a retry after a 502 sends.
+    call = calls.start(press_home(stack, "tv-1"), None, None)
+    assert call.headers["Idempotency-Key"]
+    assert calls.start(press_home(stack, "tv-1"), None, None).headers != call.headers
+    with httpx.Client(base_url=stack.proxy_url) as http:
+        first = call.parse(http.send(call.request(http)))
+        again = http.send(call.request(http))
+    assert again.status_code == 200
+    assert again.json()["execution_id"] == first.execution_id

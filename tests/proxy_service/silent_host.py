@@ -1,27 +1,45 @@
-"""A host on a real loopback socket that passes health checks and never answers the rest.
+"""Hosts on a real loopback socket that pass health checks and misbehave on the rest.
 
-In the test's own event loop, so the proxy's real read timeout is exercised and
-the server is always closed with the test.
+In the test's own event loop, so the proxy's real timeouts and deadlines are exercised
+and the server is always closed with the test.
 """
 
 import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Literal
+
+Behaviour = Literal["silent", "trickle"]
 
 
 @asynccontextmanager
-async def silent_host(name: str) -> AsyncIterator[str]:
-    """Yield the base URL of a host called `name` that hangs on every route but health."""
+async def silent_host(name: str, behaviour: Behaviour = "silent") -> AsyncIterator[str]:
+    """Yield the base URL of a host called `name` that, on every route but health, never
+    answers (`silent`) or sends its answer one byte every 50 ms, forever (`trickle`)."""
     release = asyncio.Event()
     health = json.dumps({"service": "host", "name": name}).encode()
+
+    async def misbehave(writer: asyncio.StreamWriter) -> None:
+        if behaviour == "silent":
+            await release.wait()
+            return
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n")
+        writer.write(b"content-length: 100000\r\n\r\n")
+        while not release.is_set():
+            writer.write(b" ")
+            await writer.drain()
+            try:
+                await asyncio.wait_for(release.wait(), 0.05)
+            except TimeoutError:
+                continue
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
                 if not head.split(b" ")[1].startswith(b"/host/health"):
-                    await release.wait()
+                    await misbehave(writer)
                     return
                 writer.write(
                     b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"

@@ -1,10 +1,12 @@
 """Hosts that join at run time: registration at startup, heartbeats, expiry."""
 
+import logging
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from host_service.state import HostState
 from tests.proxy_service.lab import Lab, LabFactory, Link, finished_via, in_process_host
@@ -142,3 +144,25 @@ async def test_a_forgetful_proxy_gets_the_host_registered_again(
         assert state.announcer is not None
         await state.announcer.beat()
         assert (await hosts(running))["host-3"]["status"] == "online"
+
+
+async def test_a_refused_registration_logs_the_proxys_own_message(
+    lab: LabFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The proxy's config names host-3 at http://host-3; this host says it is elsewhere.
+    async with lab(
+        hosts={}, external=("host-3",), extra_mounts={"http://host-3": Link(None)}
+    ) as running:
+        caplog.set_level(logging.WARNING, logger="device_orchestrator.announcer")
+        async with in_process_host(
+            tmp_path,
+            "host-3",
+            None,
+            proxy_transport=httpx.ASGITransport(app=running.proxy_app),
+            proxy_url="http://proxy",
+            advertised_url="http://127.0.0.1:9999",
+        ) as (_, state):
+            assert state.announcer is not None
+            assert state.announcer.registered is False
+    logged = [r.getMessage() for r in caplog.records if r.name.endswith(".announcer")]
+    assert any("409" in line and "configured at http://host-3" in line for line in logged), logged

@@ -87,7 +87,7 @@ def test_services_refuse_a_public_address_without_credentials(
     monkeypatch: pytest.MonkeyPatch, main: Any, env: dict[str, str]
 ) -> None:
     started: list[Any] = []
-    monkeypatch.setattr("uvicorn.run", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(f"{main.__module__}.serve", lambda *a, **k: started.append(a))
     monkeypatch.setenv("HOST_JOURNAL_PATH", "none")  # leave no journal in examples/
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -101,7 +101,8 @@ def test_services_start_on_a_public_address_with_credentials(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     started: list[Any] = []
-    monkeypatch.setattr("uvicorn.run", lambda *a, **k: started.append(a))
+    for module in ("proxy_service.__main__", "host_service.__main__"):
+        monkeypatch.setattr(f"{module}.serve", lambda *a, **k: started.append(a))
     monkeypatch.setenv("HOST_JOURNAL_PATH", "none")  # leave no journal in examples/
     monkeypatch.setenv("PROXY_API_KEYS", "k1,k2")
     monkeypatch.setenv("PROXY_REGISTRATION_TOKEN", "reg")

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.proxy_service.lab import Lab, LabFactory, finished_via
+from tests.proxy_service.lab import LabFactory, finished_via
 
 
 class StreamingHost:
@@ -20,6 +20,8 @@ class StreamingHost:
     async def handle(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/host/health":
             return httpx.Response(200, json={"service": "host", "name": "host-sse"})
+        if request.url.path == "/host/devices":  # the proxy's monitor reads them
+            return httpx.Response(200, json=[])
         if not request.url.path.endswith("/events"):  # the lab tier's device and feed reads
             return httpx.Response(404, json={"error": "not_found", "message": "not here"})
         self.requests.append(request)
@@ -44,9 +46,15 @@ class StreamingHost:
 
 
 async def call_asgi(
-    lab: Lab, path: str, query: bytes, headers: list[tuple[bytes, bytes]], on_body: Any
+    app: Any,
+    path: str,
+    query: bytes,
+    headers: list[tuple[bytes, bytes]],
+    on_body: Any,
+    state: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Drive the proxy's ASGI app directly, seeing each body message as it is sent."""
+    """Drive an ASGI app directly, seeing each body message as it is sent (httpx's
+    ASGITransport would hand over the body only once it is complete)."""
     sent: list[dict[str, Any]] = []
     done = asyncio.Event()
     scope = {
@@ -62,6 +70,7 @@ async def call_asgi(
         "headers": [(b"host", b"proxy"), *headers],
         "client": ("127.0.0.1", 5000),
         "server": ("proxy", 80),
+        **({} if state is None else {"state": state}),  # a lifespan's state, for a bare app
     }
     received = False
 
@@ -80,7 +89,7 @@ async def call_asgi(
             if not message.get("more_body", False):
                 done.set()
 
-    await lab.proxy_app(scope, receive, send)
+    await app(scope, receive, send)
     return sent
 
 
@@ -101,7 +110,7 @@ async def test_events_pass_through_unbuffered_and_without_hop_by_hop_headers(
 
         sent = await asyncio.wait_for(
             call_asgi(
-                running,
+                running.proxy_app,
                 "/server/executions/abc/events",
                 b"host_name=host-sse",
                 [(b"last-event-id", b"7")],

@@ -2128,6 +2128,11 @@ export interface components {
              */
             type: "status";
         };
+        /**
+         * StatusKind
+         * @enum {string}
+         */
+        StatusKind: "action" | "verification" | "navigation" | "block" | "testcase" | "campaign" | "builder";
         /** StepFinishedEvent */
         StepFinishedEvent: {
             /**
@@ -3168,8 +3173,10 @@ export interface operations {
             query?: {
                 /** @description Only this host; all hosts when absent. */
                 host_name?: string;
-                kind?: components["schemas"]["ExecutionKind"];
-                status?: components["schemas"]["ExecutionStatus"];
+                /** @description Any of these kinds. */
+                kind?: components["schemas"]["ExecutionKind"][];
+                /** @description Any of these statuses. */
+                status?: components["schemas"]["ExecutionStatus"][];
                 device_id?: string;
                 offset?: number;
                 limit?: number;
@@ -4028,6 +4035,7 @@ export interface operations {
                 "idempotency-key"?: string | null;
             };
             path: {
+                /** @example simtv */
                 tree_id: string;
             };
             cookie?: never;
@@ -4331,7 +4339,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                kind: components["schemas"]["ExecutionKind"];
+                /** @description The execution's kind; `builder` is the seed's name for `block`. */
+                kind: components["schemas"]["StatusKind"];
                 execution_id: string;
             };
             cookie?: never;

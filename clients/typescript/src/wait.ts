@@ -50,6 +50,10 @@ async function followStream(options: WaitOptions): Promise<void> {
   let finished = false;
   const parser = createParser({
     onEvent(message: EventSourceMessage) {
+      if (message.event === "stream_end") {
+        finished = true; // the service is stopping: the rest is read by polling
+        return;
+      }
       const event = JSON.parse(message.data) as ExecutionEvent;
       options.onEvent?.(event);
       if (event.type === "status" && !ACTIVE.has(event.status)) finished = true;
