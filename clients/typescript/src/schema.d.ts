@@ -2841,8 +2841,7 @@ export interface operations {
                 kind?: components["schemas"]["ExecutionKind"][] | null;
                 /** @description Any of these statuses. */
                 status?: components["schemas"]["ExecutionStatus"][] | null;
-                /** @description Any of these devices. */
-                device_id?: string[] | null;
+                device_id?: string | null;
                 offset?: number;
                 limit?: number;
             };
