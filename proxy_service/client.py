@@ -17,27 +17,18 @@ from httpx_aiohttp import AiohttpTransport
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from proxy_service.collapse import ReadCollapser
-from proxy_service.errors import BadHostAnswerError, HostAnsweredError
+from proxy_service.errors import HostAnsweredError
 from proxy_service.finished import FinishedViews
 from proxy_service.hosts import HostEntry, HostRegistry
 from proxy_service.lanes import ConnectionLanes, Lane
 from proxy_service.metrics import ProxyMetrics
 from proxy_service.settings import ProxySettings
-from proxy_service.upstream_errors import mapped_errors
+from proxy_service.upstream_errors import bad_answer, mapped_errors
 from schemas import DeviceView, ExecutionAccepted, ExecutionPage, ExecutionView, HealthView
 from service_common.stopping import Stopping
 
 Model = TypeVar("Model", bound=BaseModel)
 DEVICE_LIST = TypeAdapter(list[DeviceView])
-
-
-def bad_answer(entry: HostEntry, what: str, exc: ValidationError) -> BadHostAnswerError:
-    """A 502 whose details can always be encoded: no echo of the host's bytes."""
-    errors = exc.errors(include_url=False, include_input=False, include_context=False)
-    return BadHostAnswerError(
-        f"host {entry.name!r} answered something that is not {what}",
-        details={"host_name": entry.name, "errors": errors[:10]},
-    )
 
 
 class HostClient:

@@ -5,6 +5,7 @@
                                                        so a start is repeated with its key
     httpx.TimeoutException, a missed deadline       -> 504 host_timeout
     httpx.PoolTimeout                               -> 503 proxy_busy (mounted transports)
+    an answer the shared models reject              -> 502 bad_host_answer (`bad_answer`)
 
 Only a failure to connect marks the host offline: a slow answer or a busy proxy says
 nothing about whether the host is up.
@@ -15,8 +16,14 @@ from contextlib import contextmanager
 
 import aiohttp
 import httpx
+from pydantic import ValidationError
 
-from proxy_service.errors import HostTimeoutError, HostUnreachableError, ProxyBusyError
+from proxy_service.errors import (
+    BadHostAnswerError,
+    HostTimeoutError,
+    HostUnreachableError,
+    ProxyBusyError,
+)
 from proxy_service.hosts import HostEntry, HostRegistry
 from proxy_service.metrics import ProxyMetrics
 
@@ -70,3 +77,12 @@ def mapped_errors(
             f"host {entry.name!r} broke the connection ({exc}); {MAY_HAVE_RUN}",
             details={**details, "may_have_run": True},
         ) from exc
+
+
+def bad_answer(entry: HostEntry, what: str, exc: ValidationError) -> BadHostAnswerError:
+    """A 502 whose details can always be encoded: no echo of the host's bytes."""
+    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    return BadHostAnswerError(
+        f"host {entry.name!r} answered something that is not {what}",
+        details={"host_name": entry.name, "errors": errors[:10]},
+    )

@@ -78,6 +78,7 @@ async def test_a_hung_host_costs_a_bounded_wait_everywhere(tmp_path: Path) -> No
             config = tmp_path / f"proxy-{behaviour}.yaml"
             config.write_text(yaml.safe_dump({"hosts": [{"name": "hung", "url": hung_url}]}))
             env = {
+                "PROXY_CONNECT_TIMEOUT_S": "0.5",
                 "PROXY_READ_TIMEOUT_S": "0.5",
                 "PROXY_TOTAL_TIMEOUT_S": "1.5",
                 "PROXY_FANOUT_TIMEOUT_S": "1",

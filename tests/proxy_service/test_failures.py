@@ -136,3 +136,27 @@ async def test_refused_connection_is_unreachable_within_the_connect_timeout(
         assert registry.status(registry.get("gone")).value == "offline"
     finally:
         await client.aclose()
+
+
+async def test_a_broken_connection_is_a_502_saying_the_start_may_have_run(
+    lab: LabFactory,
+) -> None:
+    def breaks(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/host/health":
+            return httpx.Response(200, json={"service": "host", "name": "flaky"})
+        if request.url.path == "/host/devices":
+            return httpx.Response(200, json=[])
+        raise httpx.RemoteProtocolError("server disconnected", request=request)
+
+    mounts = {"http://flaky": httpx.MockTransport(breaks)}
+    async with lab(hosts={}, external=("flaky",), extra_mounts=mounts) as running:
+        answer = await running.client.post(
+            "/server/action/executeBatch",
+            json={"host_name": "flaky", "device_id": "tv-1", "actions": HOME},
+        )
+        hosts = (await running.client.get("/server/hosts")).json()
+    assert answer.status_code == 502
+    assert answer.json()["error"] == "host_unreachable"
+    assert "same Idempotency-Key" in answer.json()["message"]
+    assert answer.json()["details"]["may_have_run"] is True
+    assert hosts[0]["status"] == "online"  # it answered health: broken once is not down

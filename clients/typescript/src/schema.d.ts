@@ -35,7 +35,7 @@ export interface paths {
         put?: never;
         /**
          * Start action
-         * @description Start an action batch on a device; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
+         * @description Start an action batch on a device; answers at once with its execution_id. The body names the host in `host_name`.
          */
         post: operations["start_action"];
         delete?: never;
@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Start block
-         * @description Run a list of standard blocks on a device; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
+         * @description Run a list of standard blocks on a device; answers at once with its execution_id. The body names the host in `host_name`.
          */
         post: operations["start_block"];
         delete?: never;
@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Start campaign
-         * @description Run a campaign of testcases on one device; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
+         * @description Run a campaign of testcases on one device; answers at once with its execution_id. The body names the host in `host_name`.
          */
         post: operations["start_campaign"];
         delete?: never;
@@ -93,7 +93,7 @@ export interface paths {
         };
         /**
          * Get Junit
-         * @description The JUnit XML report of a campaign execution on `host_name` (or a lab one), for CI.
+         * @description The JUnit XML report of a campaign execution on `host_name`, for CI servers.
          */
         get: operations["get_campaign_junit"];
         put?: never;
@@ -173,7 +173,7 @@ export interface paths {
         };
         /**
          * Get Execution
-         * @description One execution on `host_name` (or a lab execution); `wait` long-polls for a change.
+         * @description One execution of any kind on `host_name`; `wait` long-polls for a status change.
          */
         get: operations["get_execution"];
         put?: never;
@@ -195,7 +195,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel Execution
-         * @description Cancel an execution (on `host_name`, or a lab one): queued ones leave, running stop.
+         * @description Cancel an execution on `host_name`: queued ones leave the queue, running ones stop.
          */
         post: operations["cancel_execution"];
         delete?: never;
@@ -213,7 +213,7 @@ export interface paths {
         };
         /**
          * Stream Events
-         * @description Server-sent events of one execution on `host_name` or lab (resumable), or JSON pages.
+         * @description Server-sent events of one execution on `host_name` (resumable), or JSON pages.
          */
         get: operations["stream_execution_events"];
         put?: never;
@@ -236,66 +236,6 @@ export interface paths {
          * @description Liveness of the proxy, with the number of devices its hosts announced.
          */
         get: operations["get_proxy_health"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/server/history": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List History
-         * @description Finished executions of every host, newest first, from the lab store (hosts may be off).
-         */
-        get: operations["list_history"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/server/history/stats": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * History Stats
-         * @description Pass rate and counts per testcase or device, per hour or day (default: the last 7 days).
-         */
-        get: operations["get_history_stats"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/server/history/{host_name}/{execution_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * History Execution
-         * @description The recorded view of one finished execution, also when its host is offline or evicted it.
-         */
-        get: operations["get_history_execution"];
         put?: never;
         post?: never;
         delete?: never;
@@ -435,7 +375,7 @@ export interface paths {
         put?: never;
         /**
          * Start navigation
-         * @description Navigate a device to a node of a library tree; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
+         * @description Navigate a device to a node of a library tree; answers at once with its execution_id. The body names the host in `host_name`.
          */
         post: operations["start_navigation"];
         delete?: never;
@@ -455,7 +395,7 @@ export interface paths {
         put?: never;
         /**
          * Start testcase
-         * @description Run a testcase graph (by id or inline) on a device; answers at once. The body names `host_name` and `device_id`, or a `device_selector`.
+         * @description Run a testcase graph (by id or inline) on a device; answers at once. The body names the host in `host_name`.
          */
         post: operations["start_testcase"];
         delete?: never;
@@ -475,7 +415,7 @@ export interface paths {
         put?: never;
         /**
          * Start verification
-         * @description Start a verification batch on a device; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
+         * @description Start a verification batch on a device; answers at once with its execution_id. The body names the host in `host_name`.
          */
         post: operations["start_verification"];
         delete?: never;
@@ -493,7 +433,7 @@ export interface paths {
         };
         /**
          * Get Status
-         * @description The status of one execution of the given kind on `host_name`, or of a lab execution.
+         * @description The status of one execution of the given kind on `host_name`; `wait` long-polls.
          */
         get: operations["get_execution_status"];
         put?: never;
@@ -592,11 +532,9 @@ export interface components {
             actions: components["schemas"]["Action"][];
             /**
              * Device Id
-             * @description The device that runs it; or `device_selector`.
+             * @description The device that runs the execution.
              */
-            device_id?: string | null;
-            /** @description Any free device matching it, across the lab. */
-            device_selector?: components["schemas"]["DeviceSelector"] | null;
+            device_id: string;
             /** Failure Actions */
             failure_actions?: components["schemas"]["Action"][];
             /**
@@ -604,25 +542,8 @@ export interface components {
              * @description The host the device is plugged into; required through the proxy.
              */
             host_name?: string | null;
-            /**
-             * Priority
-             * @description Higher first; FIFO within one.
-             * @default 0
-             */
-            priority?: number;
-            /**
-             * Queue Timeout S
-             * @description Longest wait in the lab queue (default 3600 s).
-             */
-            queue_timeout_s?: number | null;
             /** Retry Actions */
             retry_actions?: components["schemas"]["Action"][];
-            /**
-             * Retry On Infra Failure
-             * @description Ended in `error`: run once more on another device.
-             * @default false
-             */
-            retry_on_infra_failure?: boolean;
             /**
              * Timeout S
              * @description Deadline of the running time in seconds; the kind's default when absent.
@@ -915,7 +836,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "passed" | "failed" | "error" | "timed_out" | "cancelled" | "skipped";
+            status: "passed" | "failed" | "error" | "timed_out" | "skipped";
             /** Success */
             success: boolean;
             /** Testcase Id */
@@ -963,33 +884,14 @@ export interface components {
             continue_on_failure?: boolean | null;
             /**
              * Device Id
-             * @description The device that runs it; or `device_selector`.
+             * @description The device that runs the execution.
              */
-            device_id?: string | null;
-            /** @description Any free device matching it, across the lab. */
-            device_selector?: components["schemas"]["DeviceSelector"] | null;
+            device_id: string;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
              */
             host_name?: string | null;
-            /**
-             * Priority
-             * @description Higher first; FIFO within one.
-             * @default 0
-             */
-            priority?: number;
-            /**
-             * Queue Timeout S
-             * @description Longest wait in the lab queue (default 3600 s).
-             */
-            queue_timeout_s?: number | null;
-            /**
-             * Retry On Infra Failure
-             * @description Ended in `error`: run once more on another device.
-             * @default false
-             */
-            retry_on_infra_failure?: boolean;
             /**
              * Timeout S
              * @description Deadline of the running time in seconds; the kind's default when absent.
@@ -1045,28 +947,6 @@ export interface components {
             hosts: components["schemas"]["HostDevices"][];
         };
         /**
-         * DeviceSelector
-         * @description Which devices may run a lab request: every given field must hold (an empty one: any).
-         */
-        DeviceSelector: {
-            /**
-             * Device Ids
-             * @description One of these device ids.
-             */
-            device_ids?: string[];
-            /** Driver */
-            driver?: string | null;
-            /** Host Name */
-            host_name?: string | null;
-            /** Model */
-            model?: string | null;
-            /**
-             * Tags
-             * @description The device has all of these tags.
-             */
-            tags?: string[];
-        };
-        /**
          * DeviceState
          * @enum {string}
          */
@@ -1094,11 +974,6 @@ export interface components {
             /** Name */
             name: string;
             /**
-             * Offline Since
-             * @description When the host first saw the device offline in this outage.
-             */
-            offline_since?: string | null;
-            /**
              * Queue Length
              * @default 0
              */
@@ -1106,11 +981,6 @@ export interface components {
             /** Queued Execution Ids */
             queued_execution_ids?: string[];
             state: components["schemas"]["DeviceState"];
-            /**
-             * Tags
-             * @description From the host's config.
-             */
-            tags?: string[];
             /** Verifications */
             verifications?: components["schemas"]["VerificationSpec"][];
         };
@@ -1291,130 +1161,14 @@ export interface components {
             executions_active?: number;
             /** Name */
             name: string;
-            /**
-             * Problems
-             * @description What is wrong while degraded, e.g. the journal.
-             */
-            problems?: string[];
             /** Service */
             service: string;
             /**
              * Status
              * @default ok
-             * @enum {string}
+             * @constant
              */
-            status?: "ok" | "degraded";
-        };
-        /**
-         * HistoryItem
-         * @description One recorded execution of any host of the lab.
-         */
-        HistoryItem: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Definition Id */
-            definition_id?: string | null;
-            /** Device Id */
-            device_id: string;
-            /** Elapsed Ms */
-            elapsed_ms?: number | null;
-            /** Error Code */
-            error_code?: string | null;
-            /** Execution Id */
-            execution_id: string;
-            /** Finished At */
-            finished_at?: string | null;
-            /** Host Name */
-            host_name: string;
-            kind: components["schemas"]["ExecutionKind"];
-            /**
-             * Lab Execution Id
-             * @description The lab request it ran for, when started with a selector.
-             */
-            lab_execution_id?: string | null;
-            /**
-             * Message
-             * @default
-             */
-            message?: string;
-            /** Model */
-            model?: string | null;
-            /** Started At */
-            started_at?: string | null;
-            status: components["schemas"]["ExecutionStatus"];
-            /**
-             * Success
-             * @description `result.success` when completed.
-             */
-            success?: boolean | null;
-            /** Tags */
-            tags?: string[];
-        };
-        /** HistoryPage */
-        HistoryPage: {
-            /**
-             * Items
-             * @description Newest first.
-             */
-            items: components["schemas"]["HistoryItem"][];
-            /**
-             * Next Cursor
-             * @description Pass as `cursor` for the next (older) page; null at the end.
-             */
-            next_cursor?: string | null;
-        };
-        /** HistoryStats */
-        HistoryStats: {
-            bucket: components["schemas"]["StatsBucket"];
-            group: components["schemas"]["StatsGroup"];
-            /**
-             * Rows
-             * @description By key, then bucket, oldest first.
-             */
-            rows: components["schemas"]["HistoryStatsRow"][];
-        };
-        /** HistoryStatsRow */
-        HistoryStatsRow: {
-            /**
-             * Bucket Start
-             * Format: date-time
-             */
-            bucket_start: string;
-            /**
-             * Errors
-             * @description Ended in `error`: the tooling failed, not the test.
-             */
-            errors: number;
-            /**
-             * Failed
-             * @description Completed without success: the test found a fault.
-             */
-            failed: number;
-            /**
-             * Key
-             * @description The definition id, or `host_name/device_id`.
-             */
-            key: string;
-            /**
-             * Other
-             * @description Cancelled, timed out or interrupted.
-             */
-            other: number;
-            /**
-             * Pass Rate
-             * @description passed / (passed + failed), of the runs that ran to the end.
-             */
-            pass_rate: number | null;
-            /**
-             * Passed
-             * @description Completed with success.
-             */
-            passed: number;
-            /** Runs */
-            runs: number;
+            status?: "ok";
         };
         /**
          * HostDevice
@@ -1423,15 +1177,11 @@ export interface components {
         HostDevice: {
             /** Device Id */
             device_id: string;
-            /** Driver */
-            driver?: string | null;
             /** Model */
             model: string;
             /** Name */
             name: string;
             state: components["schemas"]["DeviceState"];
-            /** Tags */
-            tags?: string[];
         };
         /**
          * HostDevices
@@ -1735,11 +1485,9 @@ export interface components {
         NavigationRequest: {
             /**
              * Device Id
-             * @description The device that runs it; or `device_selector`.
+             * @description The device that runs the execution.
              */
-            device_id?: string | null;
-            /** @description Any free device matching it, across the lab. */
-            device_selector?: components["schemas"]["DeviceSelector"] | null;
+            device_id: string;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
@@ -1751,23 +1499,6 @@ export interface components {
              * @default 3
              */
             max_replans?: number;
-            /**
-             * Priority
-             * @description Higher first; FIFO within one.
-             * @default 0
-             */
-            priority?: number;
-            /**
-             * Queue Timeout S
-             * @description Longest wait in the lab queue (default 3600 s).
-             */
-            queue_timeout_s?: number | null;
-            /**
-             * Retry On Infra Failure
-             * @description Ended in `error`: run once more on another device.
-             * @default false
-             */
-            retry_on_infra_failure?: boolean;
             /** Target Node Id */
             target_node_id?: string | null;
             /** Target Node Label */
@@ -1905,7 +1636,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "string" | "integer" | "number" | "boolean" | "array" | "object" | "any";
+            type: "string" | "integer" | "number" | "boolean" | "any";
         };
         /**
          * PassCondition
@@ -2004,33 +1735,14 @@ export interface components {
             blocks: components["schemas"]["BlockCall"][];
             /**
              * Device Id
-             * @description The device that runs it; or `device_selector`.
+             * @description The device that runs the execution.
              */
-            device_id?: string | null;
-            /** @description Any free device matching it, across the lab. */
-            device_selector?: components["schemas"]["DeviceSelector"] | null;
+            device_id: string;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
              */
             host_name?: string | null;
-            /**
-             * Priority
-             * @description Higher first; FIFO within one.
-             * @default 0
-             */
-            priority?: number;
-            /**
-             * Queue Timeout S
-             * @description Longest wait in the lab queue (default 3600 s).
-             */
-            queue_timeout_s?: number | null;
-            /**
-             * Retry On Infra Failure
-             * @description Ended in `error`: run once more on another device.
-             * @default false
-             */
-            retry_on_infra_failure?: boolean;
             /**
              * Timeout S
              * @description Deadline of the running time in seconds; the kind's default when absent.
@@ -2089,16 +1801,6 @@ export interface components {
              */
             type: "start";
         };
-        /**
-         * StatsBucket
-         * @enum {string}
-         */
-        StatsBucket: "hour" | "day";
-        /**
-         * StatsGroup
-         * @enum {string}
-         */
-        StatsGroup: "testcase" | "device";
         /** StatusEvent */
         StatusEvent: {
             /**
@@ -2179,7 +1881,7 @@ export interface components {
          * StepState
          * @enum {string}
          */
-        StepState: "pending" | "running" | "passed" | "failed" | "skipped" | "cancelled";
+        StepState: "pending" | "running" | "passed" | "failed" | "skipped";
         /**
          * StepView
          * @description A live step of an execution (an action, a verification, a navigation edge, a block).
@@ -2349,11 +2051,9 @@ export interface components {
         TestcaseRequest: {
             /**
              * Device Id
-             * @description The device that runs it; or `device_selector`.
+             * @description The device that runs the execution.
              */
-            device_id?: string | null;
-            /** @description Any free device matching it, across the lab. */
-            device_selector?: components["schemas"]["DeviceSelector"] | null;
+            device_id: string;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
@@ -2363,23 +2063,6 @@ export interface components {
             inputs?: {
                 [key: string]: unknown;
             };
-            /**
-             * Priority
-             * @description Higher first; FIFO within one.
-             * @default 0
-             */
-            priority?: number;
-            /**
-             * Queue Timeout S
-             * @description Longest wait in the lab queue (default 3600 s).
-             */
-            queue_timeout_s?: number | null;
-            /**
-             * Retry On Infra Failure
-             * @description Ended in `error`: run once more on another device.
-             * @default false
-             */
-            retry_on_infra_failure?: boolean;
             testcase?: components["schemas"]["TestcaseDefinition"] | null;
             /** Testcase Id */
             testcase_id?: string | null;
@@ -2506,11 +2189,9 @@ export interface components {
         VerificationBatchRequest: {
             /**
              * Device Id
-             * @description The device that runs it; or `device_selector`.
+             * @description The device that runs the execution.
              */
-            device_id?: string | null;
-            /** @description Any free device matching it, across the lab. */
-            device_selector?: components["schemas"]["DeviceSelector"] | null;
+            device_id: string;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
@@ -2518,23 +2199,6 @@ export interface components {
             host_name?: string | null;
             /** @default all */
             pass_condition?: components["schemas"]["PassCondition"];
-            /**
-             * Priority
-             * @description Higher first; FIFO within one.
-             * @default 0
-             */
-            priority?: number;
-            /**
-             * Queue Timeout S
-             * @description Longest wait in the lab queue (default 3600 s).
-             */
-            queue_timeout_s?: number | null;
-            /**
-             * Retry On Infra Failure
-             * @description Ended in `error`: run once more on another device.
-             * @default false
-             */
-            retry_on_infra_failure?: boolean;
             /**
              * Timeout S
              * @description Deadline of the running time in seconds; the kind's default when absent.
@@ -2961,9 +2625,9 @@ export interface operations {
     };
     get_campaign_junit: {
         parameters: {
-            query?: {
-                /** @description The host the execution runs on; absent for a lab execution's id. */
-                host_name?: string;
+            query: {
+                /** @description The host to forward to: a name from `GET /server/hosts`. */
+                host_name: string;
             };
             header?: never;
             path: {
@@ -3043,7 +2707,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this host; all hosts when absent. */
-                host_name?: string;
+                host_name?: string | null;
             };
             header?: never;
             path?: never;
@@ -3172,12 +2836,12 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this host; all hosts when absent. */
-                host_name?: string;
+                host_name?: string | null;
                 /** @description Any of these kinds. */
-                kind?: components["schemas"]["ExecutionKind"][];
+                kind?: components["schemas"]["ExecutionKind"][] | null;
                 /** @description Any of these statuses. */
-                status?: components["schemas"]["ExecutionStatus"][];
-                device_id?: string;
+                status?: components["schemas"]["ExecutionStatus"][] | null;
+                device_id?: string | null;
                 offset?: number;
                 limit?: number;
             };
@@ -3227,9 +2891,9 @@ export interface operations {
     };
     get_execution: {
         parameters: {
-            query?: {
-                /** @description The host the execution runs on; absent for a lab execution's id. */
-                host_name?: string;
+            query: {
+                /** @description The host to forward to: a name from `GET /server/hosts`. */
+                host_name: string;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
                 wait?: number;
                 /** @description Include the captured log lines. */
@@ -3310,9 +2974,9 @@ export interface operations {
     };
     cancel_execution: {
         parameters: {
-            query?: {
-                /** @description The host the execution runs on; absent for a lab execution's id. */
-                host_name?: string;
+            query: {
+                /** @description The host to forward to: a name from `GET /server/hosts`. */
+                host_name: string;
             };
             header?: never;
             path: {
@@ -3398,9 +3062,9 @@ export interface operations {
     };
     stream_execution_events: {
         parameters: {
-            query?: {
-                /** @description The host the execution runs on; absent for a lab execution's id. */
-                host_name?: string;
+            query: {
+                /** @description The host to forward to: a name from `GET /server/hosts`. */
+                host_name: string;
                 /** @description Only events with a larger seq. */
                 after?: number;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
@@ -3506,169 +3170,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthView"];
-                };
-            };
-        };
-    };
-    list_history: {
-        parameters: {
-            query?: {
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string;
-                limit?: number;
-                host_name?: string;
-                device_id?: string;
-                model?: string;
-                /** @description Devices with all of these tags. */
-                tags?: string[];
-                kind?: components["schemas"]["ExecutionKind"];
-                testcase_id?: string;
-                campaign_id?: string;
-                status?: components["schemas"]["ExecutionStatus"];
-                /** @description `result.success` of completed runs. */
-                success?: boolean;
-                /** @description Started (accepted) at or after this time. */
-                started_after?: string;
-                /** @description Started before it. */
-                started_before?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HistoryPage"];
-                };
-            };
-            /** @description Missing or wrong API key or token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request: `details` names each field */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_history_stats: {
-        parameters: {
-            query?: {
-                group?: components["schemas"]["StatsGroup"];
-                bucket?: components["schemas"]["StatsBucket"];
-                host_name?: string;
-                device_id?: string;
-                model?: string;
-                /** @description Devices with all of these tags. */
-                tags?: string[];
-                kind?: components["schemas"]["ExecutionKind"];
-                testcase_id?: string;
-                campaign_id?: string;
-                status?: components["schemas"]["ExecutionStatus"];
-                /** @description `result.success` of completed runs. */
-                success?: boolean;
-                /** @description Started (accepted) at or after this time. */
-                started_after?: string;
-                /** @description Started before it. */
-                started_before?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HistoryStats"];
-                };
-            };
-            /** @description Missing or wrong API key or token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request: `details` names each field */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_history_execution: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                host_name: string;
-                execution_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ExecutionView"];
-                };
-            };
-            /** @description Missing or wrong API key or token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Unknown host, or the host's own 404 (execution, device, definition) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request: `details` names each field */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4329,9 +3830,9 @@ export interface operations {
     };
     get_execution_status: {
         parameters: {
-            query?: {
-                /** @description The host the execution runs on; absent for a lab execution's id. */
-                host_name?: string;
+            query: {
+                /** @description The host to forward to: a name from `GET /server/hosts`. */
+                host_name: string;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
                 wait?: number;
                 /** @description Include the captured log lines. */
