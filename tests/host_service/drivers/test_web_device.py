@@ -1,10 +1,14 @@
 """A host with a web device: navigation, testcases, faults and visual checks over HTTP,
 on the real Chromium, with WebTV served on loopback by the driver."""
 
+import io
 import os
 import signal
 import time
 from typing import Any
+
+import pytesseract
+from PIL import Image
 
 from host_service.drivers.web import WebDriver
 from tests.conftest import LIBRARY, HostFactory, RunningHost, fake
@@ -49,6 +53,13 @@ async def test_navigation_and_testcases_on_the_web_app(host_factory: HostFactory
         failed = await run_testcase(host, "webtv_set_resolution", resolution="8K")
         assert failed["status"] == "completed", failed
         assert failed["result"]["success"] is False
+        # The failed step left a screenshot of the page it failed on.
+        [artifact] = failed["artifacts"]
+        assert artifact["step_id"] == "choose"
+        png = (await host.client.get(artifact["url"])).content
+        image = Image.open(io.BytesIO(png))
+        assert (image.format, image.size) == ("PNG", (1280, 720))
+        assert "Current: 2160p" in pytesseract.image_to_string(image)  # the resolution screen
 
 
 async def test_a_killed_browser_ends_its_execution_in_error_and_the_next_one_runs(
