@@ -82,7 +82,7 @@ async def campaign_junit(
             code="no_result",
             details={"status": record.status.value},
         )
-    # Braces in the Host header are text, not fields of the template.
+    # Braces in the base (a root path may have them) are text, not fields of the template.
     base = str(request.base_url).rstrip("/").replace("{", "{{").replace("}", "}}")
     template = attachment_url or base + artifact_url("{execution_id}", "{name}")
     body = junit_xml(
