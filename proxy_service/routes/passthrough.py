@@ -78,8 +78,7 @@ async def get_library(
 async def get_junit(
     execution_id: IdPath, request: Request, state: ProxyStateDep, host_name: LabHostNameQuery = None
 ) -> Response:
-    """The JUnit XML report of a campaign execution on `host_name` (or a lab one), for CI;
-    its screenshot links lead through this proxy."""
+    """A campaign's JUnit XML report (on `host_name`, or a lab one); links lead through here."""
     # The links name the execution as the request did: by lab id, or by host and id.
     link = str(request.url_for("get_artifact", execution_id=execution_id, name="NAME"))
     template = link.replace("{", "{{").replace("}", "}}").removesuffix("/NAME") + "/{name}"

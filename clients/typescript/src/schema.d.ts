@@ -93,7 +93,7 @@ export interface paths {
         };
         /**
          * Get Junit
-         * @description The JUnit XML report of a campaign execution on `host_name` (or a lab one), for CI.
+         * @description A campaign's JUnit XML report (on `host_name`, or a lab one); links lead through here.
          */
         get: operations["get_campaign_junit"];
         put?: never;
@@ -176,6 +176,26 @@ export interface paths {
          * @description One execution on `host_name` (or a lab execution); `wait` long-polls for a change.
          */
         get: operations["get_execution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/server/executions/{execution_id}/artifacts/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Artifact
+         * @description One artifact (a step's screenshot) of an execution on `host_name` or a lab one, streamed.
+         */
+        get: operations["get_artifact"];
         put?: never;
         post?: never;
         delete?: never;
@@ -591,6 +611,11 @@ export interface components {
             /** Actions */
             actions: components["schemas"]["Action"][];
             /**
+             * @description Screenshots kept as artifacts of the execution, on devices that can capture: of every failed step (`on_failure`), of every step (`always`), or none (`never`).
+             * @default on_failure
+             */
+            capture?: components["schemas"]["CapturePolicy"];
+            /**
              * Device Id
              * @description The device that runs it; or `device_selector`.
              */
@@ -709,6 +734,68 @@ export interface components {
             };
             /** Success */
             success: boolean;
+        };
+        /** ArtifactEvent */
+        ArtifactEvent: {
+            artifact: components["schemas"]["ArtifactView"];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Dropped
+             * @description Names of older artifacts dropped to stay in the cap.
+             */
+            dropped?: string[];
+            /** Execution Id */
+            execution_id: string;
+            /**
+             * Seq
+             * @description Position in the execution's log, from 1, no gaps.
+             */
+            seq: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "artifact";
+        };
+        /**
+         * ArtifactView
+         * @description One file kept as evidence of an execution, such as the screen after a failed step.
+         */
+        ArtifactView: {
+            /**
+             * Bytes
+             * @description Its size.
+             */
+            bytes: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Media Type
+             * @description What the file is, e.g. `image/png`.
+             */
+            media_type: string;
+            /**
+             * Name
+             * @description Unique within the execution; the last segment of `url`.
+             */
+            name: string;
+            /**
+             * Step Id
+             * @description The step it was taken at (`steps[].id`).
+             */
+            step_id: string;
+            /**
+             * Url
+             * @description Where the host serves it; through the proxy it is `/server/executions/{id}/artifacts/{name}?host_name=...`.
+             */
+            url: string;
         };
         /**
          * BlockCall
@@ -957,6 +1044,11 @@ export interface components {
             /** Campaign Id */
             campaign_id?: string | null;
             /**
+             * @description Screenshots kept as artifacts of the execution, on devices that can capture: of every failed step (`on_failure`), of every step (`always`), or none (`never`).
+             * @default on_failure
+             */
+            capture?: components["schemas"]["CapturePolicy"];
+            /**
              * Continue On Failure
              * @description Overrides the campaign's own setting.
              */
@@ -1024,6 +1116,11 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * CapturePolicy
+         * @enum {string}
+         */
+        CapturePolicy: "on_failure" | "always" | "never";
         /**
          * CommandSpec
          * @description A command the device's driver accepts in an action.
@@ -1152,7 +1249,7 @@ export interface components {
          */
         ExecutionEventPage: {
             /** Events */
-            events: (components["schemas"]["StatusEvent"] | components["schemas"]["ProgressEvent"] | components["schemas"]["StepStartedEvent"] | components["schemas"]["StepFinishedEvent"] | components["schemas"]["LogEvent"] | components["schemas"]["TruncatedEvent"])[];
+            events: (components["schemas"]["StatusEvent"] | components["schemas"]["ProgressEvent"] | components["schemas"]["StepStartedEvent"] | components["schemas"]["StepFinishedEvent"] | components["schemas"]["LogEvent"] | components["schemas"]["ArtifactEvent"] | components["schemas"]["TruncatedEvent"])[];
             /** Execution Id */
             execution_id: string;
             /**
@@ -1194,6 +1291,17 @@ export interface components {
         ExecutionStatus: "queued" | "running" | "completed" | "error" | "cancelled" | "timed_out" | "interrupted";
         /** ExecutionView */
         ExecutionView: {
+            /**
+             * Artifacts
+             * @description Evidence kept of this execution, oldest first.
+             */
+            artifacts?: components["schemas"]["ArtifactView"][];
+            /**
+             * Artifacts Dropped
+             * @description Artifacts not kept: over the host's cap per execution, the oldest go.
+             * @default 0
+             */
+            artifacts_dropped?: number;
             /**
              * Created At
              * Format: date-time
@@ -1734,6 +1842,11 @@ export interface components {
          */
         NavigationRequest: {
             /**
+             * @description Screenshots kept as artifacts of the execution, on devices that can capture: of every failed step (`on_failure`), of every step (`always`), or none (`never`).
+             * @default on_failure
+             */
+            capture?: components["schemas"]["CapturePolicy"];
+            /**
              * Device Id
              * @description The device that runs it; or `device_selector`.
              */
@@ -2002,6 +2115,11 @@ export interface components {
         StandardBlocksRequest: {
             /** Blocks */
             blocks: components["schemas"]["BlockCall"][];
+            /**
+             * @description Screenshots kept as artifacts of the execution, on devices that can capture: of every failed step (`on_failure`), of every step (`always`), or none (`never`).
+             * @default on_failure
+             */
+            capture?: components["schemas"]["CapturePolicy"];
             /**
              * Device Id
              * @description The device that runs it; or `device_selector`.
@@ -2343,6 +2461,11 @@ export interface components {
          */
         TestcaseRequest: {
             /**
+             * @description Screenshots kept as artifacts of the execution, on devices that can capture: of every failed step (`on_failure`), of every step (`always`), or none (`never`).
+             * @default on_failure
+             */
+            capture?: components["schemas"]["CapturePolicy"];
+            /**
              * Device Id
              * @description The device that runs it; or `device_selector`.
              */
@@ -2499,6 +2622,11 @@ export interface components {
          *     }
          */
         VerificationBatchRequest: {
+            /**
+             * @description Screenshots kept as artifacts of the execution, on devices that can capture: of every failed step (`on_failure`), of every step (`always`), or none (`never`).
+             * @default on_failure
+             */
+            capture?: components["schemas"]["CapturePolicy"];
             /**
              * Device Id
              * @description The device that runs it; or `device_selector`.
@@ -3256,6 +3384,96 @@ export interface operations {
             };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The host is unreachable or answered something unreadable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The host is offline (missed heartbeats or health checks) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The host did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_artifact: {
+        parameters: {
+            query?: {
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string;
+            };
+            header?: never;
+            path: {
+                execution_id: string;
+                /** @description An artifact's `name`, as the execution's view lists it. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, with its media type (`image/png` for screenshots). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown host, or the host's own 404 (execution, device, definition) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
