@@ -1,6 +1,7 @@
 """Screenshots as artifacts of an execution: which steps leave one, the caps, the files."""
 
 import io
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +137,21 @@ async def test_over_the_bytes_cap_the_oldest_go(host_factory: HostFactory) -> No
         view = await run(host, {"verifications": [ABSENT]})
         assert view["artifacts"] == []
         assert view["artifacts_dropped"] == 1  # too large to keep at all, and the view says so
+
+
+async def test_a_screenshot_the_disk_refuses_is_logged_and_changes_no_outcome(
+    host: RunningHost,
+) -> None:
+    root = host.state.artifacts.root
+    shutil.rmtree(root)
+    root.write_text("a file where the artifacts' folder should be")
+    view = await run(host, {"verifications": [ABSENT]})
+    assert view["status"] == "completed"
+    assert view["result"]["success"] is False
+    assert view["artifacts"] == []
+    logs = (
+        await host.client.get(
+            f"/host/executions/{view['execution_id']}", params={"include_logs": 1}
+        )
+    ).json()["logs"]
+    assert any("artifact 001-verify-0.png not kept" in line for line in logs), logs
