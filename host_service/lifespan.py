@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from host_service.announcer import announcing
 from host_service.config import load_host_config
 from host_service.drivers import DriverFactory
+from host_service.engine.artifact_store import ArtifactStore
 from host_service.engine.device_view import DeviceViews
 from host_service.engine.devices import DeviceCatalog
 from host_service.engine.leases import DeviceLeases
@@ -24,7 +25,7 @@ from host_service.engine.metrics import HostMetrics
 from host_service.engine.orchestrator import ExecutionOrchestrator
 from host_service.engine.registry import ExecutionRegistry
 from host_service.engine.start import StartService
-from host_service.journal import Journal, journal_url, open_journal
+from host_service.journal import Journal, JournalError, data_folder, journal_url, open_journal
 from host_service.kinds import ExecutorEnv, build_executors
 from host_service.kinds.definitions import DEFINITION_RULES
 from host_service.library import load_library
@@ -40,10 +41,31 @@ def worker_count(devices: int) -> int:
     return devices * 2 + 4
 
 
-def recover(registry: ExecutionRegistry, journal: Journal, settings: HostSettings) -> None:
+def artifact_store(url: str, host_name: str, settings: HostSettings) -> ArtifactStore:
+    """The artifacts' folder beside the journal, or a temporary one for a memory-only host."""
+    caps = (settings.max_artifacts, settings.max_artifact_bytes)
+    folder = data_folder(url)
+    if folder is None:
+        return ArtifactStore.temporary(host_name, *caps)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise JournalError(f"cannot use the artifacts folder {folder}: {exc}") from exc
+    return ArtifactStore(folder, *caps)
+
+
+def recover(
+    registry: ExecutionRegistry,
+    journal: Journal,
+    artifacts: ArtifactStore,
+    settings: HostSettings,
+) -> None:
     """Serve what the journal holds; what was queued or running when the host died is over."""
-    registry.restore(journal.load(settings.max_log_lines, settings.max_events))
+    records = journal.load(settings.max_log_lines, settings.max_events)
+    registry.restore(records)
+    artifacts.sweep(records)  # files no record lists: written as the host died
     registry.subscribe(journal)
+    registry.subscribe(artifacts)
     registry.apply_retention()  # what expired while the host was down goes now
     for record in registry.active():
         was = record.status.value
@@ -70,11 +92,12 @@ async def host_lifespan(
         if settings.host_name:
             config.host_name = settings.host_name
         devices = DeviceCatalog.build(config, settings.config_path, drivers, settings.latency_scale)
-        journal = open_journal(
-            journal_url(settings.journal, settings.config_path, config.host_name)
-        )
+        url = journal_url(settings.journal, settings.config_path, config.host_name)
+        journal = open_journal(url)
         if journal is not None:
             stack.callback(journal.close)
+        artifacts = artifact_store(url, config.host_name, settings)
+        stack.callback(artifacts.close)
         leases = DeviceLeases(devices.ids())
         registry = ExecutionRegistry(
             max_age_s=settings.retention_max_age_s,
@@ -84,7 +107,9 @@ async def host_lifespan(
         loop = asyncio.get_running_loop()
         registry.bind_loop(loop)
         if journal is not None:
-            recover(registry, journal, settings)
+            recover(registry, journal, artifacts, settings)
+        else:
+            registry.subscribe(artifacts)
         views = DeviceViews(devices, leases, registry)
         metrics = HostMetrics(views, registry)
         registry.subscribe(metrics)  # after recovery: counts what this process runs
@@ -102,7 +127,7 @@ async def host_lifespan(
             await device.driver.open()
             # Closed after the orchestrator stopped: closing releases calls stuck in a hang.
             stack.push_async_callback(device.driver.aclose)
-        orchestrator = ExecutionOrchestrator(registry, leases, devices, settings, pool)
+        orchestrator = ExecutionOrchestrator(registry, leases, devices, settings, pool, artifacts)
         stack.push_async_callback(orchestrator.shutdown)
         library = await asyncio.to_thread(load_library, config.library_path, DEFINITION_RULES)
         executors = build_executors(ExecutorEnv(settings=settings, library=library))
@@ -123,6 +148,7 @@ async def host_lifespan(
             metrics=metrics,
             library=library,
             journal=journal,
+            artifacts=artifacts,
         )
         if settings.gc_tuning:
             stack.enter_context(tuned_gc())

@@ -28,6 +28,16 @@ class HostSettings(BaseSettings):
         ge=10,
         description="Events kept per execution; past it only status events are recorded.",
     )
+    max_artifacts: int = Field(
+        default=50,
+        ge=1,
+        description="Artifacts (screenshots) kept per execution; past it the oldest go.",
+    )
+    max_artifact_bytes: int = Field(
+        default=50_000_000,
+        ge=1,
+        description="Bytes of artifacts kept per execution; past it the oldest go.",
+    )
     events_ping_s: float = Field(
         default=15, gt=0, description="Keep-alive interval of event streams."
     )

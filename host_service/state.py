@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from host_service.announcer import ProxyAnnouncer
+from host_service.engine.artifact_store import ArtifactStore
 from host_service.engine.device_view import DeviceViews
 from host_service.engine.devices import DeviceCatalog
 from host_service.engine.leases import DeviceLeases
@@ -27,6 +28,7 @@ class HostState:
     metrics: HostMetrics
     library: DefinitionLibrary
     journal: Journal | None  # None: executions live in memory only
+    artifacts: ArtifactStore
     announcer: ProxyAnnouncer | None = None  # set while the host reports to a proxy
 
     @property

@@ -2,13 +2,16 @@
 
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
+from pathlib import Path
 from typing import Any, TypeVar
 
+import anyio
 import httpx
 from httpx_sse import SSEError, aconnect_sse
 from pydantic import ValidationError
 
 from orchestrator_client import calls
+from orchestrator_client.artifacts import destination, partial
 from orchestrator_client.errors import OrchestratorError, raise_for_error
 from orchestrator_client.following import (
     POLL_WAIT_S,
@@ -83,8 +86,14 @@ class AsyncClient:
         return await self._send(calls.start(request, tree_id, idempotency_key))
 
     async def status(
-        self, execution_id: str, host_name: str, *, wait: float = 0, include_logs: bool = False
+        self,
+        execution_id: str,
+        host_name: str | None,
+        *,
+        wait: float = 0,
+        include_logs: bool = False,
     ) -> ExecutionView:
+        """One execution's view; `host_name` None for a lab execution's id."""
         return await self._send(calls.status(execution_id, host_name, wait, include_logs))
 
     async def executions(
@@ -104,6 +113,34 @@ class AsyncClient:
 
     async def junit(self, execution_id: str, host_name: str) -> str:
         return await self._send(calls.junit(execution_id, host_name))
+
+    async def artifact(self, execution_id: str, name: str, host_name: str | None = None) -> bytes:
+        """One artifact's bytes (a screenshot); `host_name` None for a lab execution's id."""
+        return await self._send(calls.artifact(execution_id, name, host_name))
+
+    async def download_artifacts(
+        self, execution_id: str, folder: Path, host_name: str | None = None
+    ) -> list[Path]:
+        """Every artifact the execution keeps, streamed into `folder`; the files written."""
+        view = await self._send(calls.status(execution_id, host_name))
+        await anyio.Path(folder).mkdir(parents=True, exist_ok=True)
+        written = []
+        for artifact in view.artifacts:
+            path = destination(folder, artifact)
+            request = calls.artifact(execution_id, artifact.name, host_name).request(self._http)
+            response = await self._http.send(request, stream=True)
+            try:
+                if response.is_error:
+                    await response.aread()
+                    raise_for_error(response)
+                async with await anyio.open_file(partial(path), "wb") as file:
+                    async for chunk in response.aiter_bytes():
+                        await file.write(chunk)
+            finally:
+                await response.aclose()
+            await anyio.Path(partial(path)).replace(path)
+            written.append(path)
+        return written
 
     async def library(self, host_name: str, path: str) -> Any:
         return await self._send(calls.library(host_name, path))

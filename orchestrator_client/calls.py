@@ -103,7 +103,7 @@ def start(
 
 
 def status(
-    execution_id: str, host_name: str, wait: float = 0, include_logs: bool = False
+    execution_id: str, host_name: str | None, wait: float = 0, include_logs: bool = False
 ) -> Call[ExecutionView]:
     params = {"host_name": host_name, "wait": wait or None, "include_logs": include_logs or None}
     return Call("GET", f"{PREFIX}/executions/{execution_id}", _model(ExecutionView), params)
@@ -146,6 +146,20 @@ def reload_library(host_name: str) -> Call[LibrarySummary]:
     return Call(
         "POST", f"{PREFIX}/library/reload", _model(LibrarySummary), {"host_name": host_name}
     )
+
+
+def _content(response: httpx.Response) -> bytes:
+    raise_for_error(response)
+    return response.content
+
+
+def artifact(execution_id: str, name: str, host_name: str | None) -> Call[bytes]:
+    """One artifact's bytes; `host_name` None for a lab execution's id."""
+    return Call("GET", artifact_path(execution_id, name), _content, {"host_name": host_name})
+
+
+def artifact_path(execution_id: str, name: str) -> str:
+    return f"{PREFIX}/executions/{execution_id}/artifacts/{name}"
 
 
 def events_path(execution_id: str) -> str:

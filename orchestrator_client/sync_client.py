@@ -3,6 +3,7 @@
 import time
 from collections.abc import Callable, Generator
 from contextlib import closing
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -10,6 +11,7 @@ from httpx_sse import SSEError, connect_sse
 from pydantic import ValidationError
 
 from orchestrator_client import calls
+from orchestrator_client.artifacts import destination, partial
 from orchestrator_client.errors import OrchestratorError, raise_for_error
 from orchestrator_client.following import (
     POLL_WAIT_S,
@@ -85,8 +87,14 @@ class Client:
         return self._send(calls.start(request, tree_id, idempotency_key))
 
     def status(
-        self, execution_id: str, host_name: str, *, wait: float = 0, include_logs: bool = False
+        self,
+        execution_id: str,
+        host_name: str | None,
+        *,
+        wait: float = 0,
+        include_logs: bool = False,
     ) -> ExecutionView:
+        """One execution's view; `host_name` None for a lab execution's id."""
         return self._send(calls.status(execution_id, host_name, wait, include_logs))
 
     def executions(
@@ -106,6 +114,34 @@ class Client:
 
     def junit(self, execution_id: str, host_name: str) -> str:
         return self._send(calls.junit(execution_id, host_name))
+
+    def artifact(self, execution_id: str, name: str, host_name: str | None = None) -> bytes:
+        """One artifact's bytes (a screenshot); `host_name` None for a lab execution's id."""
+        return self._send(calls.artifact(execution_id, name, host_name))
+
+    def download_artifacts(
+        self, execution_id: str, folder: Path, host_name: str | None = None
+    ) -> list[Path]:
+        """Every artifact the execution keeps, streamed into `folder`; the files written."""
+        view = self._send(calls.status(execution_id, host_name))
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for artifact in view.artifacts:
+            path = destination(folder, artifact)
+            request = calls.artifact(execution_id, artifact.name, host_name).request(self._http)
+            response = self._http.send(request, stream=True)
+            try:
+                if response.is_error:
+                    response.read()
+                    raise_for_error(response)
+                with partial(path).open("wb") as file:
+                    for chunk in response.iter_bytes():
+                        file.write(chunk)
+            finally:
+                response.close()
+            partial(path).replace(path)
+            written.append(path)
+        return written
 
     def library(self, host_name: str, path: str) -> Any:
         return self._send(calls.library(host_name, path))

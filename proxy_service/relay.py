@@ -1,7 +1,9 @@
-"""Relay a host's event stream as it comes, event by event, without hop-by-hop headers.
+"""Relay a host's stream as it comes, without hop-by-hop headers.
 
-Whole events only: a chunk that ends mid-event is held until the rest arrives, so when
-the proxy stops it can end the stream cleanly with a last `stream_end` event saying why.
+An event stream goes on in whole events only: a chunk that ends mid-event is held until
+the rest arrives, so when the proxy stops it can end the stream cleanly with a last
+`stream_end` event saying why. Any other body (an artifact's bytes) goes on chunk by
+chunk, to its last byte.
 """
 
 import asyncio
@@ -80,13 +82,16 @@ async def relay_stream(
         """Read the host's stream in this one task (its pool's reads are bound to a task),
         and pass it on in whole events; `None` once it ends."""
         held = b""
+        framed = "text/event-stream" in upstream.headers.get("content-type", "")
         try:
             async for chunk in upstream.aiter_raw():
                 held += chunk
-                end = complete(held)
+                end = complete(held) if framed else len(held)
                 if end:
                     events.put_nowait(held[:end])
                     held = held[end:]
+            if held:  # the stream ended: what is left is its end, not half an event to hold
+                events.put_nowait(held)
         except httpx.TransportError:
             pass  # the host went away; the client resumes with Last-Event-ID
         finally:

@@ -12,6 +12,8 @@ from schemas.actions import (
     ActionCategory,
     ActionResult,
 )
+from schemas.artifacts import ArtifactView
+from schemas.base import CapturePolicy
 from schemas.blocks import (
     BlockCall,
     BlockOutputSpec,
@@ -31,6 +33,7 @@ from schemas.devices import CommandSpec, DeviceState, DeviceView, ParamSpec, Ver
 from schemas.errors import ErrorBody
 from schemas.events import (
     EXECUTION_EVENT,
+    ArtifactEvent,
     EventType,
     ExecutionEvent,
     ExecutionEventPage,
@@ -89,6 +92,8 @@ __all__ = [
     "ActionBatchResult",
     "ActionCategory",
     "ActionResult",
+    "ArtifactEvent",
+    "ArtifactView",
     "BlockCall",
     "BlockOutputSpec",
     "BlockResult",
@@ -98,6 +103,7 @@ __all__ = [
     "CampaignItemResult",
     "CampaignRequest",
     "CampaignResult",
+    "CapturePolicy",
     "CommandSpec",
     "DefinitionSummary",
     "DeviceListing",

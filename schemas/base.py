@@ -1,5 +1,6 @@
 """Base classes for wire models: strict requests, permissive-to-read responses."""
 
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,6 +22,12 @@ class ResponseModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class CapturePolicy(StrEnum):
+    on_failure = "on_failure"  # a screenshot of every failed step (the default)
+    always = "always"  # a screenshot after every step, passed or failed
+    never = "never"  # no screenshots
+
+
 class StartRequest(RequestModel):
     """Fields every start request carries, whatever its kind."""
 
@@ -33,4 +40,11 @@ class StartRequest(RequestModel):
         default=None,
         gt=0,
         description="Deadline of the running time in seconds; the kind's default when absent.",
+    )
+    capture: CapturePolicy = Field(
+        default=CapturePolicy.on_failure,
+        description=(
+            "Screenshots kept as artifacts of the execution, on devices that can capture: "
+            "of every failed step (`on_failure`), of every step (`always`), or none (`never`)."
+        ),
     )

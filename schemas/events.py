@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
+from schemas.artifacts import ArtifactView
 from schemas.base import ResponseModel
 from schemas.execution import ExecutionError, ExecutionResult, ExecutionStatus, StepView
 
@@ -20,6 +21,7 @@ class EventType(StrEnum):
     step_started = "step_started"  # a step (action, verification, edge, block) began
     step_finished = "step_finished"  # a step ended; `step` holds its state and duration
     log = "log"  # one captured log line
+    artifact = "artifact"  # a file (screenshot) was kept as evidence of a step
     truncated = "truncated"  # the event cap was reached: only status events follow
 
 
@@ -58,13 +60,27 @@ class LogEvent(_Event):
     line: str
 
 
+class ArtifactEvent(_Event):
+    type: Literal[EventType.artifact] = EventType.artifact
+    artifact: ArtifactView
+    dropped: list[str] = Field(
+        default_factory=list, description="Names of older artifacts dropped to stay in the cap."
+    )
+
+
 class TruncatedEvent(_Event):
     type: Literal[EventType.truncated] = EventType.truncated
     limit: int = Field(description="The cap of events per execution that was reached.")
 
 
 ExecutionEvent = Annotated[
-    StatusEvent | ProgressEvent | StepStartedEvent | StepFinishedEvent | LogEvent | TruncatedEvent,
+    StatusEvent
+    | ProgressEvent
+    | StepStartedEvent
+    | StepFinishedEvent
+    | LogEvent
+    | ArtifactEvent
+    | TruncatedEvent,
     Field(discriminator="type"),
 ]
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from schemas.actions import ActionBatchResult
+from schemas.artifacts import ArtifactView
 from schemas.base import ResponseModel
 from schemas.blocks import StandardBlocksResult
 from schemas.campaign import CampaignResult
@@ -91,6 +92,14 @@ class ExecutionView(ResponseModel):
     error: ExecutionError | None = None
     steps: list[StepView] = Field(default_factory=list)
     current_step_id: str | None = None
+    artifacts: list[ArtifactView] = Field(
+        default_factory=list, description="Evidence kept of this execution, oldest first."
+    )
+    artifacts_dropped: int = Field(
+        default=0,
+        ge=0,
+        description="Artifacts not kept: over the host's cap per execution, the oldest go.",
+    )
     logs: list[str] | None = Field(
         default=None, description="Captured log lines, when asked for with `include_logs`."
     )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from host_service.drivers import Device, DriverError
+from host_service.engine.artifact_store import ArtifactStore
 from host_service.engine.devices import DeviceCatalog
 from host_service.engine.ids import ExecutionIds
 from host_service.engine.leases import DeviceLeases
@@ -33,7 +34,13 @@ from host_service.runtime.logs import current_execution_id, execution_logger
 from host_service.runtime.loop_calls import call_soon, resolve
 from host_service.settings import HostSettings
 from host_service.steps.context import RunContext
-from schemas import ExecutionError, ExecutionKind, ExecutionResult, ExecutionStatus
+from schemas import (
+    CapturePolicy,
+    ExecutionError,
+    ExecutionKind,
+    ExecutionResult,
+    ExecutionStatus,
+)
 
 log = execution_logger("orchestrator")
 
@@ -69,8 +76,10 @@ class ExecutionOrchestrator:
         devices: DeviceCatalog,
         settings: HostSettings,
         pool: ThreadPool,
+        artifacts: ArtifactStore,
     ) -> None:
         """`pool` runs the work: the loop's default executor, sized from the device count."""
+        self._artifacts = artifacts
         self._registry = registry
         self._pool = pool
         self._leases = leases
@@ -89,6 +98,7 @@ class ExecutionOrchestrator:
         device_id: str,
         timeout_s: float,
         idempotency: tuple[str, str] | None = None,
+        capture: CapturePolicy = CapturePolicy.on_failure,
     ) -> ExecutionRecord:
         record = ExecutionRecord(
             execution_id=self._ids.new(),
@@ -99,6 +109,7 @@ class ExecutionOrchestrator:
             max_log_lines=self._settings.max_log_lines,
             max_events=self._settings.max_events,
             idempotency=idempotency,
+            capture=capture,
         )
         self._registry.add(record)
         self._wakes[record.execution_id] = asyncio.get_running_loop().create_future()
@@ -246,8 +257,9 @@ class ExecutionOrchestrator:
             execution_id=record.execution_id,
             device=device,
             token=record.token,
-            report=RegistryReport(self._registry, record.execution_id),
+            report=RegistryReport(self._registry, record.execution_id, self._artifacts),
             log=execution_logger(f"executor.{record.kind.value}"),
+            capture=record.capture,
         )
         try:
             return _Outcome(ExecutionStatus.completed, result=job(ctx))

@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from host_service.engine.artifact import Artifact
 from host_service.engine.events import EventLog
 from host_service.runtime.cancel import CancelToken, StopReason
 from schemas import (
+    CapturePolicy,
     ExecutionError,
     ExecutionKind,
     ExecutionResult,
@@ -36,6 +38,7 @@ class ExecutionRecord:
     max_log_lines: int
     max_events: int = 5_000
     idempotency: tuple[str, str] | None = None  # (key, request fingerprint)
+    capture: CapturePolicy = CapturePolicy.on_failure  # which steps leave a screenshot
     created_at: datetime = field(default_factory=utcnow)
     status: ExecutionStatus = ExecutionStatus.queued
     progress: int = 0
@@ -46,6 +49,8 @@ class ExecutionRecord:
     error: ExecutionError | None = None
     steps: dict[str, StepView] = field(default_factory=dict)
     current_step_id: str | None = None
+    artifacts: list[Artifact] = field(default_factory=list)  # oldest first
+    artifacts_dropped: int = 0  # over the cap per execution
     logs_dropped: int = 0
     version: int = 0
     token: CancelToken = field(default_factory=CancelToken)
@@ -98,5 +103,7 @@ class ExecutionRecord:
             error=self.error,
             steps=list(self.steps.values()),
             current_step_id=self.current_step_id,
+            artifacts=[a.view(self.execution_id) for a in self.artifacts],
+            artifacts_dropped=self.artifacts_dropped,
             logs=logs,
         )

@@ -102,5 +102,7 @@ class StartService:
         job = executor.job(body, device, path)
         request = {"body": dumped, "path": path}
         idempotency = None if fingerprint is None else (str(idempotency_key), fingerprint)
-        record = self._orchestrator.submit(kind, job, request, device.id, timeout_s, idempotency)
+        record = self._orchestrator.submit(
+            kind, job, request, device.id, timeout_s, idempotency, body.capture
+        )
         return record, True

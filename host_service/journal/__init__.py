@@ -59,6 +59,14 @@ def journal_url(setting: str | None, config_path: Path, host_name: str) -> str:
     return SQLITE + setting
 
 
+def data_folder(url: str) -> Path | None:
+    """Where the host keeps its executions' files, beside the journal's file; None for `none`
+    (a memory-only host keeps them in a temporary folder of its own)."""
+    if url == "none":
+        return None
+    return Path(url.removeprefix(SQLITE)).with_suffix(".artifacts")
+
+
 def open_journal(url: str) -> Journal | None:
     """The journal at `url`; None for `none`; JournalError if it cannot be used."""
     if url == "none":
@@ -66,4 +74,4 @@ def open_journal(url: str) -> Journal | None:
     return ExecutionJournal.open(Path(url.removeprefix(SQLITE)))
 
 
-__all__ = ["Journal", "JournalError", "journal_url", "open_journal"]
+__all__ = ["Journal", "JournalError", "data_folder", "journal_url", "open_journal"]

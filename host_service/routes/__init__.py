@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from host_service.kinds import EXECUTOR_TYPES
 from host_service.routes import (
+    artifacts,
     blocks,
     devices,
     events,
@@ -26,6 +27,7 @@ def include_host_routes(app: FastAPI) -> None:
         feed.router,  # before executions: /executions/feed is not an execution id
         executions.router,
         events.router,
+        artifacts.router,
         devices.router,
         blocks.router,
         library.router,

@@ -5,9 +5,10 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from host_service.drivers import Device
-from host_service.runtime.cancel import CancelToken
-from schemas import StepState
+from host_service.drivers import Device, DriverError
+from host_service.drivers.capture import capturing
+from host_service.runtime.cancel import CancelToken, ExecutionStopped
+from schemas import CapturePolicy, StepState
 
 
 class RunReport(Protocol):
@@ -23,6 +24,10 @@ class RunReport(Protocol):
         self, step_id: str, state: StepState, duration_ms: float, message: str
     ) -> None: ...
 
+    def artifact(self, step_id: str, media_type: str, data: bytes) -> None:
+        """Keep a file as evidence of the step (within the host's cap per execution)."""
+        ...
+
 
 @dataclass(eq=False)
 class RunContext:
@@ -31,6 +36,7 @@ class RunContext:
     token: CancelToken
     report: RunReport
     log: logging.Logger
+    capture: CapturePolicy = CapturePolicy.on_failure
 
     def progress(self, done: int, total: int, message: str | None = None) -> None:
         percent = int(100 * done / total) if total else 0
@@ -48,5 +54,29 @@ class RunContext:
         return time.monotonic()
 
     def step_done(self, step_id: str, started: float, passed: bool, message: str = "") -> None:
+        """The step's outcome; then the screen as its evidence, as the request's `capture`
+        asks (every kind ends its steps here: the one rule of when to capture)."""
         state = StepState.passed if passed else StepState.failed
         self.report.step_finished(step_id, state, (time.monotonic() - started) * 1000, message)
+        if self.capture is CapturePolicy.always or (
+            self.capture is CapturePolicy.on_failure and not passed
+        ):
+            self.keep_screen(step_id)
+
+    def keep_screen(self, step_id: str) -> None:
+        """The device's screen as an artifact of the step, when its driver can capture.
+
+        Evidence never changes an outcome: a capture that fails is logged, and a stop
+        that lands during one skips it (the run stops at its next check).
+        """
+        screen = capturing(self.device.driver)
+        if screen is None:
+            return
+        try:
+            png = screen.capture(self.token)
+        except DriverError as exc:
+            self.log.warning("no screenshot of step %s: %s: %s", step_id, exc.code, exc.message)
+            return
+        except ExecutionStopped:
+            return
+        self.report.artifact(step_id, "image/png", png)

@@ -166,6 +166,28 @@ def junit(
     _write_junit(_client(ctx), execution_id, host, output)
 
 
+@app.command()
+def artifacts(
+    ctx: typer.Context,
+    execution_id: IdArgument,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder to write them to.", file_okay=False)
+    ],
+    host: Annotated[
+        str | None,
+        typer.Option(envvar="ORCH_HOST", help="Host the execution ran on; none for a lab id."),
+    ] = None,
+) -> None:
+    """Download an execution's artifacts (screenshots of its steps) into a folder."""
+    client = _client(ctx)
+    written = client.download_artifacts(execution_id, output, host)
+    for path in written:
+        console.print(str(path), highlight=False)
+    dropped = client.status(execution_id, host).artifacts_dropped if written else 0
+    note = f" ({dropped} more dropped by the host's cap)" if dropped else ""
+    console.print(f"{len(written)} artifacts written to {output}{note}", highlight=False)
+
+
 def _write_junit(client: Client, execution_id: str, host_name: str, path: Path) -> None:
     path.write_text(client.junit(execution_id, host_name))
     console.print(f"JUnit report written to {path}")

@@ -2,23 +2,35 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import StreamingResponse
 
 from proxy_service import lab_views
 from proxy_service.deps import IdPath, LabHostNameQuery, OptionalHostNameQuery, ProxyStateDep
 from proxy_service.fanout import fan_out
+from proxy_service.relay import relay_stream
 from proxy_service.routes.responses import FORWARDED, errors
 from schemas import (
     ExecutionListing,
     ExecutionView,
     HostExecutions,
 )
+from schemas.artifacts import ARTIFACT_NAME_PATTERN
 from service_common.kind_path import KindPath, execution_kind
 from service_common.queries import KindsQuery, LogsQuery, StatusesQuery, WaitQuery
 
 router = APIRouter(tags=["executions"])
 
 JSON = "application/json"
+ArtifactNamePath = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=128,
+        pattern=ARTIFACT_NAME_PATTERN,
+        description="An artifact's `name`, as the execution's view lists it.",
+    ),
+]
 
 
 @router.get(
@@ -121,3 +133,30 @@ async def cancel_execution(
         return Response(await lab_views.cancel(state, execution_id), media_type=JSON)
     target = state.registry.route(host_name)
     return Response(await state.client.cancel(target, execution_id), media_type=JSON)
+
+
+@router.get(
+    "/executions/{execution_id}/artifacts/{name}",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The file, with its media type (`image/png` for screenshots).",
+            "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        **errors(*FORWARDED, 409),
+    },
+    operation_id="get_artifact",
+)
+async def get_artifact(
+    execution_id: IdPath,
+    name: ArtifactNamePath,
+    state: ProxyStateDep,
+    host_name: LabHostNameQuery = None,
+) -> StreamingResponse:
+    """One artifact (a step's screenshot) of an execution on `host_name` or a lab one, streamed."""
+    if host_name is None:
+        row = await lab_views.dispatched(state, execution_id, 0)
+        assert row.host_name is not None
+        execution_id, host_name = str(row.host_execution_id), row.host_name
+    target = state.registry.route(host_name)
+    return await relay_stream(state.client, target, f"/executions/{execution_id}/artifacts/{name}")

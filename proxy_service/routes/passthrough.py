@@ -34,9 +34,15 @@ def readable(entry: HostEntry, response: httpx.Response) -> None:
         ) from exc
 
 
-async def relay_get(state: ProxyState, entry: HostEntry, path: str, request: Request) -> Response:
+async def relay_get(
+    state: ProxyState,
+    entry: HostEntry,
+    path: str,
+    request: Request,
+    extra: dict[str, str] | None = None,
+) -> Response:
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "host_name"]
-    response = await state.client.send(entry, "GET", path, params=dict(params))
+    response = await state.client.send(entry, "GET", path, params={**dict(params), **(extra or {})})
     readable(entry, response)
     return Response(
         response.content,
@@ -90,10 +96,16 @@ async def get_library(
 async def get_junit(
     execution_id: IdPath, request: Request, state: ProxyStateDep, host_name: LabHostNameQuery = None
 ) -> Response:
-    """The JUnit XML report of a campaign execution on `host_name` (or a lab one), for CI."""
+    """A campaign's JUnit XML report (on `host_name`, or a lab one); links lead through here."""
+    # The links name the execution as the request did: by lab id, or by host and id.
+    link = str(request.url_for("get_artifact", execution_id=execution_id, name="NAME"))
+    template = link.replace("{", "{{").replace("}", "}}").removesuffix("/NAME") + "/{name}"
     if host_name is None:
         row = await lab_views.dispatched(state, execution_id, 0)
         assert row.host_name is not None
         execution_id, host_name = str(row.host_execution_id), row.host_name
+    else:
+        template += f"?host_name={quote(host_name, safe='')}"
     target = state.registry.route(host_name)
-    return await relay_get(state, target, f"/campaign/execution/{execution_id}/junit", request)
+    path = f"/campaign/execution/{execution_id}/junit"
+    return await relay_get(state, target, path, request, {"attachment_url": template})

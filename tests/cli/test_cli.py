@@ -148,3 +148,24 @@ def test_campaign_by_id_writes_its_junit_report(stack: Stack, tmp_path: Path) ->
     again = tmp_path / "again.xml"
     assert orch(stack, "junit", execution_id, "-o", str(again)).returncode == 0
     assert again.read_text() == report.read_text()
+
+
+def test_artifacts_of_a_failed_run_are_downloaded_into_a_folder(
+    stack: Stack, tmp_path: Path
+) -> None:
+    request = tmp_path / "check.json"
+    check = {"type": "text", "command": "check_text", "params": {"text": "Nothing shows this"}}
+    request.write_text(json.dumps({"device_id": "tv-7", "verifications": [check, check]}))
+    done = orch(stack, "run", "verification", str(request))
+    assert done.returncode == 1, done.stdout + done.stderr
+    execution_id = done.stdout.split()[2]
+    folder = tmp_path / "evidence"
+    downloaded = orch(stack, "artifacts", execution_id, "-o", str(folder))
+    assert downloaded.returncode == 0, downloaded.stdout + downloaded.stderr
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["001-verify-0.png", "002-verify-1.png"]
+    assert all((folder / n).read_bytes().startswith(b"\x89PNG") for n in names)
+    assert f"2 artifacts written to {folder}" in downloaded.stdout
+    unknown = orch(stack, "artifacts", "no-such-execution", "-o", str(folder))
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip().startswith("error: 404")

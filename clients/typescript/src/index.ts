@@ -9,6 +9,7 @@ export { waitForExecution, type WaitOptions } from "./wait.js";
 export type Schemas = components["schemas"];
 export type ExecutionView = Schemas["ExecutionView"];
 export type ErrorBody = Schemas["ErrorBody"];
+export type ArtifactView = Schemas["ArtifactView"];
 export type OrchestratorClient = Client<paths>;
 
 export interface ClientOptions {

@@ -8,16 +8,18 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from host_service.engine.artifact import Artifact
 from host_service.engine.record import ExecutionRecord
 from host_service.journal.sqlite.writer import RowOp
 from schemas import ExecutionError, ExecutionKind, ExecutionResult, ExecutionStatus, StepView
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Rows are keyed by `execution_no`, the order in which this host created its
 # executions: new rows land at the end of every B-tree instead of at a random
 # place (ids are random UUIDs), so a commit dirties a few pages, not one per
-# execution. Version 1 keyed them by execution_id (journal_migrations.py).
+# execution. Version 1 keyed them by execution_id, version 2 had no artifacts
+# (migrations.py).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS executions (
     execution_no INTEGER PRIMARY KEY,
@@ -37,7 +39,9 @@ CREATE TABLE IF NOT EXISTS executions (
     result TEXT,
     error TEXT,
     steps TEXT NOT NULL,
-    current_step_id TEXT
+    current_step_id TEXT,
+    artifacts TEXT NOT NULL DEFAULT '[]',
+    artifacts_dropped INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS events (
     execution_no INTEGER NOT NULL,
@@ -63,6 +67,8 @@ _STATE = (
     "error",
     "steps",
     "current_step_id",
+    "artifacts",
+    "artifacts_dropped",
 )
 _COLUMNS = (
     "execution_no",
@@ -105,6 +111,7 @@ ORDER = [INSERT, UPDATE, INSERT_EVENT, INSERT_LOG, DELETE_LOG, *EVICT]
 
 _RESULT: TypeAdapter[ExecutionResult] = TypeAdapter(ExecutionResult)
 _STEPS: TypeAdapter[list[StepView]] = TypeAdapter(list[StepView])
+_ARTIFACTS: TypeAdapter[list[Artifact]] = TypeAdapter(list[Artifact])
 
 
 def _time(value: datetime | None) -> str | None:
@@ -124,6 +131,7 @@ def state_params(r: ExecutionRecord, number: int) -> Callable[[], tuple[Any, ...
     status, progress, message, current = r.status.value, r.progress, r.message, r.current_step_id
     started, finished, result, error = r.started_at, r.finished_at, r.result, r.error
     steps = list(r.steps.values())
+    artifacts, dropped = r.artifacts, r.artifacts_dropped  # the list is replaced, not mutated
 
     def encode() -> tuple[Any, ...]:
         return (
@@ -137,6 +145,8 @@ def state_params(r: ExecutionRecord, number: int) -> Callable[[], tuple[Any, ...
             None if error is None else error.model_dump_json(),
             _STEPS.dump_json(steps).decode(),
             current,
+            _ARTIFACTS.dump_json(artifacts).decode() if artifacts else "[]",
+            dropped,
         )
 
     return encode
@@ -178,4 +188,6 @@ def record_from_row(row: sqlite3.Row, max_log_lines: int, max_events: int) -> Ex
         current_step_id=row["current_step_id"],
     )
     record.steps = {step.id: step for step in _STEPS.validate_json(row["steps"])}
+    record.artifacts = _ARTIFACTS.validate_json(row["artifacts"])
+    record.artifacts_dropped = row["artifacts_dropped"]
     return record

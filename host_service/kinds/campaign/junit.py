@@ -3,10 +3,13 @@
 One `testcase` element per item: a failed item carries `<failure>`, an item that
 could not run (bad inputs, driver fault, its own timeout) or was stopped with its
 campaign (cancelled, deadline) `<error>` with the status as its type, a skipped or
-not-run one `<skipped>`. The nodes each item visited go to `<system-out>`.
+not-run one `<skipped>`. The nodes each item visited go to `<system-out>`, then a
+`[[ATTACHMENT|<url>]]` line per screenshot of the item, the convention of CI servers'
+JUnit attachment plugins.
 """
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from datetime import datetime
 
 from schemas.campaign import CampaignItemResult, CampaignResult
@@ -16,7 +19,9 @@ def _seconds(ms: float) -> str:
     return f"{ms / 1000:.3f}"
 
 
-def _item_element(suite: ET.Element, campaign_id: str, item: CampaignItemResult) -> None:
+def _item_element(
+    suite: ET.Element, campaign_id: str, item: CampaignItemResult, attachments: list[str]
+) -> None:
     case = ET.SubElement(
         suite,
         "testcase",
@@ -32,11 +37,12 @@ def _item_element(suite: ET.Element, campaign_id: str, item: CampaignItemResult)
         error.text = item.message
     elif item.status == "skipped":
         ET.SubElement(case, "skipped", message=item.message)
-    if item.result is not None:
-        lines = [
-            f"{'PASS' if b.success else 'FAIL'} {b.node_id} ({b.type}) {b.message}".rstrip()
-            for b in item.result.blocks
-        ]
+    lines = [
+        f"{'PASS' if b.success else 'FAIL'} {b.node_id} ({b.type}) {b.message}".rstrip()
+        for b in (item.result.blocks if item.result is not None else [])
+    ]
+    lines += [f"[[ATTACHMENT|{url}]]" for url in attachments]
+    if item.result is not None or lines:
         ET.SubElement(case, "system-out").text = "\n".join(lines)
 
 
@@ -46,7 +52,9 @@ def junit_xml(
     host_name: str,
     device_id: str,
     started_at: datetime | None,
+    attachments: Mapping[str, list[str]] | None = None,
 ) -> bytes:
+    """The report; `attachments` are the URLs of each item's screenshots, by item name."""
     attributes = {
         "name": result.name,
         "tests": str(result.total),
@@ -67,7 +75,7 @@ def junit_xml(
     ]:
         ET.SubElement(properties, "property", name=name, value=value)
     for item in result.items:
-        _item_element(suite, result.campaign_id, item)
+        _item_element(suite, result.campaign_id, item, (attachments or {}).get(item.name, []))
     ET.indent(root)
     report: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return report

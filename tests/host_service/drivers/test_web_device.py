@@ -1,12 +1,19 @@
 """A host with a web device: navigation, testcases, faults and visual checks over HTTP,
 on the real Chromium, with WebTV served on loopback by the driver."""
 
+import io
 import os
 import signal
 import time
 from typing import Any
 
+import cv2
+import numpy as np
+from PIL import Image
+
+from host_service.drivers.visual.text_reader import TextReader
 from host_service.drivers.web import WebDriver
+from host_service.runtime.cancel import CancelToken
 from tests.conftest import LIBRARY, HostFactory, RunningHost, fake
 from tests.helpers import finished, start, wait_status
 from tests.host_service.drivers.test_web_driver import WEBAPP
@@ -49,6 +56,16 @@ async def test_navigation_and_testcases_on_the_web_app(host_factory: HostFactory
         failed = await run_testcase(host, "webtv_set_resolution", resolution="8K")
         assert failed["status"] == "completed", failed
         assert failed["result"]["success"] is False
+        # The failed step left a screenshot of the page it failed on.
+        [artifact] = failed["artifacts"]
+        assert artifact["step_id"] == "choose"
+        png = (await host.client.get(artifact["url"])).content
+        image = Image.open(io.BytesIO(png))
+        assert (image.format, image.size) == ("PNG", (1280, 720))
+        pixels = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+        assert pixels is not None
+        read = TextReader().read(pixels, "eng", CancelToken())
+        assert "Current: 2160p" in read  # the resolution screen
 
 
 async def test_a_killed_browser_ends_its_execution_in_error_and_the_next_one_runs(

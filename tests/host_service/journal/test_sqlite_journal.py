@@ -232,60 +232,6 @@ async def test_what_expired_while_the_host_was_down_is_evicted_at_startup(
         assert (await host.client.get(f"/host/executions/{execution_id}")).status_code == 404
 
 
-# The layout of schema version 1, as hosts before execution_no wrote it.
-V1_LAYOUT = """
-CREATE TABLE executions_v1 (
-    execution_id TEXT PRIMARY KEY, kind TEXT NOT NULL, host_name TEXT NOT NULL,
-    device_id TEXT NOT NULL, request TEXT NOT NULL, idempotency_key TEXT, fingerprint TEXT,
-    created_at TEXT NOT NULL, status TEXT NOT NULL, progress INTEGER NOT NULL,
-    message TEXT NOT NULL, started_at TEXT, finished_at TEXT, result TEXT, error TEXT,
-    steps TEXT NOT NULL, current_step_id TEXT
-);
-INSERT INTO executions_v1 SELECT execution_id, kind, host_name, device_id, request,
-    idempotency_key, fingerprint, created_at, status, progress, message, started_at,
-    finished_at, result, error, steps, current_step_id FROM executions ORDER BY execution_no;
-CREATE TABLE events_v1 (
-    execution_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
-    PRIMARY KEY (execution_id, seq)
-) WITHOUT ROWID;
-INSERT INTO events_v1 SELECT x.execution_id, e.seq, e.body FROM events AS e JOIN executions AS x
-    USING (execution_no);
-CREATE TABLE logs_v1 (
-    execution_id TEXT NOT NULL, n INTEGER NOT NULL, line TEXT NOT NULL,
-    PRIMARY KEY (execution_id, n)
-) WITHOUT ROWID;
-INSERT INTO logs_v1 SELECT x.execution_id, l.n, l.line FROM logs AS l JOIN executions AS x
-    USING (execution_no);
-DROP TABLE executions; DROP TABLE events; DROP TABLE logs;
-ALTER TABLE executions_v1 RENAME TO executions;
-ALTER TABLE events_v1 RENAME TO events;
-ALTER TABLE logs_v1 RENAME TO logs;
-PRAGMA user_version = 1;
-"""
-
-
-async def test_a_version_1_journal_is_migrated_and_served_as_before(
-    host_factory: HostFactory, tmp_path: Path
-) -> None:
-    async with host_factory([fake("d1")]) as host:
-        ids = [
-            await start(host.client, BATCH, {"device_id": "d1", "actions": actions(c)})
-            for c in ("ok", "fail", "ok")
-        ]
-        before = [await snapshot(host, i) for i in ids if await finished(host.client, i)]
-    with sqlite3.connect(tmp_path / "var" / "test-host.sqlite3") as db:
-        db.executescript(V1_LAYOUT)
-
-    async with host_factory([fake("d1")]) as host:
-        assert [await snapshot(host, i) for i in ids] == before
-        newer = await start(host.client, BATCH, {"device_id": "d1", "actions": actions("ok")})
-        await finished(host.client, newer)
-    with sqlite3.connect(tmp_path / "var" / "test-host.sqlite3") as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
-        rows = db.execute("SELECT execution_no, execution_id FROM executions ORDER BY 1")
-        assert [execution_id for _, execution_id in rows] == [*ids, newer]
-
-
 def test_an_sqlite_too_old_for_the_journal_is_refused_naming_both_versions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
