@@ -4,7 +4,8 @@ Each visited node runs, then the edge labelled with its outcome is taken; a node
 without a failure edge ends the run as failed (an implicit failure). Loops run
 their nested graph `iterations` times. Visits are capped by `max_visited_blocks`
 so a graph that cycles for ever ends as a failure instead of running to its
-deadline. With `live`, every node is a step of the execution (`steps`, and
+deadline; by default the cap lets every node run once (`visits_once_through`),
+so a graph without a cycle always finishes. With `live`, every node is a step of the execution (`steps`, and
 `current_step_id` for the node running now).
 """
 
@@ -39,10 +40,23 @@ from schemas.testcase import (
 )
 
 TERMINALS = ("start", "success", "failure")
+MIN_VISIT_CAP = 1_000  # the default cap, at least: room for retry cycles in small graphs
 
 
 class VisitCapError(Exception):
     pass
+
+
+def visits_once_through(graph: TestcaseGraph) -> int:
+    """The visits of a run that takes every node once, a loop's body once per iteration:
+    the most a graph without a cycle can make."""
+    total = 0
+    for node in graph.nodes:
+        if isinstance(node, LoopNode):
+            total += 1 + node.iterations * visits_once_through(node.graph)
+        elif node.type not in TERMINALS:
+            total += 1
+    return total
 
 
 class Interpreter:
@@ -63,6 +77,10 @@ class Interpreter:
         self.note = note  # without live steps: tells the caller which node runs now
         self.blocks: list[BlockRun] = []
         self.visited = 0
+        self.cap = testcase.max_visited_blocks or max(
+            MIN_VISIT_CAP, visits_once_through(testcase.graph)
+        )
+        self.cycled: str | None = None  # a node that ran again in one walk of its graph
         self._steps: list[str] = []
         self._done: set[str] = set()  # steps run at least once, for progress
 
@@ -104,7 +122,11 @@ class Interpreter:
         edges = {(edge.source, edge.outcome): edge.target for edge in graph.edges}
         start = next(node for node in graph.nodes if node.type == "start")
         node: TestcaseNode = nodes[edges[(start.id, "success")]]
+        seen: set[str] = set()
         while node.type not in ("success", "failure"):
+            if node.id in seen and self.cycled is None:
+                self.cycled = node.id
+            seen.add(node.id)
             outcome = self.visit(node, scope)
             target = edges.get((node.id, "success" if outcome.success else "failure"))
             if target is None:
@@ -117,10 +139,14 @@ class Interpreter:
 
     def visit(self, node: TestcaseNode, scope: str) -> NodeOutcome:
         self.ctx.token.check()
-        if self.visited >= self.testcase.max_visited_blocks:
+        if self.visited >= self.cap:
+            why = (
+                f"node {self.cycled!r} ran again: the graph cycles"
+                if self.cycled is not None
+                else "the graph needs more visits than that"
+            )
             raise VisitCapError(
-                f"stopped after {self.testcase.max_visited_blocks} visited blocks "
-                "(max_visited_blocks): the graph seems to cycle"
+                f"stopped after {self.cap} visited blocks (max_visited_blocks): {why}"
             )
         self.visited += 1
         # Loop bodies are one step per node, showing the latest iteration.

@@ -1,5 +1,7 @@
 """How the interpreter walks a graph: implicit failures, the visit cap, loops, run-time faults."""
 
+from typing import Any
+
 from tests.conftest import LIBRARY, HostFactory
 from tests.helpers import finished, start
 from tests.host_service.testcases.graphs import RUN, graph_of, inline, run, visited
@@ -41,6 +43,41 @@ async def test_cycle_stops_at_the_visit_cap(host_factory: HostFactory) -> None:
         assert result["success"] is False
         assert result["visited"] == 5
         assert "max_visited_blocks" in result["message"]
+        assert "node 'ping' ran again: the graph cycles" in result["message"]
+
+
+def linear(count: int) -> dict[str, Any]:
+    """start -> `count` log blocks -> success: a graph without a cycle."""
+    blocks = [
+        {"id": f"b{i}", "type": "block", "block": "log_message", "params": {"message": "x"}}
+        for i in range(count)
+    ]
+    ids = ["start", *(b["id"] for b in blocks), "end"]
+    edges = [(a, b, "success") for a, b in zip(ids, ids[1:], strict=False)]
+    return graph_of(*blocks, {"id": "end", "type": "success"}, edges=edges)
+
+
+async def test_the_largest_linear_graph_finishes_under_the_default_cap(
+    host_factory: HostFactory,
+) -> None:
+    graph = linear(1998)  # with start and success: the schema's 2,000 nodes
+    async with host_factory(library_path=LIBRARY) as host:
+        view = await run(host, testcase=inline(graph), timeout_s=120)
+        assert view["result"]["success"] is True, view["result"]["message"]
+        assert view["result"]["visited"] == 1998
+
+
+async def test_a_cap_below_what_a_graph_without_cycle_needs_does_not_claim_a_cycle(
+    host_factory: HostFactory,
+) -> None:
+    async with host_factory(library_path=LIBRARY) as host:
+        result = (await run(host, testcase=inline(linear(8), max_visited_blocks=5)))["result"]
+        assert result["success"] is False
+        assert result["visited"] == 5
+        assert result["message"] == (
+            "stopped after 5 visited blocks (max_visited_blocks): "
+            "the graph needs more visits than that"
+        )
 
 
 async def test_retry_loop_stops_at_its_first_passing_iteration(host_factory: HostFactory) -> None:
