@@ -77,6 +77,22 @@ def substitute_text(text: str, variables: Mapping[str, Any]) -> Any:
     return _TOKEN.sub(replace, text)
 
 
+def pieces(text: str) -> list[tuple[str, str | None]]:
+    """`text` in order as literal pieces `(text, None)` and placeholders `(text, name)`;
+    `{{` and `}}` are literal pieces of one brace."""
+    found: list[tuple[str, str | None]] = []
+    last = 0
+    for match in _TOKEN.finditer(text):
+        if match.start() > last:
+            found.append((text[last : match.start()], None))
+        name = match.group(1)
+        found.append((match.group(0)[0], None) if name is None else (match.group(0), name))
+        last = match.end()
+    if last < len(text):
+        found.append((text[last:], None))
+    return found
+
+
 def placeholders(value: Any) -> set[str]:
     """Every variable name `value` refers to (the part before the first dot)."""
     if isinstance(value, str):

@@ -20,7 +20,10 @@ def action_problems(
             msg = f"device {device.id} has no command {action.command!r}; accepted: {sorted(specs)}"
             problems.append(field_error([*loc, index, "command"], msg))
             continue
-        for name, problem in param_problems(spec.params, action.params):
+        found = param_problems(spec.params, action.params) or device.driver.execute_problems(
+            action.command, action.params
+        )
+        for name, problem in found:
             problems.append(field_error([*loc, index, "params", name], problem))
     return problems
 
@@ -38,7 +41,10 @@ def verification_problems(
             msg = f"device {device.id} has no verification {name}; accepted: {accepted}"
             problems.append(field_error([*loc, index, "command"], msg))
             continue
-        for name, problem in param_problems(spec.params, item.params):
+        found = param_problems(spec.params, item.params) or device.driver.observe_problems(
+            item.type, item.command, item.params
+        )
+        for name, problem in found:
             problems.append(field_error([*loc, index, "params", name], problem))
     return problems
 

@@ -5,8 +5,8 @@ without a failure edge ends the run as failed (an implicit failure). Loops run
 their nested graph `iterations` times. Visits are capped by `max_visited_blocks`
 so a graph that cycles for ever ends as a failure instead of running to its
 deadline; by default the cap lets every node run once (`visits_once_through`),
-so a graph without a cycle always finishes. With `live`, every node is a step of the execution (`steps`, and
-`current_step_id` for the node running now).
+so a graph without a cycle always finishes. With `live`, every node is a step of
+the execution (`steps`, and `current_step_id` for the node running now).
 """
 
 import contextlib

@@ -1,5 +1,6 @@
 """How the interpreter walks a graph: implicit failures, the visit cap, loops, run-time faults."""
 
+import itertools
 from typing import Any
 
 from tests.conftest import LIBRARY, HostFactory
@@ -52,8 +53,8 @@ def linear(count: int) -> dict[str, Any]:
         {"id": f"b{i}", "type": "block", "block": "log_message", "params": {"message": "x"}}
         for i in range(count)
     ]
-    ids = ["start", *(b["id"] for b in blocks), "end"]
-    edges = [(a, b, "success") for a, b in zip(ids, ids[1:], strict=False)]
+    ids = ["start", *(f"b{i}" for i in range(count)), "end"]
+    edges = [(a, b, "success") for a, b in itertools.pairwise(ids)]
     return graph_of(*blocks, {"id": "end", "type": "success"}, edges=edges)
 
 
