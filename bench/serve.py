@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from host_service import HostSettings, create_app
 from proxy_service import ProxySettings
 from proxy_service import create_app as create_proxy
+from service_common.http_server import server_limits
 
 
 def hello_app() -> FastAPI:
@@ -51,7 +52,15 @@ def main() -> None:
         if args.journal is not None:
             overrides["journal"] = args.journal
         app = create_app(HostSettings(**overrides))  # type: ignore[arg-type]  # validated
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    # The services' own server settings (h11 with a bound on the request head).
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        **server_limits(),
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from host_service.binding import is_loopback
 from proxy_service.app import create_app
 from proxy_service.config import ConfigError, load_proxy_config
 from proxy_service.settings import ProxySettings
+from service_common.http_server import server_limits
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,7 +44,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    uvicorn.run(create_app(settings), host=args.bind, port=args.port, log_level=args.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=args.bind,
+        port=args.port,
+        log_level=args.log_level,
+        **server_limits(),
+    )
     return 0
 
 
