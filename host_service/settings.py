@@ -56,6 +56,11 @@ class HostSettings(BaseSettings):
         default=None, description="Bearer token callers (the proxy) must send; health stays open."
     )
     max_body_bytes: int = Field(default=1_000_000, ge=1, description="Larger bodies get 413.")
+    library_max_file_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1_000,
+        description="Larger definition files are not read (a library problem).",
+    )
     proxy_url: str | None = Field(
         default=None, description="Proxy to register with and send heartbeats to."
     )
