@@ -97,7 +97,7 @@ async def host_lifespan(
         )
         stack.callback(pool.shutdown, wait=True, cancel_futures=True)
         loop.set_default_executor(pool)
-        handler = ExecutionLogHandler(registry.append_log)
+        handler = ExecutionLogHandler(registry.append_log, settings.max_message_chars)
         service_logger = logging.getLogger(LOGGER_NAME)
         service_logger.addHandler(handler)
         stack.callback(service_logger.removeHandler, handler)

@@ -2,11 +2,12 @@
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from host_service.drivers import Device
 from host_service.runtime.cancel import CancelToken
+from host_service.runtime.limits import RunLimits
 from schemas import StepState
 
 
@@ -31,6 +32,7 @@ class RunContext:
     token: CancelToken
     report: RunReport
     log: logging.Logger
+    limits: RunLimits = field(default_factory=RunLimits)
 
     def progress(self, done: int, total: int, message: str | None = None) -> None:
         percent = int(100 * done / total) if total else 0

@@ -25,6 +25,7 @@ from host_service.kinds.testcase.nodes import (
 )
 from host_service.library import DefinitionLibrary
 from host_service.runtime.cancel import ExecutionStopped
+from host_service.runtime.limits import LimitExceededError
 from host_service.steps.context import RunContext
 from schemas.testcase import (
     ActionNode,
@@ -85,6 +86,8 @@ class Interpreter:
         self._done: set[str] = set()  # steps run at least once, for progress
 
     def run(self) -> TestcaseResult:
+        for name, value in self.variables.items():
+            self.ctx.limits.value(f"variable {name!r}", value)
         if self.live:
             steps = self._declare(self.testcase.graph, "")
             self._steps = [step_id for step_id, _ in steps]
@@ -134,7 +137,7 @@ class Interpreter:
             node = nodes[target]
         message = getattr(node, "message", "")
         with contextlib.suppress(SubstitutionError):  # a message is for people: show it as is
-            message = render(substitute(message, self.variables))
+            message = render(substitute(message, self.variables, self.ctx.limits, node.id))
         return node.type == "success", node.id, message
 
     def visit(self, node: TestcaseNode, scope: str) -> NodeOutcome:
@@ -153,7 +156,7 @@ class Interpreter:
         step_id = re.sub(r"#\d+/", "/", scope) + node.id
         label = node.label or f"{node.type} {node.id}"
         with contextlib.suppress(SubstitutionError):  # "{resolution} is listed" -> "8K is listed"
-            label = render(substitute(label, self.variables))
+            label = render(substitute(label, self.variables, self.ctx.limits, node.id))
         started = time.monotonic()
         if self.live:
             self._done.add(step_id)
@@ -163,7 +166,7 @@ class Interpreter:
             self.note(label)
         try:
             outcome = self._run(node, scope)
-        except (BlockError, ExecutionStopped) as exc:
+        except (BlockError, ExecutionStopped, LimitExceededError) as exc:
             if self.live:
                 self.ctx.step_done(step_id, started, False, str(exc))
             raise
