@@ -1,11 +1,8 @@
 """How the interpreter walks a graph: implicit failures, the visit cap, loops, run-time faults."""
 
-import itertools
-from typing import Any
-
 from tests.conftest import LIBRARY, HostFactory
 from tests.helpers import finished, start
-from tests.host_service.testcases.graphs import RUN, graph_of, inline, run, visited
+from tests.host_service.testcases.graphs import RUN, graph_of, inline, linear, run, visited
 
 
 async def test_missing_failure_edge_is_an_implicit_failure(host_factory: HostFactory) -> None:
@@ -45,27 +42,6 @@ async def test_cycle_stops_at_the_visit_cap(host_factory: HostFactory) -> None:
         assert result["visited"] == 5
         assert "max_visited_blocks" in result["message"]
         assert "node 'ping' ran again: the graph cycles" in result["message"]
-
-
-def linear(count: int) -> dict[str, Any]:
-    """start -> `count` log blocks -> success: a graph without a cycle."""
-    blocks = [
-        {"id": f"b{i}", "type": "block", "block": "log_message", "params": {"message": "x"}}
-        for i in range(count)
-    ]
-    ids = ["start", *(f"b{i}" for i in range(count)), "end"]
-    edges = [(a, b, "success") for a, b in itertools.pairwise(ids)]
-    return graph_of(*blocks, {"id": "end", "type": "success"}, edges=edges)
-
-
-async def test_the_largest_linear_graph_finishes_under_the_default_cap(
-    host_factory: HostFactory,
-) -> None:
-    graph = linear(1998)  # with start and success: the schema's 2,000 nodes
-    async with host_factory(library_path=LIBRARY) as host:
-        view = await run(host, testcase=inline(graph), timeout_s=120)
-        assert view["result"]["success"] is True, view["result"]["message"]
-        assert view["result"]["visited"] == 1998
 
 
 async def test_a_cap_below_what_a_graph_without_cycle_needs_does_not_claim_a_cycle(
