@@ -24,11 +24,11 @@ def _file(path: Path, name: str, real_root: Path) -> DefinitionFile:
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):  # a broken link, or a loop of links
-        return DefinitionFile(name, None, "is a link that leads to no file")
+        return DefinitionFile(name, None, "a link that leads to no file")
     if not real.is_relative_to(real_root):
-        return DefinitionFile(name, None, "leads outside the library folder (through a link)")
+        return DefinitionFile(name, None, "a link that leads outside the library folder")
     if not real.is_file():
-        return DefinitionFile(name, None, "is not a regular file")
+        return DefinitionFile(name, None, "not a regular file")
     return DefinitionFile(name, real)
 
 
@@ -42,14 +42,14 @@ def section_files(root: Path, folder: str) -> list[DefinitionFile]:
 
     def unlisted(exc: OSError) -> None:
         name = Path(exc.filename).relative_to(root).as_posix() if exc.filename else folder
-        found.append(DefinitionFile(name, None, f"cannot be listed ({exc.strerror})"))
+        found.append(DefinitionFile(name, None, f"the folder cannot be listed ({exc.strerror})"))
 
     for current, folders, files in os.walk(base, onerror=unlisted):
         here = Path(current)
         for sub in folders:
             if (here / sub).is_symlink():
                 name = (here / sub).relative_to(root).as_posix()
-                found.append(DefinitionFile(name, None, "is a link to a folder, not followed"))
+                found.append(DefinitionFile(name, None, "a link to a folder (not followed)"))
         for file in files:
             path = here / file
             if path.suffix in SUFFIXES:

@@ -88,7 +88,7 @@ class _Loader:
         try:
             definition = model.model_validate(read_definition(path, self.limits))
         except UnreadableFileError as exc:
-            self.problem(file, kind, f"cannot read: the file {exc}")
+            self.problem(file, kind, f"cannot read: {exc}")
             return
         except ValidationError as exc:
             self.problem(file, kind, f"invalid {kind}: {_explain(exc)}")
@@ -158,7 +158,7 @@ def load_library(
         with loader.guard(folder, kind):
             for entry in section_files(root, folder):
                 if entry.path is None:
-                    loader.problem(entry.name, kind, f"cannot read: the file {entry.problem}")
+                    loader.problem(entry.name, kind, f"cannot read: {entry.problem}")
                     continue
                 with loader.guard(entry.name, kind):
                     loader.load_file(entry.path, entry.name, kind, model)

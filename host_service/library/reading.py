@@ -95,15 +95,17 @@ def check_shape(data: Any, limits: LibraryLimits) -> None:
             size = 1 + sum(values for values, _ in inner)
             if size > limits.max_values:
                 raise UnreadableFileError(
-                    f"expands to more than {limits.max_values:,} values (through YAML aliases?)"
+                    f"its data expands to more than {limits.max_values:,} values (YAML aliases?)"
                 )
             walked[key] = (size, 1 + max((levels for _, levels in inner), default=0))
             continue
         if key in open_ids:
-            raise UnreadableFileError("contains itself (a YAML alias inside its own anchor)")
+            raise UnreadableFileError(
+                "its data contains itself (a YAML alias inside its own anchor)"
+            )
         levels = walked[key][1] if key in walked else 1
         if depth + levels - 1 > limits.max_depth:
-            raise UnreadableFileError(f"nested deeper than {limits.max_depth} levels")
+            raise UnreadableFileError(f"its data is nested deeper than {limits.max_depth} levels")
         if key in walked:
             continue
         open_ids.add(key)
@@ -118,16 +120,16 @@ def read_definition(path: Path, limits: LibraryLimits) -> Any:
             raw = stream.read(limits.max_file_bytes + 1)
     except OSError as exc:
         raise UnreadableFileError(
-            f"cannot be opened ({exc.strerror or type(exc).__name__})"
+            f"it cannot be opened ({exc.strerror or type(exc).__name__})"
         ) from exc
     if len(raw) > limits.max_file_bytes:
         raise UnreadableFileError(
-            f"is larger than the {limits.max_file_bytes:,} bytes a definition file may have"
+            f"larger than the {limits.max_file_bytes:,} bytes a definition file may have"
         )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UnreadableFileError(f"is not UTF-8 text (byte {exc.start})") from exc
+        raise UnreadableFileError(f"not UTF-8 text (byte {exc.start})") from exc
     data = _parse_json(text) if path.suffix == ".json" else _parse_yaml(text)
     check_shape(data, limits)
     return data

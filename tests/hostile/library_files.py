@@ -44,7 +44,7 @@ def tree_alias_bomb(root: Path) -> str:
         "  - {id: n1, label: n1}\nedges:\n  - source: n0\n    target: n1\n"
         f"    actions: [{{command: press_key, params: {_bomb(9)}}}]\n"
     )
-    return "expands to more than 250,000 values"
+    return "its data expands to more than 250,000 values"
 
 
 def testcase_alias_bomb(root: Path) -> str:
@@ -54,7 +54,7 @@ def testcase_alias_bomb(root: Path) -> str:
         "    - {id: s, type: start}\n    - {id: ok, type: success}\n"
         "  edges: [{source: s, target: ok}]\n"
     )
-    return "expands to more than 250,000 values"
+    return "its data expands to more than 250,000 values"
 
 
 def json_long_integer(root: Path) -> str:
@@ -69,12 +69,12 @@ def yaml_nested_5000_deep(root: Path) -> str:
 
 def yaml_nested_past_the_depth_limit(root: Path) -> str:
     (root / "trees" / "deeper.yaml").write_text("id: deeper\nname: x\nx: " + "[" * 200 + "]" * 200)
-    return "nested deeper than 64 levels"
+    return "its data is nested deeper than 64 levels"
 
 
 def recursive_alias(root: Path) -> str:
     (root / "trees" / "itself.yaml").write_text("id: itself\nname: x\nnodes: &n [*n]\n")
-    return "contains itself"
+    return "its data contains itself"
 
 
 def tree_of_10_000_nodes(root: Path) -> str:
@@ -83,7 +83,7 @@ def tree_of_10_000_nodes(root: Path) -> str:
     text = json.dumps(tree, indent=1)
     assert len(text) > 2 * MIB
     (root / "trees" / "huge.json").write_text(text)
-    return "is larger than the 2,097,152 bytes a definition file may have"
+    return "larger than the 2,097,152 bytes a definition file may have"
 
 
 def compact_tree_of_10_000_nodes(root: Path) -> str:
@@ -96,17 +96,17 @@ def link_outside(root: Path) -> str:
     outside = root.parent / "secrets.yaml"
     outside.write_text(f"password: {SECRET}\n")
     os.symlink(outside, root / "trees" / "secrets.yaml")
-    return "leads outside the library folder"
+    return "a link that leads outside the library folder"
 
 
 def link_to_process_environment(root: Path) -> str:
     os.symlink("/proc/self/environ", root / "trees" / "environ.yaml")
-    return "leads outside the library folder"
+    return "a link that leads outside the library folder"
 
 
 def link_loop(root: Path) -> str:
     os.symlink(".", root / "trees" / "loop")
-    return "is a link to a folder, not followed"
+    return "a link to a folder (not followed)"
 
 
 def yaml_error_on_a_secret_line(root: Path) -> str:
@@ -121,7 +121,7 @@ def yaml_tag_naming_a_secret(root: Path) -> str:
 
 def not_utf8(root: Path) -> str:
     (root / "trees" / "latin1.yaml").write_bytes(b"id: caf\xe9\n")
-    return "is not UTF-8 text (byte 7)"
+    return "cannot read: not UTF-8 text (byte 7)"
 
 
 HOSTILE_FILES: dict[str, Callable[[Path], str]] = {

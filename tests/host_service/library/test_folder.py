@@ -37,10 +37,10 @@ def test_links_outside_broken_links_folder_links_and_fifos_are_refused(tmp_path:
     os.mkfifo(root / "trees" / "pipe.yaml")
     refused = {f.name: f.problem for f in section_files(root, "trees") if f.path is None}
     assert refused == {
-        "trees/out.yaml": "leads outside the library folder (through a link)",
-        "trees/broken.yaml": "is a link that leads to no file",
-        "trees/up": "is a link to a folder, not followed",
-        "trees/pipe.yaml": "is not a regular file",
+        "trees/out.yaml": "a link that leads outside the library folder",
+        "trees/broken.yaml": "a link that leads to no file",
+        "trees/up": "a link to a folder (not followed)",
+        "trees/pipe.yaml": "not a regular file",
     }
 
 

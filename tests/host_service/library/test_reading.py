@@ -31,24 +31,27 @@ def test_values_are_counted_as_aliases_expand(tmp_path: Path) -> None:
     fits = "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n"
     read(tmp_path, fits)
     too_many = fits.replace("c: [*b, *b, *b]", "c: &c [*b, *b, *b]\nd: [*c, *c, *c]")
-    assert refused(tmp_path, too_many) == "expands to more than 200 values (through YAML aliases?)"
+    assert refused(tmp_path, too_many) == "its data expands to more than 200 values (YAML aliases?)"
 
 
 def test_depth_counts_where_an_alias_is_used(tmp_path: Path) -> None:
     deep = "[" * 5 + "]" * 5
     read(tmp_path, f"a: &a {deep}\nb: [[*a]]\n")  # 1 + 2 + 5 levels
-    assert refused(tmp_path, f"a: &a {deep}\nb: [[[*a]]]\n") == "nested deeper than 8 levels"
+    assert (
+        refused(tmp_path, f"a: &a {deep}\nb: [[[*a]]]\n")
+        == "its data is nested deeper than 8 levels"
+    )
 
 
 def test_data_that_contains_itself_is_refused(tmp_path: Path) -> None:
     assert refused(tmp_path, "a: &a [1, *a]\n") == (
-        "contains itself (a YAML alias inside its own anchor)"
+        "its data contains itself (a YAML alias inside its own anchor)"
     )
 
 
 def test_a_file_past_the_size_limit_is_not_parsed(tmp_path: Path) -> None:
     message = refused(tmp_path, "x: " + "[" * 20_000)
-    assert message == "is larger than the 10,000 bytes a definition file may have"
+    assert message == "larger than the 10,000 bytes a definition file may have"
 
 
 def test_parse_errors_give_a_position_and_no_content(tmp_path: Path) -> None:
