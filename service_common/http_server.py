@@ -29,7 +29,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._in_head = True  # from a message's first byte to the end of its headers
+        # From the end of the message before (or the connection's start) to the end of
+        # this one's headers. Not from the parser's message-begin callback: it comes in
+        # the middle of the read that it would reset the count of.
+        self._in_head = True
         self._head_bytes = 0
         self._refused = False
 
@@ -50,14 +53,14 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             )
             self.transport.close()
 
-    def on_message_begin(self) -> None:
-        super().on_message_begin()
-        self._in_head = True
-        self._head_bytes = 0
-
     def on_headers_complete(self) -> None:
         self._in_head = False
         super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._in_head = True
+        self._head_bytes = 0
 
 
 def server_limits() -> dict[str, Any]:
