@@ -36,7 +36,14 @@ class ProxyAnnouncer:
 
     def _devices_now(self) -> list[HostDevice]:
         return [
-            HostDevice(device_id=v.device_id, name=v.name, model=v.model, state=v.state)
+            HostDevice(
+                device_id=v.device_id,
+                name=v.name,
+                model=v.model,
+                state=v.state,
+                driver=v.driver,
+                tags=v.tags,
+            )
             for v in self._devices.all()
         ]
 

@@ -17,6 +17,7 @@ from host_service.routes.responses import errors
 from host_service.settings import HostSettings
 from host_service.state import HostState
 from service_common.body_limit import BodySizeLimit
+from service_common.openapi_document import publish_query_parameters_without_null
 
 
 def create_app(
@@ -43,6 +44,7 @@ def create_app(
         swagger_ui_parameters={"validatorUrl": None, "displayOperationId": True},
     )
     add_exception_handlers(app)
+    publish_query_parameters_without_null(app)
     include_host_routes(app)
     app.include_router(metrics.router, responses=errors(401))
     app.add_middleware(JournalBarrier)

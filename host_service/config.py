@@ -16,6 +16,9 @@ class DeviceConfig(BaseModel):
     name: str
     model: str
     driver: str = "simulated"
+    tags: list[str] = Field(
+        default_factory=list, description="Labels lab requests select devices by (device_selector)."
+    )
     settings: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -4,7 +4,8 @@
     ├── NotFoundError              404: unknown execution, device, definition
     ├── ConflictError              409: the request conflicts with the current state
     ├── RequestInvalidError        422: the body is well-formed JSON but wrong for this host
-    └── UnauthorizedError          401: missing or wrong token
+    ├── UnauthorizedError          401: missing or wrong token
+    └── UnavailableError           503: the host cannot take work now (journal cannot write)
 
 Domain code raises these; `service_common.errors.add_exception_handlers` is the
 one place that turns them (and FastAPI's own validation errors) into the shared
@@ -25,6 +26,7 @@ __all__ = [
     "NotFoundError",
     "RequestInvalidError",
     "UnauthorizedError",
+    "UnavailableError",
     "add_exception_handlers",
     "error_response",
     "field_error",
@@ -54,3 +56,8 @@ class RequestInvalidError(HostError):
 class UnauthorizedError(HostError):
     status_code = 401
     code = "unauthorized"
+
+
+class UnavailableError(HostError):
+    status_code = 503
+    code = "unavailable"

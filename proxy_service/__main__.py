@@ -1,6 +1,7 @@
 """`python -m proxy_service --port N [--config FILE]`: start the proxy."""
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import uvicorn
 from host_service.binding import is_loopback
 from proxy_service.app import create_app
 from proxy_service.config import ConfigError, load_proxy_config
+from proxy_service.lab import LabStoreError, open_lab_store, store_url
 from proxy_service.settings import ProxySettings
 from service_common.http_server import server_limits
 
@@ -34,6 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         load_proxy_config(settings.config_path)  # fail here, with the cause, not inside uvicorn
     except ConfigError as exc:
+        print(f"proxy_service: {exc}", file=sys.stderr)
+        return 2
+    try:  # migrated here, so that a store that cannot be used stops the start with its cause
+        store = open_lab_store(store_url(settings.database_url, settings.config_path))
+        asyncio.run(store.close())
+    except LabStoreError as exc:
         print(f"proxy_service: {exc}", file=sys.stderr)
         return 2
     secured = bool(settings.api_keys) and settings.registration_token is not None

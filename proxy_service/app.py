@@ -16,6 +16,7 @@ from proxy_service.routes import include_proxy_routes
 from proxy_service.settings import ProxySettings
 from proxy_service.state import ProxyState
 from service_common.body_limit import BodySizeLimit
+from service_common.openapi_document import publish_query_parameters_without_null
 
 
 def create_app(
@@ -42,6 +43,7 @@ def create_app(
         swagger_ui_parameters={"validatorUrl": None, "displayOperationId": True},
     )
     add_exception_handlers(app)
+    publish_query_parameters_without_null(app)
     include_proxy_routes(app)
     if settings.api_keys:
         app.add_middleware(ApiKeyAuth, keys=settings.api_keys)

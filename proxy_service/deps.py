@@ -36,3 +36,12 @@ OptionalHostNameQuery = Annotated[
     ),
 ]
 IdPath = Annotated[str, Path(min_length=1, max_length=128, pattern=NAME_PATTERN)]
+LabHostNameQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=128,
+        pattern=NAME_PATTERN,
+        description="The host the execution runs on; absent for a lab execution's id.",
+    ),
+]

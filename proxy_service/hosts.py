@@ -28,6 +28,7 @@ class HostEntry:
     seen_at: float | None = None  # clock time of the last heartbeat or health check passed
     failing: bool = False  # the last health check or connection attempt failed
     last_error: str | None = None
+    drained: bool = False  # an operator's: finish what runs, dispatch nothing new
 
 
 class HostRegistry:
@@ -100,6 +101,21 @@ class HostRegistry:
             self._hosts[entry.name] = entry
         self.heartbeat(entry.name, registration)
         return entry
+
+    def restore(self, saved: HostEntry) -> None:
+        """Take back what the lab store kept of a host: a registered one, a configured one's state.
+
+        A configured host keeps its configured URL; saved state of another URL is dropped.
+        """
+        known = self._hosts.get(saved.name)
+        if known is None:
+            if saved.source == "registered":
+                self._hosts[saved.name] = saved
+            return
+        if known.url == saved.url:
+            known.devices = saved.devices
+            known.last_heartbeat, known.last_seen = saved.last_heartbeat, saved.last_seen
+            known.seen_at, known.drained = saved.seen_at, saved.drained
 
     def forget(self, name: str) -> None:
         """Drop a registered host; configured hosts stay, they are the proxy's own list."""

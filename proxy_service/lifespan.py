@@ -1,21 +1,45 @@
-"""The proxy lifespan: registry, host client and health monitor, torn down on shutdown."""
+"""The proxy lifespan: store, registry, host clients, monitor and the lab tier; torn down
+in reverse order through one exit stack."""
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Coroutine, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
 from proxy_service.client import HostClient
 from proxy_service.config import load_proxy_config
+from proxy_service.dispatcher import Dispatcher
+from proxy_service.feed import FeedFollower
 from proxy_service.hosts import Clock, HostRegistry
+from proxy_service.inventory import Inventory
+from proxy_service.lab import open_lab_store, store_url
+from proxy_service.lab_tier import LabTier
 from proxy_service.metrics import ProxyMetrics
 from proxy_service.monitor import HostMonitor
+from proxy_service.persisted_hosts import restore_hosts
 from proxy_service.settings import ProxySettings
+from proxy_service.signals import LabSignals
 from proxy_service.state import ProxyState
 from service_common.gc_tuning import tuned_gc
+
+# Every dispatched lab execution is long-polled until it ends: a pool of its own, so the
+# follows of a full lab never take the connections client requests need.
+FOLLOW_CONNECTIONS = 2_000
+
+
+def background(stack: AsyncExitStack, work: Coroutine[Any, Any, None], name: str) -> None:
+    task = asyncio.create_task(work, name=name)
+
+    async def stop() -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    stack.push_async_callback(stop)
 
 
 @asynccontextmanager
@@ -28,22 +52,35 @@ async def proxy_lifespan(
     config = load_proxy_config(settings.config_path)
     registry = HostRegistry(config, settings.heartbeat_expiry_s, clock)
     metrics = ProxyMetrics(registry)
-    client = HostClient(settings, registry, mounts, metrics)
-    monitor = HostMonitor(registry, client, settings.health_interval_s)
-    gc_settings = contextlib.ExitStack()
-    if settings.gc_tuning:  # about a sixth less CPU per forwarded request (bench/README.md)
-        gc_settings.enter_context(tuned_gc())
-    try:
+    async with AsyncExitStack() as stack:
+        lab = open_lab_store(store_url(settings.database_url, settings.config_path))
+        stack.push_async_callback(lab.close)
+        client = HostClient(settings, registry, mounts, metrics)
+        stack.push_async_callback(client.aclose)
+        follow_settings = settings.model_copy(
+            update={
+                "max_connections": FOLLOW_CONNECTIONS,
+                "max_keepalive_connections": FOLLOW_CONNECTIONS,
+            }
+        )
+        follow_client = HostClient(follow_settings, registry, mounts, metrics)
+        stack.push_async_callback(follow_client.aclose)
+        monitor = HostMonitor(registry, client, settings.health_interval_s)
+        inventory = Inventory(registry, client)
+        signals = LabSignals()
+        dispatcher = Dispatcher(registry, follow_client, lab, inventory, signals)
+        stack.push_async_callback(dispatcher.close)
+        feed = FeedFollower(registry, client, lab, settings.feed_interval_s)
+        tier = LabTier(inventory, signals, dispatcher, feed)
+        if settings.gc_tuning:  # about a sixth less CPU per forwarded request (bench/README.md)
+            stack.enter_context(tuned_gc())
+        await restore_hosts(registry, lab, clock)
         # One round before serving, so the first requests already know which hosts are down;
         # it is bounded by the connect timeout, whatever the hosts do.
         await monitor.check_due()
-        task = asyncio.create_task(monitor.run(), name="host-monitor")
-        try:
-            yield {"proxy": ProxyState(settings, registry, client, metrics)}
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-    finally:
-        await client.aclose()
-        gc_settings.close()
+        with contextlib.suppress(TimeoutError):  # what is not known yet, the dispatcher asks
+            await asyncio.wait_for(inventory.refresh(), settings.connect_timeout_s)
+        background(stack, monitor.run(), "host-monitor")
+        background(stack, feed.run(), "feed-follower")
+        background(stack, dispatcher.run(settings.dispatch_interval_s), "dispatcher")
+        yield {"proxy": ProxyState(settings, registry, client, metrics, lab, tier)}

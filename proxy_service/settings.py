@@ -17,6 +17,11 @@ class ProxySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PROXY_", extra="forbid")
 
     config_path: Path = Field(default=DEMO_CONFIG, description="Proxy config: known hosts.")
+    database_url: str | None = Field(
+        default=None,
+        description="The lab store: postgresql://user@host/db, or sqlite:///path; default a "
+        "SQLite file var/lab.sqlite3 next to the config file.",
+    )
     api_keys: KeyList = Field(
         default_factory=list, description="Bearer keys clients must send; empty: no client auth."
     )
@@ -40,6 +45,14 @@ class ProxySettings(BaseSettings):
         default=5.0, gt=0, description="How often hosts not heard from are health-checked."
     )
     max_body_bytes: int = Field(default=1_000_000, ge=1)
+    dispatch_interval_s: float = Field(
+        default=0.5,
+        gt=0,
+        description="Longest pause of the lab dispatcher (it also runs on every change).",
+    )
+    feed_interval_s: float = Field(
+        default=2.0, gt=0, description="How often every host's feed of finished executions is read."
+    )
     gc_tuning: bool = Field(
         default=True,
         description="Freeze startup objects and collect less often (service_common/gc_tuning.py).",

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from proxy_service.client import HostClient
 from proxy_service.hosts import HostRegistry
+from proxy_service.lab import LabStore
+from proxy_service.lab_tier import LabTier
 from proxy_service.metrics import ProxyMetrics
 from proxy_service.settings import ProxySettings
 
@@ -14,3 +16,5 @@ class ProxyState:
     registry: HostRegistry
     client: HostClient
     metrics: ProxyMetrics
+    lab: LabStore
+    lab_tier: LabTier

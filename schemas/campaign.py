@@ -94,7 +94,9 @@ class CampaignRequest(StartRequest):
         return self
 
 
-ItemStatus = Literal["passed", "failed", "error", "timed_out", "skipped"]
+# cancelled / timed_out: stopped with its campaign (or timed_out by its own timeout);
+# skipped: not run, after a failed item or a stopped campaign.
+ItemStatus = Literal["passed", "failed", "error", "timed_out", "cancelled", "skipped"]
 
 
 class CampaignItemResult(ResponseModel):

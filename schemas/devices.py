@@ -18,8 +18,9 @@ class DeviceState(StrEnum):
 
 class ParamSpec(ResponseModel):
     name: str
-    # "any" takes every JSON value (a variable's value, an operand of a comparison).
-    type: Literal["string", "integer", "number", "boolean", "any"]
+    # "any" takes every JSON value (a variable's value, an operand of a comparison);
+    # "array" is a list of strings (an argv), "object" a JSON object (a screen region).
+    type: Literal["string", "integer", "number", "boolean", "array", "object", "any"]
     required: bool = True
     description: str = ""
     choices: list[str] | None = None
@@ -53,6 +54,7 @@ class DeviceView(ResponseModel):
     model: str
     driver: str
     host_name: str
+    tags: list[str] = Field(default_factory=list, description="From the host's config.")
     state: DeviceState
     offline_since: datetime | None = Field(
         default=None, description="When the host first saw the device offline in this outage."

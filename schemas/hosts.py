@@ -18,6 +18,8 @@ class HostDevice(ResponseModel):
     name: str
     model: str
     state: DeviceState
+    driver: str | None = None
+    tags: list[str] = Field(default_factory=list)
 
 
 class HostHeartbeat(RequestModel):

@@ -13,5 +13,15 @@ if [ ! -f "$stamp" ]; then
     rm -f "$VENV"/.installed-*
     touch "$stamp"
 fi
+# The system programs real drivers run (Debian packages, installed only when missing):
+# the web driver's Chromium and the ocr checks' tesseract. Never a downloaded browser.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "bootstrap: installing ${missing[*]}" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+fi
 export PATH="$VENV/bin:$PATH"
 cd "$ROOT"

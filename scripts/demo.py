@@ -1,8 +1,10 @@
-"""The README's demo: a proxy in front of two hosts with simulated TVs, all on loopback;
+"""The README's demo: a proxy in front of two hosts with simulated TVs and one with WebTV in
+Chromium, all on loopback;
 the `orch` CLI lists them and runs the library's campaign with live progress.
 
-Uses the default ports (proxy 8100, hosts 8101 and 8102, the proxy's built-in
-config) when they are free, and free ports with a temporary config otherwise.
+Uses the default ports (proxy 8100, hosts 8101 to 8103, the proxy's built-in config;
+the web host joins it by registering) when they are free, and free ports with a
+temporary config otherwise.
 """
 
 import argparse
@@ -17,8 +19,12 @@ import httpx
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PORTS = (8100, 8101, 8102)
-HOSTS = (("demo-host-1", "examples/host.yaml"), ("demo-host-2", "examples/host-2.yaml"))
+DEFAULT_PORTS = (8100, 8101, 8102, 8103)
+HOSTS = (
+    ("demo-host-1", "examples/host.yaml"),
+    ("demo-host-2", "examples/host-2.yaml"),
+    ("demo-web-host", "examples/web-host.yaml"),  # WebTV in Chromium
+)
 
 
 def port_is_free(port: int) -> bool:
@@ -60,7 +66,7 @@ def orch(proxy_url: str, *args: str) -> int:
 
 
 def run_demo(proxy_url: str) -> int:
-    print(f"proxy {proxy_url}: two hosts with simulated TVs behind it")
+    print(f"proxy {proxy_url}: two hosts with simulated TVs and a web host behind it")
     orch(proxy_url, "hosts")
     orch(proxy_url, "devices")
     report = ROOT / "var" / "nightly_smoke.junit.xml"  # var/ is git-ignored
@@ -74,7 +80,13 @@ def run_demo(proxy_url: str) -> int:
     )
     lines = report.read_text().count("<testcase") if report.exists() else 0
     print(f"\n{report}: {lines} testcases; `orch` exited {code} (0 passed, 1 failed)")
-    return code
+    # The same kind of testcase on a web app: WebTV in the system Chromium.
+    web = orch(
+        proxy_url,
+        *("run", "testcase", "--id", "webtv_set_resolution", "--host", "demo-web-host"),
+        *("--device", "web-1"),
+    )
+    return code or web
 
 
 def main() -> int:
@@ -83,7 +95,7 @@ def main() -> int:
     parser.add_argument("--free-ports", action="store_true", help="never the default ports")
     args = parser.parse_args()
     defaults_free = not args.free_ports and all(map(port_is_free, DEFAULT_PORTS))
-    ports = DEFAULT_PORTS if defaults_free else (free_port(), free_port(), free_port())
+    ports = DEFAULT_PORTS if defaults_free else tuple(free_port() for _ in DEFAULT_PORTS)
     proxy_port, host_ports = ports[0], ports[1:]
     proxy_url = f"http://127.0.0.1:{proxy_port}"
     workdir = tempfile.TemporaryDirectory(prefix="demo-")
@@ -148,7 +160,11 @@ def main() -> int:
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(timeout=10)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # never leave a service behind
+                process.kill()
+                process.wait()
         host_log.close()
         workdir.cleanup()
 

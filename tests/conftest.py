@@ -1,5 +1,6 @@
 """Shared fixtures: in-process hosts through ASGITransport with the lifespan entered."""
 
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -36,6 +37,19 @@ class RunningHost:
         driver = self.state.devices.get(device_id).driver
         assert isinstance(driver, FakeDriver)
         return driver
+
+    async def wait_step(self, execution_id: str, step_id: str, state: str) -> None:
+        """Follow the record's changes (not the clock) until a step reaches `state`."""
+        registry = self.state.registry
+        give_up = time.monotonic() + 5
+        while True:
+            record = registry.get(execution_id)
+            version = record.version
+            step = record.steps.get(step_id)
+            if step is not None and step.state.value == state:
+                return
+            assert time.monotonic() < give_up, f"step {step_id} never {state}: {record.steps}"
+            await registry.wait_change(execution_id, version, 1)
 
 
 HostFactory = Callable[..., AbstractAsyncContextManager[RunningHost]]

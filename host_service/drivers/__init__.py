@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from host_service.drivers.adb import AdbDriver
 from host_service.drivers.base import (
     CallLog,
     CallRecord,
@@ -21,6 +22,7 @@ from host_service.drivers.base import (
 from host_service.drivers.command import CommandDriver
 from host_service.drivers.device import Device
 from host_service.drivers.simulated import SimulatedTV
+from host_service.drivers.web import WebDriver
 
 # driver name -> factory(raw settings, directory of the config file, latency scale);
 # a factory raises DriverSettingsError for settings it cannot use.
@@ -29,6 +31,8 @@ DriverFactory = Callable[[dict[str, Any], Path, float], Driver]
 DEFAULT_DRIVERS: Mapping[str, DriverFactory] = {
     "simulated": SimulatedTV.from_settings,
     "command": CommandDriver.from_settings,
+    "web": WebDriver.from_settings,
+    "adb": AdbDriver.from_settings,
 }
 
 __all__ = [

@@ -10,6 +10,8 @@ _PY_TYPES: dict[str, tuple[type, ...]] = {
     "integer": (int,),
     "number": (int, float),
     "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
     "any": (object,),
 }
 
@@ -32,9 +34,15 @@ def param_problems(specs: list[ParamSpec], params: dict[str, Any]) -> list[tuple
         is_flag = isinstance(value, bool) and spec.type not in ("boolean", "any")
         if is_flag or not isinstance(value, wanted):
             problems.append((spec.name, f"expected {spec.type}, got {type(value).__name__}"))
+        elif spec.type == "array" and isinstance(value, list) and not _strings(value):
+            problems.append((spec.name, "expected a non-empty array of strings"))
         elif spec.choices is not None and value not in spec.choices:
             problems.append((spec.name, f"must be one of {spec.choices}"))
         elif spec.pattern is not None and re.search(spec.pattern, str(value)) is None:
             hint = f" ({spec.description})" if spec.description else ""
             problems.append((spec.name, f"does not match {spec.pattern!r}{hint}"))
     return problems
+
+
+def _strings(value: list[Any]) -> bool:
+    return bool(value) and all(isinstance(item, str) for item in value)

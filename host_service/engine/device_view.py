@@ -53,6 +53,7 @@ class DeviceViews:
             model=device.config.model,
             driver=device.config.driver,
             host_name=self._devices.host_name,
+            tags=device.config.tags,
             state=state,
             offline_since=offline_since,
             current_execution_id=holder,
@@ -61,5 +62,5 @@ class DeviceViews:
             current_node=current_node,
             details={**device.driver.status(), "positions": positions},
             commands=device.driver.commands(),
-            verifications=device.driver.verifications(),
+            verifications=device.verifications(),
         )

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from host_service.config import ConfigError, HostConfig
 from host_service.drivers import Device, DriverFactory, DriverSettingsError
+from host_service.drivers.visual import VisualChecks
 from host_service.errors import NotFoundError
 
 
@@ -23,6 +24,7 @@ class DeviceCatalog:
     ) -> "DeviceCatalog":
         """Every device with its driver built; ConfigError naming the file, device and setting."""
         devices = []
+        visual = VisualChecks(config.library_path)  # one per host: references, tesseract
         for index, device_config in enumerate(config.devices):
             where = f"{config_path}: devices[{index}] ({device_config.id})"
             factory = factories.get(device_config.driver)
@@ -35,7 +37,7 @@ class DeviceCatalog:
                 driver = factory(device_config.settings, config_path.parent, latency_scale)
             except DriverSettingsError as exc:
                 raise ConfigError(f"{where}: settings.{exc.setting}: {exc.message}") from exc
-            devices.append(Device(device_config, driver))
+            devices.append(Device(device_config, driver, visual=visual))
         return cls(config.host_name, devices)
 
     def __iter__(self) -> Iterator[Device]:

@@ -1,8 +1,10 @@
 """DeviceLeases: one FIFO queue per device, so one execution drives a device at a time.
 
-Lives on the event loop: every method is only called there. An execution
-joins its device's queue the moment it is accepted, so its queue position is
-right from the first answer.
+Lives on the event loop: every method is called there, but for
+`mark_returned`, which the execution's worker thread calls as it returns (one
+attribute store, atomic under the GIL; `has_returned` reads it on the loop).
+An execution joins its device's queue the moment it is accepted, so its queue
+position is right from the first answer.
 A lease is released when the execution's thread really returns, not when its
 status turns terminal, so a driver call that ignores cancellation keeps the
 device held (`stuck`) until it comes back.

@@ -259,8 +259,9 @@ class ExecutionOrchestrator:
             result = job(ctx)
             limits.result(len(result.__pydantic_serializer__.to_json(result)))
             return _Outcome(ExecutionStatus.completed, result=result)
-        except ExecutionStopped as stop:
-            return _Outcome(_STOP_STATUS[stop.reason], error=_stop_error(stop.reason, timeout_s))
+        except ExecutionStopped as stop:  # with the result so far, for kinds that keep one
+            error = _stop_error(stop.reason, timeout_s)
+            return _Outcome(_STOP_STATUS[stop.reason], result=stop.partial, error=error)
         except (DriverError, LimitExceededError) as exc:
             ctx.log.error("%s: %s", exc.code, limits.shorten(exc.message))
             error = ExecutionError(code=exc.code, message=limits.shorten(exc.message))

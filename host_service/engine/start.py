@@ -1,20 +1,27 @@
 """StartService: the rules of a start, checked in order before anything is created.
 
 The idempotency key first (a repeat returns the first execution), then the
-host name, the deadline against the kind's maximum, the device (known, and
-online), and the kind's own checks (`Executor.prepare`). Only then is an
-execution created, so a refused request changes nothing.
+journal (nothing is accepted while it cannot write), the host name, the
+deadline against the kind's maximum, the device (known, and online), and the
+kind's own checks (`Executor.prepare`). Only then is an execution created, so
+a refused request changes nothing.
 """
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from host_service.engine.devices import DeviceCatalog
 from host_service.engine.orchestrator import ExecutionOrchestrator
 from host_service.engine.record import ExecutionRecord
 from host_service.engine.registry import ExecutionRegistry
-from host_service.errors import ConflictError, RequestInvalidError, field_error
+from host_service.errors import (
+    ConflictError,
+    RequestInvalidError,
+    UnavailableError,
+    field_error,
+)
 from host_service.kinds import Executor
 from schemas import ExecutionKind
 from schemas.base import StartRequest
@@ -34,7 +41,10 @@ class StartService:
         registry: ExecutionRegistry,
         orchestrator: ExecutionOrchestrator,
         executors: dict[ExecutionKind, Executor[Any, Any]],
+        storage_problem: Callable[[], str | None] = lambda: None,
     ) -> None:
+        """`storage_problem` says why the journal cannot write now (None while it can)."""
+        self._storage_problem = storage_problem
         self._devices = devices
         self._registry = registry
         self._orchestrator = orchestrator
@@ -62,6 +72,13 @@ class StartService:
                         details=[{"loc": _KEY_LOC, "msg": "reused with another body"}],
                     )
                 return self._registry.get(known[1]), False
+        problem = self._storage_problem()
+        if problem is not None:  # nothing is accepted that is not durable
+            raise UnavailableError(
+                f"the journal cannot be written ({problem}); no execution is accepted until it can",
+                code="journal_unavailable",
+                details={"reason": problem},
+            )
         host_name = self._devices.host_name
         if body.host_name is not None and body.host_name != host_name:
             raise RequestInvalidError(
@@ -80,7 +97,7 @@ class StartService:
             raise ConflictError(
                 f"device {device.id} is offline (since {offline_since.isoformat()})",
                 code="device_offline",
-                details={"device_id": device.id, "offline_since": offline_since.isoformat()},
+                details={"device_id": device.id, "offline_since": offline_since},
             )
         job = executor.job(body, device, path)
         request = {"body": dumped, "path": path}

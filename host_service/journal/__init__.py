@@ -29,8 +29,20 @@ class Journal(Protocol):
         """Every retained record, oldest first."""
         ...
 
-    async def flushed(self) -> None:
-        """Return once every change made before this call is committed."""
+    async def flushed(self) -> bool:
+        """True once every change made before this call is committed; False at once while
+        the storage fails (the changes are kept and written when it recovers)."""
+        ...
+
+    def problem(self) -> str | None:
+        """Why the journal cannot write now (disk full, read-only); None while it writes."""
+        ...
+
+    def numbered(
+        self, after: int, limit: int, only: list[int] | None = None
+    ) -> tuple[list[tuple[int, str]], int]:
+        """`(execution_no, execution_id)` past `after` in creation order (or those in `only`),
+        and the newest number: what the host's feed of finished executions reads."""
         ...
 
     def close(self) -> None: ...

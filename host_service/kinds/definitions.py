@@ -2,7 +2,8 @@
 
 from host_service.kinds.campaign.chaining import chaining_problems
 from host_service.kinds.navigation.planner import Planner
-from host_service.kinds.testcase.graph import Problem, testcase_problems
+from host_service.kinds.testcase.graph import testcase_problems
+from host_service.kinds.testcase.variables import Problem
 from host_service.library import DefinitionLibrary, DefinitionRules
 from schemas.campaign import CampaignDefinition
 from schemas.navigation import NavigationTree

@@ -3,7 +3,16 @@
 from fastapi import FastAPI
 
 from host_service.kinds import EXECUTOR_TYPES
-from host_service.routes import blocks, devices, events, executions, health, library, reports
+from host_service.routes import (
+    blocks,
+    devices,
+    events,
+    executions,
+    feed,
+    health,
+    library,
+    reports,
+)
 from host_service.routes.responses import errors
 from host_service.routes.starts import start_router
 
@@ -14,6 +23,7 @@ def include_host_routes(app: FastAPI) -> None:
     # Included one level deep: every level of router nesting costs each request a match pass.
     for router in (
         start_router(EXECUTOR_TYPES),
+        feed.router,  # before executions: /executions/feed is not an execution id
         executions.router,
         events.router,
         devices.router,

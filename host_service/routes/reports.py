@@ -23,7 +23,7 @@ router = APIRouter(tags=["campaign"])
     operation_id="get_campaign_junit",
 )
 async def campaign_junit(execution_id: str, state: HostStateDep) -> Response:
-    """A finished campaign as a JUnit XML report: one testcase element per item."""
+    """A campaign as a JUnit XML report, one testcase per item; a stopped one keeps its items."""
     record = state.registry.get(execution_id)
     if record.kind is not ExecutionKind.campaign:
         raise NotFoundError(f"no campaign execution {execution_id!r}", code="execution_not_found")

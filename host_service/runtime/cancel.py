@@ -11,6 +11,8 @@ import threading
 import time
 from enum import StrEnum
 
+from schemas import ExecutionResult
+
 
 class StopReason(StrEnum):
     cancelled = "cancelled"
@@ -19,9 +21,14 @@ class StopReason(StrEnum):
 
 
 class ExecutionStopped(Exception):  # noqa: N818 - a signal, not a failure
-    def __init__(self, reason: StopReason) -> None:
+    """The work stopped for `reason`. A kind that can tell what it did up to the stop
+    raises it again with `partial`, its result so far (a campaign's items); the
+    orchestrator records that result with the stop's status, whatever the kind."""
+
+    def __init__(self, reason: StopReason, partial: ExecutionResult | None = None) -> None:
         super().__init__(f"execution stopped: {reason.value}")
         self.reason = reason
+        self.partial = partial
 
 
 class CancelToken:

@@ -3,13 +3,21 @@
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
-def resolve(future: asyncio.Future[None]) -> None:
-    """Complete `future` unless it is already done (or was cancelled). On its loop only."""
+def settle(future: "asyncio.Future[T]", value: T) -> None:
+    """Complete `future` with `value` unless it is already done (or was cancelled).
+
+    On its loop only."""
     if not future.done():
-        future.set_result(None)
+        future.set_result(value)
+
+
+def resolve(future: "asyncio.Future[None]") -> None:
+    settle(future, None)
 
 
 def call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[..., None], *args: Any) -> None:

@@ -20,9 +20,9 @@ def action_problems(
             msg = f"device {device.id} has no command {action.command!r}; accepted: {sorted(specs)}"
             problems.append(field_error([*loc, index, "command"], msg))
             continue
-        found = param_problems(spec.params, action.params) or device.driver.execute_problems(
-            action.command, action.params
-        )
+        found = param_problems(spec.params, action.params)
+        if not found:
+            found = device.command_problems(action.command, action.params)
         for name, problem in found:
             problems.append(field_error([*loc, index, "params", name], problem))
     return problems
@@ -31,7 +31,7 @@ def action_problems(
 def verification_problems(
     items: Sequence[Verification], device: Device, loc: list[str | int]
 ) -> list[dict[str, Any]]:
-    specs = {(spec.type, spec.command): spec for spec in device.driver.verifications()}
+    specs = {(spec.type, spec.command): spec for spec in device.verifications()}
     problems = []
     for index, item in enumerate(items):
         spec = specs.get((item.type, item.command))
@@ -41,9 +41,9 @@ def verification_problems(
             msg = f"device {device.id} has no verification {name}; accepted: {accepted}"
             problems.append(field_error([*loc, index, "command"], msg))
             continue
-        found = param_problems(spec.params, item.params) or device.driver.observe_problems(
-            item.type, item.command, item.params
-        )
+        found = param_problems(spec.params, item.params)
+        if not found:
+            found = device.check_problems(item.type, item.command, item.params)
         for name, problem in found:
             problems.append(field_error([*loc, index, "params", name], problem))
     return problems

@@ -8,13 +8,13 @@ from schemas import Verification, VerificationResult
 
 def run_verification(ctx: RunContext, item: Verification, index: int) -> VerificationResult:
     """Check once, or poll until the condition holds or `item.timeout_s` passes."""
-    driver = ctx.device.driver
+    device, driver = ctx.device, ctx.device.driver
     started = time.monotonic()
-    polls = driver.polls(item.type, item.command)
+    polls = device.polls(item.type, item.command)
     give_up = started + item.timeout_s
     while True:
         ctx.token.check()
-        seen = driver.observe(item.type, item.command, item.params, ctx.token)
+        seen = device.observe(item.type, item.command, item.params, ctx.token)
         if seen.success or not polls or time.monotonic() >= give_up:
             break
         ctx.token.wait(min(driver.poll_interval_s(), max(0.0, give_up - time.monotonic())))

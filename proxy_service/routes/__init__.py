@@ -8,6 +8,7 @@ from proxy_service.routes import (
     events,
     executions,
     health,
+    history,
     hosts,
     metrics,
     passthrough,
@@ -33,6 +34,7 @@ def include_proxy_routes(app: FastAPI) -> None:
         events.router,
         devices.router,
         passthrough.router,
+        history.router,
     ):
         # Every route here answers 401 when API keys are configured (auth.py).
         app.include_router(router, prefix=PREFIX, responses=errors(401))

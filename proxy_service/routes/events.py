@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
-from proxy_service.deps import HostNameQuery, IdPath, ProxyStateDep
+from proxy_service import lab_views
+from proxy_service.deps import IdPath, LabHostNameQuery, ProxyStateDep
 from proxy_service.relay import relay_stream
 from proxy_service.routes.responses import FORWARDED, errors
 from schemas import ExecutionEventPage
@@ -34,7 +35,7 @@ EVENT_STREAM = "text/event-stream"
 async def stream_events(
     execution_id: IdPath,
     state: ProxyStateDep,
-    host_name: HostNameQuery,
+    host_name: LabHostNameQuery = None,
     after: Annotated[int, Query(ge=0, description="Only events with a larger seq.")] = 0,
     wait: WaitQuery = 0,
     accept: Annotated[str | None, Header(max_length=200)] = None,
@@ -43,12 +44,14 @@ async def stream_events(
         Header(max_length=200, description="Resume after this event id (SSE reconnect)."),
     ] = None,
 ) -> StreamingResponse:
-    """Server-sent events of one execution on `host_name` (resumable), or JSON pages."""
-    target = state.registry.route(host_name)
+    """Server-sent events of one execution on `host_name` or lab (resumable), or JSON pages."""
     headers = {"Accept": accept or EVENT_STREAM}
     if last_event_id is not None:
         headers["Last-Event-ID"] = last_event_id
-    params = {"after": after or None, "wait": wait or None}
+    params: dict[str, object] = {"after": after or None, "wait": wait or None}
+    if host_name is None:
+        return await lab_views.events(state, execution_id, params, headers)
+    target = state.registry.route(host_name)
     return await relay_stream(
         state.client,
         target,

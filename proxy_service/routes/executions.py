@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from proxy_service.deps import HostNameQuery, IdPath, OptionalHostNameQuery, ProxyStateDep
+from proxy_service import lab_views
+from proxy_service.deps import IdPath, LabHostNameQuery, OptionalHostNameQuery, ProxyStateDep
 from proxy_service.fanout import fan_out
 from proxy_service.routes.responses import FORWARDED, errors
 from schemas import (
@@ -31,11 +32,15 @@ async def get_status(
     kind: ExecutionKind,
     execution_id: IdPath,
     state: ProxyStateDep,
-    host_name: HostNameQuery,
+    host_name: LabHostNameQuery = None,
     wait: WaitQuery = 0,
     include_logs: LogsQuery = False,
 ) -> Response:
-    """The status of one execution of the given kind on `host_name`; `wait` long-polls."""
+    """The status of one execution of the given kind on `host_name`, or of a lab execution."""
+    if host_name is None:
+        return Response(
+            await lab_views.view(state, execution_id, include_logs, wait), media_type=JSON
+        )
     target = state.registry.route(host_name)
     path = f"/{kind.value}/execution/{execution_id}/status"
     content = await state.client.execution(target, path, include_logs, wait)
@@ -85,11 +90,15 @@ async def list_executions(
 async def get_execution(
     execution_id: IdPath,
     state: ProxyStateDep,
-    host_name: HostNameQuery,
+    host_name: LabHostNameQuery = None,
     wait: WaitQuery = 0,
     include_logs: LogsQuery = False,
 ) -> Response:
-    """One execution of any kind on `host_name`; `wait` long-polls for a status change."""
+    """One execution on `host_name` (or a lab execution); `wait` long-polls for a change."""
+    if host_name is None:
+        return Response(
+            await lab_views.view(state, execution_id, include_logs, wait), media_type=JSON
+        )
     target = state.registry.route(host_name)
     path = f"/executions/{execution_id}"
     content = await state.client.execution(target, path, include_logs, wait)
@@ -103,8 +112,10 @@ async def get_execution(
     operation_id="cancel_execution",
 )
 async def cancel_execution(
-    execution_id: IdPath, state: ProxyStateDep, host_name: HostNameQuery
+    execution_id: IdPath, state: ProxyStateDep, host_name: LabHostNameQuery = None
 ) -> Response:
-    """Cancel an execution on `host_name`: queued ones leave the queue, running ones stop."""
+    """Cancel an execution (on `host_name`, or a lab one): queued ones leave, running stop."""
+    if host_name is None:
+        return Response(await lab_views.cancel(state, execution_id), media_type=JSON)
     target = state.registry.route(host_name)
     return Response(await state.client.cancel(target, execution_id), media_type=JSON)

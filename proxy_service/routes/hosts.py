@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from proxy_service.deps import IdPath, ProxyStateDep
+from proxy_service.persisted_hosts import save_host
 from proxy_service.routes.responses import errors
 from schemas import HostHeartbeat, HostRegistration, HostView
 
@@ -24,7 +25,9 @@ async def list_hosts(state: ProxyStateDep) -> list[HostView]:
 )
 async def register_host(body: HostRegistration, state: ProxyStateDep) -> HostView:
     """A host announces its name, URL and devices; it is online from now on."""
-    return state.registry.view(state.registry.register(body))
+    entry = state.registry.register(body)
+    await save_host(state.lab, entry)
+    return state.registry.view(entry)
 
 
 @registration_router.post(
@@ -35,7 +38,9 @@ async def register_host(body: HostRegistration, state: ProxyStateDep) -> HostVie
 )
 async def heartbeat(host_name: IdPath, body: HostHeartbeat, state: ProxyStateDep) -> HostView:
     """A registered host is still alive; a 404 tells it to register again."""
-    return state.registry.view(state.registry.heartbeat(host_name, body))
+    entry = state.registry.heartbeat(host_name, body)
+    await save_host(state.lab, entry)
+    return state.registry.view(entry)
 
 
 @router.delete(
@@ -46,4 +51,7 @@ async def heartbeat(host_name: IdPath, body: HostHeartbeat, state: ProxyStateDep
 )
 async def forget_host(host_name: IdPath, state: ProxyStateDep) -> None:
     """Drop a registered host (a decommissioned machine); configured hosts stay listed."""
+    entry = state.registry.get(host_name)
     state.registry.forget(host_name)
+    if entry.source == "registered":
+        await state.lab.remove_host(host_name)

@@ -5,7 +5,8 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 
-from proxy_service.deps import HostNameQuery, IdPath, ProxyStateDep
+from proxy_service import lab_views
+from proxy_service.deps import HostNameQuery, IdPath, LabHostNameQuery, ProxyStateDep
 from proxy_service.errors import RequestInvalidError
 from proxy_service.hosts import HostEntry
 from proxy_service.routes.responses import FORWARDED, errors
@@ -69,8 +70,12 @@ async def get_library(
     operation_id="get_campaign_junit",
 )
 async def get_junit(
-    execution_id: IdPath, request: Request, state: ProxyStateDep, host_name: HostNameQuery
+    execution_id: IdPath, request: Request, state: ProxyStateDep, host_name: LabHostNameQuery = None
 ) -> Response:
-    """The JUnit XML report of a campaign execution on `host_name`, for CI servers."""
+    """The JUnit XML report of a campaign execution on `host_name` (or a lab one), for CI."""
+    if host_name is None:
+        row = await lab_views.dispatched(state, execution_id, 0)
+        assert row.host_name is not None
+        execution_id, host_name = str(row.host_execution_id), row.host_name
     target = state.registry.route(host_name)
     return await relay_get(state, target, f"/campaign/execution/{execution_id}/junit", request)

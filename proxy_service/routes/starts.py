@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from proxy_service.deps import ProxyStateDep
 from proxy_service.errors import RequestInvalidError, field_error
+from proxy_service.lab_starts import check_target, lab_model, queue_start
 from proxy_service.routes.responses import FORWARDED, errors
 from schemas import ExecutionAccepted
 from schemas.base import IDENTIFIER_PATTERN, StartRequest
@@ -45,7 +46,7 @@ def host_path(route: KindRoute, request: Request) -> str:
 
 
 def _endpoint(route: KindRoute) -> Any:
-    model = route.request_model
+    model = lab_model(route)
 
     async def start(
         request: Request,
@@ -53,6 +54,16 @@ def _endpoint(route: KindRoute) -> Any:
         state: ProxyStateDep,
     ) -> Response:
         start_request: StartRequest = body
+        selector = check_target(start_request)
+        if selector is not None:
+            path = host_path(route, request)
+            key = idempotency_key(request)
+            code, answer = await queue_start(state, route, path, start_request, selector, key)
+            return JSONResponse(
+                answer.model_dump(mode="json"),
+                status_code=code,
+                headers={"Location": answer.status_url, "Retry-After": "1"},
+            )
         if start_request.host_name is None:
             raise RequestInvalidError(
                 "host_name is required through the proxy",
@@ -72,7 +83,9 @@ def _endpoint(route: KindRoute) -> Any:
             headers={"Location": answer.status_url, "Retry-After": "1"},
         )
 
-    start.__doc__ = f"{route.summary} The body names the host in `host_name`."
+    start.__doc__ = (
+        f"{route.summary} The body names `host_name` and `device_id`, or a `device_selector`."
+    )
     return start
 
 

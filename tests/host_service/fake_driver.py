@@ -2,7 +2,7 @@
 
 Commands: `ok` (param `out`), `fail`, `flaky` (fails its first `times` calls),
 `gate` (waits, cooperatively, until the test opens the gate), `hang` (ignores
-cancellation until the test releases it).
+cancellation until the test releases it), `broken` (a tooling fault: DriverError).
 """
 
 import threading
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from host_service.drivers import CallLog, CommandOutcome, DriverBase, Observation
+from host_service.drivers.base import DriverError
 from host_service.runtime.cancel import CancelToken
 from schemas import CommandSpec, ParamSpec, VerificationSpec
 
@@ -39,6 +40,7 @@ class FakeDriver(DriverBase):
             CommandSpec(command="flaky", params=[times]),
             CommandSpec(command="gate"),
             CommandSpec(command="hang"),
+            CommandSpec(command="broken"),
         ]
 
     def verifications(self) -> list[VerificationSpec]:
@@ -70,6 +72,8 @@ class FakeDriver(DriverBase):
                 while not self.gate.wait(0.005):
                     token.check()
                 return CommandOutcome(True, "gate opened")
+            if command == "broken":
+                raise DriverError("device_disconnected", "the fake device dropped off")
             if command == "hang":
                 self.hang_released.wait()
                 return CommandOutcome(True, "released")

@@ -7,6 +7,7 @@ import httpx
 
 from tests.helpers import start, wait_status
 from tests.host_service.host_process import host_process
+from tests.processes import free_port
 
 BATCH = "/host/action/executeBatch"
 
@@ -30,3 +31,14 @@ async def test_json_service_logs_carry_the_execution_id(tmp_path: Path) -> None:
     assert any("main press_key passed" in message for message in mine)
     assert any(line["logger"] == "uvicorn.access" for line in lines)
     assert not any("color_message" in line for line in lines)
+
+
+async def test_json_logs_cover_the_announcer(tmp_path: Path) -> None:
+    nobody = f"http://127.0.0.1:{free_port()}"  # a proxy that is not there
+    with host_process(
+        tmp_path, HOST_LOG_FORMAT="json", HOST_PROXY_URL=nobody, HOST_HEARTBEAT_INTERVAL_S="60"
+    ):
+        pass
+    lines = [json.loads(line) for line in tmp_path.joinpath("host.log").read_text().splitlines()]
+    announcer = [line for line in lines if line["logger"].endswith("announcer")]
+    assert any("cannot reach proxy" in line["message"] for line in announcer)

@@ -4,6 +4,8 @@ The proxy reaches its hosts through `mounts=`, so nothing leaves the process: a 
 URL that fuzzing registers lands on a transport that refuses every connection.
 """
 
+import shutil
+import tempfile
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
@@ -51,7 +53,14 @@ class LabApp:
         self.hosts = {url: host_app(config) for url, config in DEMO_HOSTS.items()}
         self.links = {url: LateTransport() for url in DEMO_HOSTS}
         mounts: dict[str, httpx.AsyncBaseTransport] = {**self.links, "all://": LateTransport()}
-        settings = ProxySettings(config_path=EXAMPLES / "proxy.yaml", **proxy_settings)
+        # A lab store of its own, emptied after each lifespan: what one run registers must
+        # not be there for the next (nor in the repo's examples/var/).
+        self.store_folder = Path(tempfile.mkdtemp(prefix="fuzz-lab-store-"))
+        settings = ProxySettings(
+            config_path=EXAMPLES / "proxy.yaml",
+            database_url=f"sqlite:///{self.store_folder / 'lab.sqlite3'}",
+            **proxy_settings,
+        )
         self.proxy = create_proxy(settings, mounts=mounts)
         self._serving: ASGIApp | None = None
 
@@ -75,4 +84,5 @@ class LabApp:
             self._serving = None
             for link in self.links.values():
                 link.inner = None
+        shutil.rmtree(self.store_folder, ignore_errors=True)
         await send({"type": "lifespan.shutdown.complete"})

@@ -5,7 +5,7 @@ A valid linear testcase of 2,000 nodes (the schema's maximum) stopped at the def
 """
 
 from tests.conftest import LIBRARY, HostFactory
-from tests.host_service.testcases.graphs import inline, linear, run
+from tests.host_service.kinds.testcase.graphs import inline, linear, run
 
 
 async def test_a_linear_graph_of_2000_nodes_finishes(host_factory: HostFactory) -> None:

@@ -46,7 +46,7 @@ def test_the_library_is_listed_and_reloaded_through_the_proxy(stack: Stack) -> N
     with Client(stack.proxy_url) as client:
         trees = client.library(stack.host_name, "trees")
         summary = client.reload_library(stack.host_name)
-    assert [t["id"] for t in trees] == ["simtv"]
+    assert [t["id"] for t in trees] == ["simtv", "webtv"]
     assert (summary.trees, summary.problems) == (len(trees), [])
     assert summary.testcases > 0
 

@@ -239,12 +239,12 @@ async def test_a_library_reload_through_the_proxy_reaches_the_named_host(
         (root / "trees" / "copy.yaml").write_text(tree)
         params = {"host_name": "host-1"}
         before = await running.client.get("/server/library/trees", params=params)
-        assert [t["id"] for t in before.json()] == ["simtv"]
+        assert [t["id"] for t in before.json()] == ["simtv", "webtv"]
 
         reloaded = await running.client.post("/server/library/reload", params=params)
         assert reloaded.status_code == 200
-        assert reloaded.json()["trees"] == 2
+        assert reloaded.json()["trees"] == 3
         after = await running.client.get("/server/library/trees", params=params)
-        assert [t["id"] for t in after.json()] == ["simtv", "simtv_copy"]
+        assert [t["id"] for t in after.json()] == ["simtv", "simtv_copy", "webtv"]
         other = await running.client.post("/server/library/reload", params={"host_name": "nope"})
         assert other.status_code == 404

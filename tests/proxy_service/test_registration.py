@@ -88,7 +88,9 @@ async def test_registration_needs_the_registration_token(lab: LabFactory, tmp_pa
         assert state.announcer is not None
         assert state.announcer.registered is False  # the host runs all the same
         assert "host-3" not in await hosts(running)
-        async with joining(running, tmp_path, proxy_registration_token="reg-token") as (_, state):
+        # A second process of host-3 meanwhile: its own journal (one host per journal).
+        second = {"proxy_registration_token": "reg-token", "journal": "none"}
+        async with joining(running, tmp_path, **second) as (_, state):
             assert state.announcer is not None
             assert state.announcer.registered is True
             assert (await hosts(running))["host-3"]["status"] == "online"

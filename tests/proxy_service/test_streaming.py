@@ -20,6 +20,8 @@ class StreamingHost:
     async def handle(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/host/health":
             return httpx.Response(200, json={"service": "host", "name": "host-sse"})
+        if not request.url.path.endswith("/events"):  # the lab tier's device and feed reads
+            return httpx.Response(404, json={"error": "not_found", "message": "not here"})
         self.requests.append(request)
 
         async def events() -> AsyncIterator[bytes]:

@@ -1,4 +1,5 @@
-"""The README's run command: proxy and two hosts as real processes, the CLI running a campaign."""
+"""The README's run command: proxy and three hosts as real processes, the CLI running a campaign
+and a web testcase."""
 
 import subprocess
 import sys
@@ -25,3 +26,6 @@ def test_demo_runs_the_campaign_through_the_cli_and_the_proxy() -> None:
     assert "$ orch run campaign --id nightly_smoke" in out
     assert "PASSED: campaign" in out
     assert "5 testcases" in out  # the JUnit report the CLI wrote
+    # The web host's testcase: WebTV in the system Chromium, through the same proxy.
+    assert "$ orch run testcase --id webtv_set_resolution --host demo-web-host" in out
+    assert "PASSED: testcase" in out

@@ -35,7 +35,7 @@ export interface paths {
         put?: never;
         /**
          * Start action
-         * @description Start an action batch on a device; answers at once with its execution_id. The body names the host in `host_name`.
+         * @description Start an action batch on a device; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
          */
         post: operations["start_action"];
         delete?: never;
@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Start block
-         * @description Run a list of standard blocks on a device; answers at once with its execution_id. The body names the host in `host_name`.
+         * @description Run a list of standard blocks on a device; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
          */
         post: operations["start_block"];
         delete?: never;
@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Start campaign
-         * @description Run a campaign of testcases on one device; answers at once with its execution_id. The body names the host in `host_name`.
+         * @description Run a campaign of testcases on one device; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
          */
         post: operations["start_campaign"];
         delete?: never;
@@ -93,7 +93,7 @@ export interface paths {
         };
         /**
          * Get Junit
-         * @description The JUnit XML report of a campaign execution on `host_name`, for CI servers.
+         * @description The JUnit XML report of a campaign execution on `host_name` (or a lab one), for CI.
          */
         get: operations["get_campaign_junit"];
         put?: never;
@@ -173,7 +173,7 @@ export interface paths {
         };
         /**
          * Get Execution
-         * @description One execution of any kind on `host_name`; `wait` long-polls for a status change.
+         * @description One execution on `host_name` (or a lab execution); `wait` long-polls for a change.
          */
         get: operations["get_execution"];
         put?: never;
@@ -195,7 +195,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel Execution
-         * @description Cancel an execution on `host_name`: queued ones leave the queue, running ones stop.
+         * @description Cancel an execution (on `host_name`, or a lab one): queued ones leave, running stop.
          */
         post: operations["cancel_execution"];
         delete?: never;
@@ -213,7 +213,7 @@ export interface paths {
         };
         /**
          * Stream Events
-         * @description Server-sent events of one execution on `host_name` (resumable), or JSON pages.
+         * @description Server-sent events of one execution on `host_name` or lab (resumable), or JSON pages.
          */
         get: operations["stream_execution_events"];
         put?: never;
@@ -236,6 +236,66 @@ export interface paths {
          * @description Liveness of the proxy, with the number of devices its hosts announced.
          */
         get: operations["get_proxy_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/server/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List History
+         * @description Finished executions of every host, newest first, from the lab store (hosts may be off).
+         */
+        get: operations["list_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/server/history/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History Stats
+         * @description Pass rate and counts per testcase or device, per hour or day (default: the last 7 days).
+         */
+        get: operations["get_history_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/server/history/{host_name}/{execution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History Execution
+         * @description The recorded view of one finished execution, also when its host is offline or evicted it.
+         */
+        get: operations["get_history_execution"];
         put?: never;
         post?: never;
         delete?: never;
@@ -375,7 +435,7 @@ export interface paths {
         put?: never;
         /**
          * Start navigation
-         * @description Navigate a device to a node of a library tree; answers at once with its execution_id. The body names the host in `host_name`.
+         * @description Navigate a device to a node of a library tree; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
          */
         post: operations["start_navigation"];
         delete?: never;
@@ -395,7 +455,7 @@ export interface paths {
         put?: never;
         /**
          * Start testcase
-         * @description Run a testcase graph (by id or inline) on a device; answers at once. The body names the host in `host_name`.
+         * @description Run a testcase graph (by id or inline) on a device; answers at once. The body names `host_name` and `device_id`, or a `device_selector`.
          */
         post: operations["start_testcase"];
         delete?: never;
@@ -415,7 +475,7 @@ export interface paths {
         put?: never;
         /**
          * Start verification
-         * @description Start a verification batch on a device; answers at once with its execution_id. The body names the host in `host_name`.
+         * @description Start a verification batch on a device; answers at once with its execution_id. The body names `host_name` and `device_id`, or a `device_selector`.
          */
         post: operations["start_verification"];
         delete?: never;
@@ -433,7 +493,7 @@ export interface paths {
         };
         /**
          * Get Status
-         * @description The status of one execution of the given kind on `host_name`; `wait` long-polls.
+         * @description The status of one execution of the given kind on `host_name`, or of a lab execution.
          */
         get: operations["get_execution_status"];
         put?: never;
@@ -532,9 +592,11 @@ export interface components {
             actions: components["schemas"]["Action"][];
             /**
              * Device Id
-             * @description The device that runs the execution.
+             * @description The device that runs it; or `device_selector`.
              */
-            device_id: string;
+            device_id?: string | null;
+            /** @description Any free device matching it, across the lab. */
+            device_selector?: components["schemas"]["DeviceSelector"] | null;
             /** Failure Actions */
             failure_actions?: components["schemas"]["Action"][];
             /**
@@ -542,8 +604,25 @@ export interface components {
              * @description The host the device is plugged into; required through the proxy.
              */
             host_name?: string | null;
+            /**
+             * Priority
+             * @description Higher first; FIFO within one.
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * Queue Timeout S
+             * @description Longest wait in the lab queue (default 3600 s).
+             */
+            queue_timeout_s?: number | null;
             /** Retry Actions */
             retry_actions?: components["schemas"]["Action"][];
+            /**
+             * Retry On Infra Failure
+             * @description Ended in `error`: run once more on another device.
+             * @default false
+             */
+            retry_on_infra_failure?: boolean;
             /**
              * Timeout S
              * @description Deadline of the running time in seconds; the kind's default when absent.
@@ -836,7 +915,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "passed" | "failed" | "error" | "timed_out" | "skipped";
+            status: "passed" | "failed" | "error" | "timed_out" | "cancelled" | "skipped";
             /** Success */
             success: boolean;
             /** Testcase Id */
@@ -884,14 +963,33 @@ export interface components {
             continue_on_failure?: boolean | null;
             /**
              * Device Id
-             * @description The device that runs the execution.
+             * @description The device that runs it; or `device_selector`.
              */
-            device_id: string;
+            device_id?: string | null;
+            /** @description Any free device matching it, across the lab. */
+            device_selector?: components["schemas"]["DeviceSelector"] | null;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
              */
             host_name?: string | null;
+            /**
+             * Priority
+             * @description Higher first; FIFO within one.
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * Queue Timeout S
+             * @description Longest wait in the lab queue (default 3600 s).
+             */
+            queue_timeout_s?: number | null;
+            /**
+             * Retry On Infra Failure
+             * @description Ended in `error`: run once more on another device.
+             * @default false
+             */
+            retry_on_infra_failure?: boolean;
             /**
              * Timeout S
              * @description Deadline of the running time in seconds; the kind's default when absent.
@@ -947,6 +1045,28 @@ export interface components {
             hosts: components["schemas"]["HostDevices"][];
         };
         /**
+         * DeviceSelector
+         * @description Which devices may run a lab request: every given field must hold (an empty one: any).
+         */
+        DeviceSelector: {
+            /**
+             * Device Ids
+             * @description One of these device ids.
+             */
+            device_ids?: string[];
+            /** Driver */
+            driver?: string | null;
+            /** Host Name */
+            host_name?: string | null;
+            /** Model */
+            model?: string | null;
+            /**
+             * Tags
+             * @description The device has all of these tags.
+             */
+            tags?: string[];
+        };
+        /**
          * DeviceState
          * @enum {string}
          */
@@ -986,6 +1106,11 @@ export interface components {
             /** Queued Execution Ids */
             queued_execution_ids?: string[];
             state: components["schemas"]["DeviceState"];
+            /**
+             * Tags
+             * @description From the host's config.
+             */
+            tags?: string[];
             /** Verifications */
             verifications?: components["schemas"]["VerificationSpec"][];
         };
@@ -1166,14 +1291,130 @@ export interface components {
             executions_active?: number;
             /** Name */
             name: string;
+            /**
+             * Problems
+             * @description What is wrong while degraded, e.g. the journal.
+             */
+            problems?: string[];
             /** Service */
             service: string;
             /**
              * Status
              * @default ok
-             * @constant
+             * @enum {string}
              */
-            status?: "ok";
+            status?: "ok" | "degraded";
+        };
+        /**
+         * HistoryItem
+         * @description One recorded execution of any host of the lab.
+         */
+        HistoryItem: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Definition Id */
+            definition_id?: string | null;
+            /** Device Id */
+            device_id: string;
+            /** Elapsed Ms */
+            elapsed_ms?: number | null;
+            /** Error Code */
+            error_code?: string | null;
+            /** Execution Id */
+            execution_id: string;
+            /** Finished At */
+            finished_at?: string | null;
+            /** Host Name */
+            host_name: string;
+            kind: components["schemas"]["ExecutionKind"];
+            /**
+             * Lab Execution Id
+             * @description The lab request it ran for, when started with a selector.
+             */
+            lab_execution_id?: string | null;
+            /**
+             * Message
+             * @default
+             */
+            message?: string;
+            /** Model */
+            model?: string | null;
+            /** Started At */
+            started_at?: string | null;
+            status: components["schemas"]["ExecutionStatus"];
+            /**
+             * Success
+             * @description `result.success` when completed.
+             */
+            success?: boolean | null;
+            /** Tags */
+            tags?: string[];
+        };
+        /** HistoryPage */
+        HistoryPage: {
+            /**
+             * Items
+             * @description Newest first.
+             */
+            items: components["schemas"]["HistoryItem"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next (older) page; null at the end.
+             */
+            next_cursor?: string | null;
+        };
+        /** HistoryStats */
+        HistoryStats: {
+            bucket: components["schemas"]["StatsBucket"];
+            group: components["schemas"]["StatsGroup"];
+            /**
+             * Rows
+             * @description By key, then bucket, oldest first.
+             */
+            rows: components["schemas"]["HistoryStatsRow"][];
+        };
+        /** HistoryStatsRow */
+        HistoryStatsRow: {
+            /**
+             * Bucket Start
+             * Format: date-time
+             */
+            bucket_start: string;
+            /**
+             * Errors
+             * @description Ended in `error`: the tooling failed, not the test.
+             */
+            errors: number;
+            /**
+             * Failed
+             * @description Completed without success: the test found a fault.
+             */
+            failed: number;
+            /**
+             * Key
+             * @description The definition id, or `host_name/device_id`.
+             */
+            key: string;
+            /**
+             * Other
+             * @description Cancelled, timed out or interrupted.
+             */
+            other: number;
+            /**
+             * Pass Rate
+             * @description passed / (passed + failed), of the runs that ran to the end.
+             */
+            pass_rate: number | null;
+            /**
+             * Passed
+             * @description Completed with success.
+             */
+            passed: number;
+            /** Runs */
+            runs: number;
         };
         /**
          * HostDevice
@@ -1182,11 +1423,15 @@ export interface components {
         HostDevice: {
             /** Device Id */
             device_id: string;
+            /** Driver */
+            driver?: string | null;
             /** Model */
             model: string;
             /** Name */
             name: string;
             state: components["schemas"]["DeviceState"];
+            /** Tags */
+            tags?: string[];
         };
         /**
          * HostDevices
@@ -1490,9 +1735,11 @@ export interface components {
         NavigationRequest: {
             /**
              * Device Id
-             * @description The device that runs the execution.
+             * @description The device that runs it; or `device_selector`.
              */
-            device_id: string;
+            device_id?: string | null;
+            /** @description Any free device matching it, across the lab. */
+            device_selector?: components["schemas"]["DeviceSelector"] | null;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
@@ -1504,6 +1751,23 @@ export interface components {
              * @default 3
              */
             max_replans?: number;
+            /**
+             * Priority
+             * @description Higher first; FIFO within one.
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * Queue Timeout S
+             * @description Longest wait in the lab queue (default 3600 s).
+             */
+            queue_timeout_s?: number | null;
+            /**
+             * Retry On Infra Failure
+             * @description Ended in `error`: run once more on another device.
+             * @default false
+             */
+            retry_on_infra_failure?: boolean;
             /** Target Node Id */
             target_node_id?: string | null;
             /** Target Node Label */
@@ -1641,7 +1905,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "string" | "integer" | "number" | "boolean" | "any";
+            type: "string" | "integer" | "number" | "boolean" | "array" | "object" | "any";
         };
         /**
          * PassCondition
@@ -1740,14 +2004,33 @@ export interface components {
             blocks: components["schemas"]["BlockCall"][];
             /**
              * Device Id
-             * @description The device that runs the execution.
+             * @description The device that runs it; or `device_selector`.
              */
-            device_id: string;
+            device_id?: string | null;
+            /** @description Any free device matching it, across the lab. */
+            device_selector?: components["schemas"]["DeviceSelector"] | null;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
              */
             host_name?: string | null;
+            /**
+             * Priority
+             * @description Higher first; FIFO within one.
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * Queue Timeout S
+             * @description Longest wait in the lab queue (default 3600 s).
+             */
+            queue_timeout_s?: number | null;
+            /**
+             * Retry On Infra Failure
+             * @description Ended in `error`: run once more on another device.
+             * @default false
+             */
+            retry_on_infra_failure?: boolean;
             /**
              * Timeout S
              * @description Deadline of the running time in seconds; the kind's default when absent.
@@ -1806,6 +2089,16 @@ export interface components {
              */
             type: "start";
         };
+        /**
+         * StatsBucket
+         * @enum {string}
+         */
+        StatsBucket: "hour" | "day";
+        /**
+         * StatsGroup
+         * @enum {string}
+         */
+        StatsGroup: "testcase" | "device";
         /** StatusEvent */
         StatusEvent: {
             /**
@@ -2050,9 +2343,11 @@ export interface components {
         TestcaseRequest: {
             /**
              * Device Id
-             * @description The device that runs the execution.
+             * @description The device that runs it; or `device_selector`.
              */
-            device_id: string;
+            device_id?: string | null;
+            /** @description Any free device matching it, across the lab. */
+            device_selector?: components["schemas"]["DeviceSelector"] | null;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
@@ -2062,6 +2357,23 @@ export interface components {
             inputs?: {
                 [key: string]: unknown;
             };
+            /**
+             * Priority
+             * @description Higher first; FIFO within one.
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * Queue Timeout S
+             * @description Longest wait in the lab queue (default 3600 s).
+             */
+            queue_timeout_s?: number | null;
+            /**
+             * Retry On Infra Failure
+             * @description Ended in `error`: run once more on another device.
+             * @default false
+             */
+            retry_on_infra_failure?: boolean;
             testcase?: components["schemas"]["TestcaseDefinition"] | null;
             /** Testcase Id */
             testcase_id?: string | null;
@@ -2188,9 +2500,11 @@ export interface components {
         VerificationBatchRequest: {
             /**
              * Device Id
-             * @description The device that runs the execution.
+             * @description The device that runs it; or `device_selector`.
              */
-            device_id: string;
+            device_id?: string | null;
+            /** @description Any free device matching it, across the lab. */
+            device_selector?: components["schemas"]["DeviceSelector"] | null;
             /**
              * Host Name
              * @description The host the device is plugged into; required through the proxy.
@@ -2198,6 +2512,23 @@ export interface components {
             host_name?: string | null;
             /** @default all */
             pass_condition?: components["schemas"]["PassCondition"];
+            /**
+             * Priority
+             * @description Higher first; FIFO within one.
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * Queue Timeout S
+             * @description Longest wait in the lab queue (default 3600 s).
+             */
+            queue_timeout_s?: number | null;
+            /**
+             * Retry On Infra Failure
+             * @description Ended in `error`: run once more on another device.
+             * @default false
+             */
+            retry_on_infra_failure?: boolean;
             /**
              * Timeout S
              * @description Deadline of the running time in seconds; the kind's default when absent.
@@ -2624,9 +2955,9 @@ export interface operations {
     };
     get_campaign_junit: {
         parameters: {
-            query: {
-                /** @description The host to forward to: a name from `GET /server/hosts`. */
-                host_name: string;
+            query?: {
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string;
             };
             header?: never;
             path: {
@@ -2706,7 +3037,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this host; all hosts when absent. */
-                host_name?: string | null;
+                host_name?: string;
             };
             header?: never;
             path?: never;
@@ -2835,10 +3166,10 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only this host; all hosts when absent. */
-                host_name?: string | null;
-                kind?: components["schemas"]["ExecutionKind"] | null;
-                status?: components["schemas"]["ExecutionStatus"] | null;
-                device_id?: string | null;
+                host_name?: string;
+                kind?: components["schemas"]["ExecutionKind"];
+                status?: components["schemas"]["ExecutionStatus"];
+                device_id?: string;
                 offset?: number;
                 limit?: number;
             };
@@ -2888,9 +3219,9 @@ export interface operations {
     };
     get_execution: {
         parameters: {
-            query: {
-                /** @description The host to forward to: a name from `GET /server/hosts`. */
-                host_name: string;
+            query?: {
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
                 wait?: number;
                 /** @description Include the captured log lines. */
@@ -2971,9 +3302,9 @@ export interface operations {
     };
     cancel_execution: {
         parameters: {
-            query: {
-                /** @description The host to forward to: a name from `GET /server/hosts`. */
-                host_name: string;
+            query?: {
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string;
             };
             header?: never;
             path: {
@@ -3059,9 +3390,9 @@ export interface operations {
     };
     stream_execution_events: {
         parameters: {
-            query: {
-                /** @description The host to forward to: a name from `GET /server/hosts`. */
-                host_name: string;
+            query?: {
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string;
                 /** @description Only events with a larger seq. */
                 after?: number;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
@@ -3167,6 +3498,169 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthView"];
+                };
+            };
+        };
+    };
+    list_history: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                limit?: number;
+                host_name?: string;
+                device_id?: string;
+                model?: string;
+                /** @description Devices with all of these tags. */
+                tags?: string[];
+                kind?: components["schemas"]["ExecutionKind"];
+                testcase_id?: string;
+                campaign_id?: string;
+                status?: components["schemas"]["ExecutionStatus"];
+                /** @description `result.success` of completed runs. */
+                success?: boolean;
+                /** @description Started (accepted) at or after this time. */
+                started_after?: string;
+                /** @description Started before it. */
+                started_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryPage"];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_history_stats: {
+        parameters: {
+            query?: {
+                group?: components["schemas"]["StatsGroup"];
+                bucket?: components["schemas"]["StatsBucket"];
+                host_name?: string;
+                device_id?: string;
+                model?: string;
+                /** @description Devices with all of these tags. */
+                tags?: string[];
+                kind?: components["schemas"]["ExecutionKind"];
+                testcase_id?: string;
+                campaign_id?: string;
+                status?: components["schemas"]["ExecutionStatus"];
+                /** @description `result.success` of completed runs. */
+                success?: boolean;
+                /** @description Started (accepted) at or after this time. */
+                started_after?: string;
+                /** @description Started before it. */
+                started_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryStats"];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_history_execution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                host_name: string;
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionView"];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown host, or the host's own 404 (execution, device, definition) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3826,9 +4320,9 @@ export interface operations {
     };
     get_execution_status: {
         parameters: {
-            query: {
-                /** @description The host to forward to: a name from `GET /server/hosts`. */
-                host_name: string;
+            query?: {
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
                 wait?: number;
                 /** @description Include the captured log lines. */

@@ -32,4 +32,5 @@ class Latencies(BaseModel):
     launch_app_ms: float = Field(default=600, ge=0)
     power_ms: float = Field(default=1000, ge=0)
     observe_ms: float = Field(default=40, ge=0)
+    capture_ms: float = Field(default=80, ge=0, description="Taking a screenshot.")
     poll_interval_ms: float = Field(default=100, ge=1)

@@ -19,6 +19,7 @@ from host_service.drivers.base import (
 )
 from host_service.drivers.settings import parse_settings, settings_file
 from host_service.drivers.simulated.faults import Faults, Latencies
+from host_service.drivers.simulated.renderer import Frame, ScreenRenderer
 from host_service.drivers.simulated.ui_model import UiModel, load_ui_model
 from host_service.runtime.cancel import CancelToken
 from host_service.runtime.logs import execution_logger
@@ -81,6 +82,7 @@ class SimulatedTV(DriverBase):
         self._lock = threading.Lock()
         self._released = threading.Event()
         self.calls = CallLog()
+        self._renderer = ScreenRenderer()
         self._screen = ui.initial_screen
         self._ready_at = 0.0
         self._online = True
@@ -215,6 +217,18 @@ class SimulatedTV(DriverBase):
     def poll_interval_s(self) -> float:
         return max(0.001, self._ms(self._latencies.poll_interval_ms))
 
+    can_capture = True
+
+    def capture(self, token: CancelToken) -> bytes:
+        """The current screen as a PNG, drawn from the UI model (renderer.py)."""
+        started = time.monotonic()
+        try:
+            self._before_call("capture", token)
+            token.wait(self._ms(self._latencies.capture_ms))
+            return self._renderer.png(self._frame()[1])
+        finally:
+            self.calls.record("capture", started)
+
     async def aclose(self) -> None:
         self._released.set()
 
@@ -267,15 +281,23 @@ class SimulatedTV(DriverBase):
         load = self._ui.screens[screen].load_ms if screen in self._ui.screens else 0
         self._ready_at = time.monotonic() + self._ms(load)
 
-    def _look(self, quantity: str, wanted: str) -> Observation:
+    def _frame(self) -> tuple[str, Frame]:
+        """The current screen's id and what it shows now (a loading screen shows its title)."""
         with self._lock:
             screen_id = self._screen
             loading = time.monotonic() < self._ready_at
         screen = self._ui.screens.get(screen_id)
-        texts = (
-            [] if screen is None else ([screen.title] if loading else [screen.title, *screen.texts])
-        )
-        elements = [] if screen is None or loading else screen.elements
+        if screen is None:
+            return screen_id, Frame(title="", standby=True)
+        if loading:
+            return screen_id, Frame(title=screen.title, loading=True)
+        frame = Frame(screen.title, tuple(screen.texts), tuple(screen.elements), screen.focused)
+        return screen_id, frame
+
+    def _look(self, quantity: str, wanted: str) -> Observation:
+        screen_id, frame = self._frame()
+        texts = [] if frame.standby else [frame.title, *frame.texts]
+        elements = list(frame.elements)
         power = "off" if screen_id == STANDBY else "on"
         if quantity == "screen":
             return Observation(screen_id == wanted, f"screen {wanted}", f"screen {screen_id}")

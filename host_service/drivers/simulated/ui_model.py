@@ -15,6 +15,19 @@ class Screen(BaseModel):
     elements: list[str] = Field(default_factory=list)
     keys: dict[str, str] = Field(default_factory=dict, description="key -> next screen id")
     load_ms: int = Field(default=0, ge=0, description="Time before its content shows.")
+    focus: str | None = Field(
+        default=None, description="The element with the focus ring; the first one by default."
+    )
+
+    @model_validator(mode="after")
+    def _focus_is_an_element(self) -> Self:
+        if self.focus is not None and self.focus not in self.elements:
+            raise ValueError(f"focus {self.focus!r} is not one of the elements {self.elements}")
+        return self
+
+    @property
+    def focused(self) -> str | None:
+        return self.focus if self.focus is not None else next(iter(self.elements), None)
 
 
 class UiModel(BaseModel):

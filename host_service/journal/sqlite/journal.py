@@ -21,6 +21,7 @@ from host_service.engine.change import Change
 from host_service.engine.events import StoredEvent
 from host_service.engine.record import ExecutionRecord
 from host_service.journal.errors import JournalError
+from host_service.journal.sqlite.lock import JournalLock
 from host_service.journal.sqlite.migrations import MIGRATIONS, migrate
 from host_service.journal.sqlite.rows import (
     DELETE_LOG,
@@ -50,8 +51,9 @@ CACHE_KIB = 65_536  # SQLite's page cache, at most: a retained journal's hot pag
 
 
 class ExecutionJournal:
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, lock: JournalLock) -> None:
         self._db = connection
+        self._file_lock = lock
         self._lock = threading.Lock()
         self.path = path
         self._closed = threading.Event()
@@ -75,8 +77,14 @@ class ExecutionJournal:
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise JournalError(f"cannot open journal {path}: {exc}") from exc
+        lock = JournalLock(path)
+        lock.acquire()  # before anything reads or recovers the file
+        try:
             db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
+        except sqlite3.Error as exc:
+            lock.release()
             raise JournalError(f"cannot open journal {path}: {exc}") from exc
         try:
             db.row_factory = sqlite3.Row
@@ -98,11 +106,13 @@ class ExecutionJournal:
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.Error as exc:
             db.close()
+            lock.release()
             raise JournalError(f"cannot open journal {path}: {exc}") from exc
         except JournalError:
             db.close()
+            lock.release()
             raise
-        return cls(db, path)
+        return cls(db, path, lock)
 
     def load(self, max_log_lines: int, max_events: int) -> list[ExecutionRecord]:
         """Every execution in the journal with its events and logs, oldest first."""
@@ -115,7 +125,8 @@ class ExecutionJournal:
                 }
                 # As bytes, the form the log keeps: no text copy to make and drop per event.
                 events = self._db.execute(
-                    "SELECT execution_no, seq, CAST(body AS BLOB) FROM events ORDER BY 1, 2"
+                    "SELECT execution_no, seq, CAST(body AS BLOB) FROM events"
+                    " ORDER BY execution_no, seq"
                 )
                 loaded: dict[int, list[StoredEvent]] = {}
                 for number, seq, body in events:
@@ -124,7 +135,9 @@ class ExecutionJournal:
                     record = by_number.get(number)
                     if record is not None:
                         record.events.restore(items, record.status.terminal)
-                lines = self._db.execute("SELECT execution_no, n, line FROM logs ORDER BY 1, 2")
+                lines = self._db.execute(
+                    "SELECT execution_no, n, line FROM logs ORDER BY execution_no, n"
+                )
                 for number, n, line in lines:
                     record = by_number.get(number)
                     if record is not None:
@@ -169,9 +182,34 @@ class ExecutionJournal:
             ],
         )
 
-    async def flushed(self) -> None:
-        """Return once every change made before this call is committed."""
-        await self._writer.flushed()
+    def numbered(
+        self, after: int, limit: int, only: list[int] | None = None
+    ) -> tuple[list[tuple[int, str]], int]:
+        """`(execution_no, execution_id)` of kept executions past `after` in creation order
+        (or of the numbers in `only`), and the newest number: the host's feed reads these."""
+        where, params = ("execution_no > ?", [after])
+        if only is not None:
+            where, params = (f"execution_no IN ({', '.join('?' * len(only))})", list(only))
+        try:
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT execution_no, execution_id FROM executions WHERE {where} "  # noqa: S608  # placeholders only
+                    "ORDER BY execution_no LIMIT ?",
+                    [*params, limit],
+                ).fetchall()
+                newest = self._db.execute("SELECT max(execution_no) FROM executions").fetchone()
+        except sqlite3.Error as exc:
+            raise JournalError(f"cannot read journal {self.path}: {exc}") from exc
+        return [(n, i) for n, i in rows], max(newest[0] or 0, self._next_number - 1)
+
+    async def flushed(self) -> bool:
+        """True once every change made before this call is committed; False while the
+        storage fails (the changes are kept and written when it recovers)."""
+        return await self._writer.flushed()
+
+    def problem(self) -> str | None:
+        """Why the journal cannot write now; None while it writes."""
+        return self._writer.problem()
 
     def close(self) -> None:
         self._writer.close()
@@ -179,6 +217,7 @@ class ExecutionJournal:
         self._checkpointer.join()
         with self._lock:
             self._db.close()
+        self._file_lock.release()
 
     # -- internals -------------------------------------------------------------------------
 

@@ -17,6 +17,13 @@ several times its CPU time while every response waited for it.
 `flushed()` is the visibility barrier: it returns once everything enqueued
 before the call is committed. The app awaits it before any response byte
 leaves (`JournalBarrier`), so a client never sees a state that the journal lacks.
+
+When the storage fails (disk full, read-only, I/O error), nothing is dropped:
+the batch stays pending and is tried again every `RETRY_S`, `problem()` says
+why (health shows it, starts are refused with 503), `flushed()` answers False
+at once instead of waiting, and the log says so once when writing stops and
+once when it works again. A change that cannot be written for its own sake
+(its data) is logged and skipped, so it cannot hold the others back.
 """
 
 import asyncio
@@ -28,11 +35,35 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from host_service.runtime.logs import execution_logger
-from host_service.runtime.loop_calls import call_soon, resolve
+from host_service.runtime.loop_calls import call_soon, settle
 
 log = execution_logger("journal")
 
 COMMIT_INTERVAL_S = 0.002  # at most 500 commits a second; a lone change is committed at once
+RETRY_S = 0.5  # how often writing is tried again while the storage fails
+# SQLite's primary result codes that say the storage, not the change, is at fault.
+STORAGE_FAULTS = {
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_PERM,
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+    sqlite3.SQLITE_CORRUPT,
+    sqlite3.SQLITE_NOTADB,
+}
+
+
+class StorageError(Exception):
+    """The journal's storage refused a write; the batch is kept and tried again."""
+
+
+def storage_fault(exc: BaseException) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(exc, OSError) or (code is not None and code & 0xFF in STORAGE_FAULTS)
+
+
 CHUNKS = (64, 32, 16, 8, 4, 2, 1)  # rows per statement: few texts for SQLite's statement cache
 
 Params = Callable[[], tuple[Any, ...]]  # encodes a snapshot when the batch is written
@@ -84,8 +115,9 @@ class JournalWriter:
         self._pending: list[Change] = []
         self._enqueued = 0
         self._flushed = 0
-        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self._waiters: list[tuple[int, asyncio.Future[bool]]] = []
         self._closing = False
+        self._problem: str | None = None
         self._thread = threading.Thread(target=self._run, name="journal-writer", daemon=True)
         self._thread.start()
 
@@ -95,15 +127,22 @@ class JournalWriter:
             self._enqueued += 1
             self._cond.notify()
 
-    async def flushed(self) -> None:
-        """Return once every change enqueued before this call is committed."""
+    def problem(self) -> str | None:
+        """Why the journal cannot write now; None while it writes."""
+        return self._problem
+
+    async def flushed(self) -> bool:
+        """True once every change enqueued before this call is committed; False at once
+        while the storage fails (the changes are kept and written when it recovers)."""
         with self._cond:
             target = self._enqueued
             if self._flushed >= target:
-                return
-            future = asyncio.get_running_loop().create_future()
+                return True
+            if self._problem is not None:
+                return False
+            future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
             self._waiters.append((target, future))
-        await future
+        return await future
 
     def close(self) -> None:
         """Commit what is pending, then stop the thread."""
@@ -128,24 +167,68 @@ class JournalWriter:
             with self._cond:
                 batch, self._pending = self._pending, []
                 mark = self._enqueued
-            self._commit(batch)
+            try:
+                self._commit(batch)
+            except StorageError as fault:
+                if self._held(batch, str(fault)):
+                    return  # closing: what could not be written is said in the log
+                continue
             last_commit = time.monotonic()
+            self._done(mark)
+
+    def _held(self, batch: list[Change], reason: str) -> bool:
+        """Keep `batch` first in line; wake every waiter with False; True if closing."""
+        with self._cond:
+            self._pending = batch + self._pending
+            if self._problem is None:
+                log.error(
+                    "journal %s cannot be written: %s; changes are kept and tried again "
+                    "every %g s, starts are refused meanwhile",
+                    self._name,
+                    reason,
+                    RETRY_S,
+                )
+            self._problem = reason
+            waiters, self._waiters = self._waiters, []
+            if self._closing:
+                log.error(
+                    "journal %s: %d changes could not be written before the host stopped",
+                    self._name,
+                    len(self._pending),
+                )
+                self._pending = []
+            closing = self._closing
+        for _, future in waiters:
+            call_soon(future.get_loop(), settle, future, False)
+        if not closing:
             with self._cond:
-                self._flushed = mark
-                ready = [f for target, f in self._waiters if target <= mark]
-                self._waiters = [(t, f) for t, f in self._waiters if t > mark]
-            for future in ready:
-                call_soon(future.get_loop(), resolve, future)  # a closed loop: nobody waits
+                self._cond.wait_for(lambda: self._closing, timeout=RETRY_S)
+        return closing
+
+    def _done(self, mark: int) -> None:
+        with self._cond:
+            if self._problem is not None:
+                log.warning("journal %s writes again: %s is over", self._name, self._problem)
+                self._problem = None
+            self._flushed = mark
+            ready = [f for target, f in self._waiters if target <= mark]
+            self._waiters = [(t, f) for t, f in self._waiters if t > mark]
+        for future in ready:
+            call_soon(future.get_loop(), settle, future, True)  # a closed loop: nobody waits
 
     def _commit(self, batch: list[Change]) -> None:
         try:
             self._transaction([s for _, statements in batch for s in statements])
-        except Exception:
+        except Exception as exc:
+            if storage_fault(exc):
+                raise StorageError(str(exc)) from exc
             # One bad change must not lose the others: write them one by one.
             for what, statements in batch:
                 try:
                     self._transaction(statements)
                 except Exception as exc:
+                    if storage_fault(exc):
+                        raise StorageError(str(exc)) from exc
                     # Serving on beats stopping every execution; the operator sees why here.
                     log.error("journal %s: cannot write %s: %s", self._name, what, exc)
 

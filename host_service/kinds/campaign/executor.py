@@ -8,14 +8,16 @@ from host_service.drivers import Device
 from host_service.errors import NotFoundError, field_error
 from host_service.kinds.base import Executor
 from host_service.kinds.campaign.chaining import REFERENCE, chaining_problems
-from host_service.kinds.campaign.item import item_testcase, run_item
+from host_service.kinds.campaign.item import ItemStopped, campaign_stop, item_testcase, run_item
 from host_service.kinds.testcase.executor import check_testcase
 from host_service.library import DefinitionLibrary
+from host_service.runtime.cancel import ExecutionStopped
 from host_service.steps.checks import raise_if_problems
 from host_service.steps.context import RunContext
 from schemas import ExecutionKind
 from schemas.campaign import (
     CampaignDefinition,
+    CampaignItem,
     CampaignItemResult,
     CampaignRequest,
     CampaignResult,
@@ -76,17 +78,15 @@ class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
         started = time.monotonic()
         results: list[CampaignItemResult] = []
         done: dict[str, CampaignItemResult] = {}
+
+        def elapsed_ms() -> float:
+            return (time.monotonic() - started) * 1000
+
         stop = False
         for index, item in enumerate(items):
             if stop:
                 results.append(
-                    CampaignItemResult(
-                        name=item.key,
-                        testcase_id=plan.testcases[index].id,
-                        status="skipped",
-                        success=False,
-                        message="skipped after an earlier item failed",
-                    )
+                    _skipped(item, plan.testcases[index], "skipped after an earlier item failed")
                 )
                 continue
             where = f"item {index + 1}/{len(items)} {item.key}"
@@ -100,13 +100,31 @@ class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
                 ctx.progress(index, len(items), f"{where}: {label}")
 
             testcase = plan.testcases[index]
-            result = run_item(ctx, plan.library, item, testcase, timeout_s, previous, done, note)
+            try:
+                result = run_item(
+                    ctx, plan.library, item, testcase, timeout_s, previous, done, note
+                )
+            except ItemStopped as stopped:
+                # The result so far: items done, this one, the rest not run. Its step is
+                # left running: it ends `cancelled` with the execution, as in every kind.
+                ctx.log.info("item %s: %s %s", item.key, stopped.item.status, stopped.item.message)
+                why = f"not run: {campaign_stop(stopped.reason)}"
+                later = zip(items[index + 1 :], plan.testcases[index + 1 :], strict=True)
+                rest = [_skipped(i, t, why) for i, t in later]
+                partial = _totals(campaign, [*results, stopped.item, *rest], elapsed_ms())
+                raise ExecutionStopped(stopped.reason, partial) from None
             ctx.step_done(item.key, step_started, result.success, result.message)
             ctx.log.info("item %s: %s %s", item.key, result.status, result.message)
             results.append(result)
             done[item.key] = result
             stop = not result.success and not plan.continue_on_failure
-        return _totals(campaign, results, (time.monotonic() - started) * 1000)
+        return _totals(campaign, results, elapsed_ms())
+
+
+def _skipped(item: CampaignItem, testcase: TestcaseDefinition, why: str) -> CampaignItemResult:
+    return CampaignItemResult(
+        name=item.key, testcase_id=testcase.id, status="skipped", success=False, message=why
+    )
 
 
 def _totals(
@@ -122,7 +140,7 @@ def _totals(
         total=len(results),
         passed=count("passed"),
         failed=count("failed"),
-        errors=count("error", "timed_out"),
+        errors=count("error", "timed_out", "cancelled"),
         skipped=count("skipped"),
         duration_ms=duration_ms,
         items=results,

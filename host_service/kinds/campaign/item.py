@@ -1,4 +1,8 @@
-"""One campaign item: chain its inputs, run its testcase under its own deadline."""
+"""One campaign item: chain its inputs, run its testcase under its own deadline.
+
+An item stopped with its campaign (cancel, deadline) ends `cancelled` or `timed_out`
+with the testcase's result so far, raised as `ItemStopped` for the campaign to stop.
+"""
 
 import dataclasses
 import time
@@ -10,10 +14,31 @@ from host_service.kinds.campaign.chaining import ChainError, resolve
 from host_service.kinds.testcase.checks import resolve_inputs
 from host_service.kinds.testcase.executor import TestcasePlan, run_testcase
 from host_service.library import DefinitionLibrary
-from host_service.runtime.cancel import ChildToken, ExecutionStopped
+from host_service.runtime.cancel import ChildToken, ExecutionStopped, StopReason
 from host_service.steps.context import RunContext
-from schemas.campaign import CampaignItem, CampaignItemResult
-from schemas.testcase import TestcaseDefinition
+from schemas.campaign import CampaignItem, CampaignItemResult, ItemStatus
+from schemas.testcase import TestcaseDefinition, TestcaseResult
+
+# How an item that ran when its campaign stopped ends, and why.
+_STOPPED: dict[StopReason, tuple[ItemStatus, str]] = {
+    StopReason.cancelled: ("cancelled", "the campaign was cancelled"),
+    StopReason.timed_out: ("timed_out", "the campaign reached its deadline"),
+    StopReason.shutdown: ("cancelled", "the host stopped"),
+}
+
+
+class ItemStopped(Exception):  # noqa: N818 - a signal, not a failure
+    """The campaign stopped while this item ran; `item` is how the item ended."""
+
+    def __init__(self, reason: StopReason, item: CampaignItemResult) -> None:
+        super().__init__(f"item {item.name} stopped: {reason.value}")
+        self.reason = reason
+        self.item = item
+
+
+def campaign_stop(reason: StopReason) -> str:
+    """Why a campaign stopped, in words: 'the campaign was cancelled'."""
+    return _STOPPED[reason][1]
 
 
 def item_testcase(item: CampaignItem, library: DefinitionLibrary) -> TestcaseDefinition:
@@ -55,10 +80,14 @@ def run_item(
     try:
         plan = TestcasePlan(testcase, variables, library)
         result = run_testcase(item_ctx, plan, live=False, note=note)
-    except ExecutionStopped:
-        if ctx.token.reason is not None:
-            raise  # the campaign itself stops
-        return ended("timed_out", f"stopped by its item timeout of {timeout_s:g} s", inputs=inputs)
+    except ExecutionStopped as stop:
+        partial = stop.partial if isinstance(stop.partial, TestcaseResult) else None
+        if ctx.token.reason is not None:  # the campaign itself stops, and this item with it
+            status, why = _STOPPED[ctx.token.reason]
+            item_result = ended(status, f"stopped: {why}", inputs=inputs, result=partial)
+            raise ItemStopped(ctx.token.reason, item_result) from None
+        message = f"stopped by its item timeout of {timeout_s:g} s"
+        return ended("timed_out", message, inputs=inputs, result=partial)
     except DriverError as exc:
         return ended("error", f"{exc.code}: {exc.message}", inputs=inputs)
     return ended(

@@ -1,8 +1,9 @@
 """A campaign result as JUnit XML, the report format CI servers read.
 
 One `testcase` element per item: a failed item carries `<failure>`, an item that
-could not run (bad inputs, driver fault, its own timeout) `<error>`, a skipped one
-`<skipped>`. The nodes each item visited go to `<system-out>`.
+could not run (bad inputs, driver fault, its own timeout) or was stopped with its
+campaign (cancelled, deadline) `<error>` with the status as its type, a skipped or
+not-run one `<skipped>`. The nodes each item visited go to `<system-out>`.
 """
 
 import xml.etree.ElementTree as ET
@@ -26,7 +27,7 @@ def _item_element(suite: ET.Element, campaign_id: str, item: CampaignItemResult)
     if item.status == "failed":
         failure = ET.SubElement(case, "failure", message=item.message, type="failed")
         failure.text = item.message
-    elif item.status in ("error", "timed_out"):
+    elif item.status in ("error", "timed_out", "cancelled"):
         error = ET.SubElement(case, "error", message=item.message, type=item.status)
         error.text = item.message
     elif item.status == "skipped":

@@ -6,7 +6,8 @@ from host_service.blocks import has_placeholder
 from host_service.drivers import Device
 from host_service.errors import field_error
 from host_service.kinds.navigation.executor import tree_problems_for
-from host_service.kinds.testcase.graph import Loc, Problem, walk
+from host_service.kinds.testcase.graph import walk
+from host_service.kinds.testcase.variables import Loc, Problem
 from host_service.library import DefinitionLibrary
 from host_service.steps.checks import action_problems, verification_problems
 from schemas.testcase import (

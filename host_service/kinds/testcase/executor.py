@@ -7,8 +7,9 @@ from typing import Any
 from host_service.drivers import Device
 from host_service.kinds.base import Executor
 from host_service.kinds.testcase.checks import device_problems, resolve_inputs
-from host_service.kinds.testcase.graph import Loc, Problem, testcase_problems
+from host_service.kinds.testcase.graph import testcase_problems
 from host_service.kinds.testcase.interpreter import Interpreter
+from host_service.kinds.testcase.variables import Loc, Problem
 from host_service.library import DefinitionLibrary
 from host_service.steps.checks import raise_if_problems
 from host_service.steps.context import RunContext

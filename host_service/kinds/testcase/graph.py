@@ -5,12 +5,18 @@ a start request or a library problem lists all of them at once.
 """
 
 from collections.abc import Iterator
-from typing import Any
 
 import networkx as nx
 
-from host_service.blocks import block_outputs, block_problems, placeholders
+from host_service.blocks import block_problems, placeholders
 from host_service.errors import field_error
+from host_service.kinds.testcase.variables import (
+    Loc,
+    Problem,
+    rename_problems,
+    variable_problems,
+    written_by,
+)
 from host_service.library.catalog import DefinitionLibrary
 from schemas.navigation import NavigationTree
 from schemas.testcase import (
@@ -22,9 +28,8 @@ from schemas.testcase import (
     TestcaseNode,
 )
 
-Loc = list[str | int]
-Problem = dict[str, Any]
-TERMINALS = ("success", "failure")
+# The node types a walk of a graph ends on.
+TERMINALS = frozenset({"success", "failure"})
 EXIT = "<implicit failure>"
 
 
@@ -102,14 +107,6 @@ def _target_problems(node: NavigationNode, tree: NavigationTree) -> str | None:
     return None
 
 
-def _outputs_of(node: BlockNode) -> set[str] | None:
-    """Variables a block node writes: its outputs, renamed by its `outputs` map."""
-    names = block_outputs(node.block, node.params)
-    if names is None:
-        return None
-    return {node.outputs.get(name, name) for name in names} | set(node.outputs.values())
-
-
 def testcase_problems(
     testcase: TestcaseDefinition, library: DefinitionLibrary, loc: Loc
 ) -> list[Problem]:
@@ -118,14 +115,8 @@ def testcase_problems(
     names = [i.name for i in testcase.inputs]
     for name in sorted({n for n in names if names.count(n) > 1}):
         problems.append(field_error([*loc, "inputs"], f"duplicate input {name!r}"))
-    known: set[str] | None = set(names) | set(testcase.variables)
-    for node, _ in walk(testcase.graph, []):
-        if isinstance(node, LoopNode) and known is not None:
-            known.add(node.index_variable)
-        if isinstance(node, BlockNode) and known is not None:
-            written = _outputs_of(node)
-            # A block whose output name is itself a placeholder: names are known at run time.
-            known = None if written is None else known | written
+    known = frozenset(names) | set(testcase.variables)
+    problems += variable_problems(testcase.graph, known, [*loc, "graph"])
     for node, here in walk(testcase.graph, [*loc, "graph"]):
         if isinstance(node, NavigationNode):
             if node.tree_id not in library.trees:
@@ -137,11 +128,11 @@ def testcase_problems(
                     problems.append(field_error([*here, "target_node_id"], problem))
         if isinstance(node, BlockNode):
             problems += block_problems(node.block, node.params, here)
-        params: Any = node.model_dump(exclude={"id", "label", "type", "graph", "outputs"})
-        for name in sorted(placeholders(params) - (known or placeholders(params))):
-            msg = f"{node.id!r} refers to an unknown variable {{{name}}}"
-            problems.append(field_error(here, msg))
-    for name in sorted(set(testcase.outputs) - (known or set(testcase.outputs))):
-        msg = f"output {name!r} is not a variable of the testcase"
-        problems.append(field_error([*loc, "outputs"], msg))
+            problems += rename_problems(node, here)
+    written = [written_by(node) for node in testcase.graph.nodes]
+    if all(names is not None for names in written):  # else names are known at run time
+        variables = known.union(*(names for names in written if names is not None))
+        for name in sorted(set(testcase.outputs) - variables):
+            msg = f"output {name!r} is not a variable of the testcase"
+            problems.append(field_error([*loc, "outputs"], msg))
     return problems

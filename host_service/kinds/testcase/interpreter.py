@@ -6,7 +6,9 @@ their nested graph `iterations` times. Visits are capped by `max_visited_blocks`
 so a graph that cycles for ever ends as a failure instead of running to its
 deadline; by default the cap lets every node run once (`visits_once_through`),
 so a graph without a cycle always finishes. With `live`, every node is a step of
-the execution (`steps`, and `current_step_id` for the node running now).
+the execution (`steps`, and `current_step_id` for the node running now). A stopped
+run raises `ExecutionStopped` carrying its result so far: the nodes visited, the one
+it stopped in last.
 """
 
 import contextlib
@@ -16,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from host_service.blocks import BlockError, SubstitutionError, render, substitute
+from host_service.kinds.testcase.graph import TERMINALS
 from host_service.kinds.testcase.nodes import (
     NodeOutcome,
     run_action_node,
@@ -40,7 +43,6 @@ from schemas.testcase import (
     VerificationNode,
 )
 
-TERMINALS = ("start", "success", "failure")
 MIN_VISIT_CAP = 1_000  # the default cap, at least: room for retry cycles in small graphs
 
 
@@ -55,7 +57,7 @@ def visits_once_through(graph: TestcaseGraph) -> int:
     for node in graph.nodes:
         if isinstance(node, LoopNode):
             total += 1 + node.iterations * visits_once_through(node.graph)
-        elif node.type not in TERMINALS:
+        elif node.type != "start" and node.type not in TERMINALS:
             total += 1
     return total
 
@@ -96,6 +98,12 @@ class Interpreter:
             success, terminal, message = self.run_graph(self.testcase.graph, "")
         except VisitCapError as exc:
             success, terminal, message = False, None, str(exc)
+        except ExecutionStopped as stop:
+            partial = self._result(False, None, f"stopped: {stop.reason.value}")
+            raise ExecutionStopped(stop.reason, partial) from None
+        return self._result(success, terminal, message)
+
+    def _result(self, success: bool, terminal: str | None, message: str) -> TestcaseResult:
         outputs = {
             name: self.variables.get(name) for name in self.testcase.outputs or self.variables
         }
@@ -113,7 +121,7 @@ class Interpreter:
     def _declare(self, graph: TestcaseGraph, scope: str) -> list[tuple[str, str]]:
         steps = []
         for node in graph.nodes:
-            if node.type not in TERMINALS:
+            if node.type != "start" and node.type not in TERMINALS:  # the ones that run
                 steps.append((f"{scope}{node.id}", node.label or f"{node.type} {node.id}"))
             if isinstance(node, LoopNode):
                 steps += self._declare(node.graph, f"{scope}{node.id}/")
@@ -126,7 +134,7 @@ class Interpreter:
         start = next(node for node in graph.nodes if node.type == "start")
         node: TestcaseNode = nodes[edges[(start.id, "success")]]
         seen: set[str] = set()
-        while node.type not in ("success", "failure"):
+        while node.type not in TERMINALS:
             if node.id in seen and self.cycled is None:
                 self.cycled = node.id
             seen.add(node.id)
@@ -166,9 +174,14 @@ class Interpreter:
             self.note(label)
         try:
             outcome = self._run(node, scope)
-        except (BlockError, ExecutionStopped, LimitExceededError) as exc:
+        except (BlockError, LimitExceededError) as exc:
             if self.live:
                 self.ctx.step_done(step_id, started, False, str(exc))
+            raise
+        except ExecutionStopped as exc:
+            # A stop leaves the step running: the registry cancels it, as in every kind.
+            # The result so far shows where it stopped.
+            self._record(node, scope, label, started, NodeOutcome(False, str(exc)))
             raise
         self.variables.update(outcome.outputs)
         if self.live:
@@ -176,6 +189,12 @@ class Interpreter:
         self.ctx.log.info(
             "block %s %s: %s", node.id, "passed" if outcome.success else "failed", outcome.message
         )
+        self._record(node, scope, label, started, outcome)
+        return outcome
+
+    def _record(
+        self, node: TestcaseNode, scope: str, label: str, started: float, outcome: NodeOutcome
+    ) -> None:
         self.blocks.append(
             BlockRun(
                 node_id=f"{scope.replace('#', '/')}{node.id}",
@@ -188,7 +207,6 @@ class Interpreter:
                 details=outcome.details,
             )
         )
-        return outcome
 
     def _run(self, node: TestcaseNode, scope: str) -> NodeOutcome:
         if isinstance(node, ActionNode):

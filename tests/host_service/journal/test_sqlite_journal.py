@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from asgi_lifespan import LifespanManager
+from httpx_sse import aconnect_sse
 
 from host_service import HostSettings, create_app
 from host_service.journal import JournalError
@@ -68,6 +69,40 @@ async def test_a_finished_record_read_back_keeps_its_json_not_models(
         assert record.stored is not None  # a view builds what it shows and keeps nothing
         assert record.result is not None
         assert record.result.success is True
+
+
+async def stream(
+    host: RunningHost, execution_id: str, last_event_id: int | None = None
+) -> list[int]:
+    """The seqs of the event stream, which must end by itself (a finished execution)."""
+    headers = {} if last_event_id is None else {"last-event-id": str(last_event_id)}
+    url = f"/host/executions/{execution_id}/events"
+
+    async def read() -> list[int]:
+        async with aconnect_sse(host.client, "GET", url, headers=headers) as source:
+            return [int(sse.id) async for sse in source.aiter_sse() if sse.data]
+
+    return await asyncio.wait_for(read(), timeout=10)
+
+
+async def test_more_than_ten_events_come_back_in_seq_order_after_a_restart(
+    host_factory: HostFactory,
+) -> None:
+    """Seqs 1..N, not 1, 10, 11, ..., 2: the stream ends, Last-Event-ID resumes after it."""
+    async with host_factory([fake("d1")]) as host:
+        body = {"device_id": "d1", "actions": actions(*["ok"] * 5)}
+        execution_id = await start(host.client, BATCH, body)
+        await finished(host.client, execution_id)
+        before = await snapshot(host, execution_id)
+    count = len(before["events"]["events"])
+    assert count > 20  # seqs of two digits, and past 20
+
+    async with host_factory([fake("d1")]) as host:
+        after = await snapshot(host, execution_id)
+        assert [e["seq"] for e in after["events"]["events"]] == list(range(1, count + 1))
+        assert after == before
+        assert await stream(host, execution_id) == list(range(1, count + 1))
+        assert await stream(host, execution_id, last_event_id=9) == list(range(10, count + 1))
 
 
 async def test_a_clean_stop_interrupts_what_ran_and_the_restart_keeps_it(

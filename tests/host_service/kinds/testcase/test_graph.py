@@ -1,7 +1,7 @@
 """A testcase is checked before it starts: every problem in one 422, 404 for unknown ids."""
 
 from tests.conftest import LIBRARY, HostFactory, fake
-from tests.host_service.testcases.graphs import RUN, inline
+from tests.host_service.kinds.testcase.graphs import RUN, inline
 
 
 async def test_graph_problems_are_all_listed_in_one_422(host_factory: HostFactory) -> None:

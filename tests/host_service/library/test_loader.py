@@ -73,7 +73,7 @@ async def test_catalogue_routes(host_factory: HostFactory, tmp_path: Path) -> No
     (root / "trees" / "broken.yaml").write_text("id: broken\n")
     async with host_factory(library_path=root) as host:
         trees = (await host.client.get("/host/library/trees")).json()
-        assert [t["id"] for t in trees] == ["simtv"]
+        assert [t["id"] for t in trees] == ["simtv", "webtv"]
         assert trees[0]["file"] == "trees/simtv.yaml"
         tree = (await host.client.get("/host/library/trees/simtv")).json()
         assert tree["nodes"][0]["id"] == "home"
@@ -103,11 +103,11 @@ async def test_reload_reads_the_folder_again(host_factory: HostFactory, tmp_path
         response = await host.client.post("/host/library/reload")
         assert response.status_code == 200
         summary = response.json()
-        assert (summary["trees"], summary["testcases"], summary["campaigns"]) == (2, 4, 1)
+        assert (summary["trees"], summary["testcases"], summary["campaigns"]) == (3, 6, 1)
         assert [p["file"] for p in summary["problems"]] == ["campaigns/forward.yaml"]
         assert "no earlier item 'open_guide'" in summary["problems"][0]["message"]
         trees = (await host.client.get("/host/library/trees")).json()
-        assert [t["id"] for t in trees] == ["simtv", "simtv_copy"]
+        assert [t["id"] for t in trees] == ["simtv", "simtv_copy", "webtv"]
         body = {"device_id": "tv-1", "target_node_id": "guide"}
         started = await host.client.post("/host/navigation/execute/simtv_copy", json=body)
         assert started.status_code == 202

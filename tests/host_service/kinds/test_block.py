@@ -1,6 +1,5 @@
 """The `block` kind: a list of standard blocks run through the API with shared variables."""
 
-import time
 from typing import Any
 
 import pytest
@@ -14,20 +13,6 @@ BUILDER = "/host/builder/execute"
 
 def block(name: str, /, **params: Any) -> dict[str, Any]:
     return {"name": name, "params": params}
-
-
-async def wait_step(host: RunningHost, execution_id: str, step_id: str, state: str) -> None:
-    """Follow the record's changes (not the clock) until a step reaches `state`."""
-    registry = host.state.registry
-    give_up = time.monotonic() + 5
-    while True:
-        record = registry.get(execution_id)
-        version = record.version
-        step = record.steps.get(step_id)
-        if step is not None and step.state.value == state:
-            return
-        assert time.monotonic() < give_up, f"step {step_id} never {state}: {record.steps}"
-        await registry.wait_change(execution_id, version, 1)
 
 
 async def test_blocks_run_in_order_and_share_variables(host: RunningHost) -> None:
@@ -166,7 +151,7 @@ async def test_a_sleep_block_is_cancelled_mid_way(host: RunningHost) -> None:
         "blocks": [block("sleep", seconds=600), block("log_message", message="x")],
     }
     execution_id = await start(host.client, BUILDER, body)
-    await wait_step(host, execution_id, "block-0", "running")
+    await host.wait_step(execution_id, "block-0", "running")
     assert (await host.client.post(f"/host/executions/{execution_id}/cancel")).status_code == 200
     view = await finished(host.client, execution_id, seconds=5)
     assert view["status"] == "cancelled"

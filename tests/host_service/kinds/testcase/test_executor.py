@@ -4,7 +4,7 @@ import asyncio
 
 from tests.conftest import LIBRARY, HostFactory, fake
 from tests.helpers import finished, start
-from tests.host_service.testcases.graphs import RUN, graph_of, inline, run, visited
+from tests.host_service.kinds.testcase.graphs import RUN, graph_of, inline, run, visited
 
 
 async def test_open_guide_navigates_and_checks(host_factory: HostFactory) -> None:
@@ -116,3 +116,12 @@ async def test_cancel_mid_block_stops_the_testcase(host_factory: HostFactory) ->
         view = await finished(host.client, execution_id, seconds=5)
         assert view["status"] == "cancelled"
         assert [c.operation for c in host.fake("d1").calls.snapshot()] == ["gate"]
+        # The steps end as in every kind; the result so far shows where it stopped.
+        assert {s["id"]: s["state"] for s in view["steps"]} == {
+            "wait": "cancelled",
+            "after": "skipped",
+        }
+        partial = view["result"]
+        assert (partial["success"], partial["terminal_node_id"]) == (False, None)
+        assert [(b["node_id"], b["success"]) for b in partial["blocks"]] == [("wait", False)]
+        assert "cancelled" in partial["blocks"][0]["message"]

@@ -2,7 +2,7 @@
 
 from tests.conftest import LIBRARY, HostFactory
 from tests.helpers import finished, start
-from tests.host_service.testcases.graphs import RUN, graph_of, inline, linear, run, visited
+from tests.host_service.kinds.testcase.graphs import RUN, graph_of, inline, linear, run, visited
 
 
 async def test_missing_failure_edge_is_an_implicit_failure(host_factory: HostFactory) -> None:

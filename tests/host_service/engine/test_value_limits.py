@@ -11,7 +11,7 @@ from typing import Any
 
 from tests.conftest import HostFactory, RunningHost, fake
 from tests.helpers import finished, start
-from tests.host_service.testcases.graphs import RUN, graph_of, inline
+from tests.host_service.kinds.testcase.graphs import RUN, graph_of, inline
 
 BUILDER = "/host/builder/execute"
 

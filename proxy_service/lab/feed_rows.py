@@ -1,0 +1,64 @@
+"""How far each host's feed was read: a cursor, and the executions it showed still running."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Connection
+
+from proxy_service.lab import history_rows
+from proxy_service.lab.sql import insert_new, upsert
+from proxy_service.lab.tables import feed_cursors, feed_pending
+from schemas.history import FeedEntry
+
+
+def position(connection: Connection, host_name: str) -> tuple[int, list[int]]:
+    """The cursor (0 before the first read) and the pending execution numbers, oldest first."""
+    after = connection.execute(
+        select(feed_cursors.c.after).where(feed_cursors.c.host_name == host_name)
+    ).scalar()
+    pending = connection.execute(
+        select(feed_pending.c.execution_no)
+        .where(feed_pending.c.host_name == host_name)
+        .order_by(feed_pending.c.execution_no)
+    ).scalars()
+    return int(after or 0), [int(n) for n in pending]
+
+
+def advance(
+    connection: Connection,
+    host_name: str,
+    entries: list[FeedEntry],
+    *,
+    after: int | None,
+    pending: list[int],
+    settled: list[int],
+) -> None:
+    """In one transaction: record `entries`, add `pending`, drop `settled`, move the cursor."""
+    history_rows.record(connection, host_name, entries)
+    insert_new(
+        connection,
+        feed_pending,
+        [{"host_name": host_name, "execution_no": n} for n in pending],
+        ["host_name", "execution_no"],
+    )
+    if settled:
+        connection.execute(
+            delete(feed_pending).where(
+                feed_pending.c.host_name == host_name, feed_pending.c.execution_no.in_(settled)
+            )
+        )
+    if after is not None:
+        now = datetime.now(UTC).timestamp()
+        upsert(
+            connection,
+            feed_cursors,
+            [{"host_name": host_name, "after": after, "updated_at": now}],
+            ["host_name"],
+        )
+
+
+def restart(connection: Connection, host_name: str) -> None:
+    """The host's journal starts again below the cursor: read it from the start (no
+    execution is recorded twice, whatever is read again)."""
+    connection.execute(delete(feed_pending).where(feed_pending.c.host_name == host_name))
+    connection.execute(delete(feed_cursors).where(feed_cursors.c.host_name == host_name))

@@ -1,0 +1,258 @@
+"""The lab queue's rows: accepted, claimed for one device exactly once, dispatched, ended.
+
+A claim is a conditional update of a queued row, and a partial unique index allows one
+claimed or running request per device: whichever replica claims, no request is taken twice
+and no device gets two lab requests. On PostgreSQL the queued rows a dispatcher looks at
+are locked `FOR UPDATE SKIP LOCKED`, so replicas work on different requests.
+"""
+
+import json
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.exc import IntegrityError
+
+from proxy_service.lab.tables import requests
+
+QUEUED, CLAIMED, RUNNING, DONE = "queued", "claimed", "running", "done"
+
+
+@dataclass
+class LabRequestRow:
+    seq: int
+    id: str
+    kind: str
+    path: str
+    body: dict[str, Any]
+    selector: dict[str, Any]
+    priority: int
+    state: str
+    status: str
+    host_name: str | None
+    device_id: str | None
+    host_execution_id: str | None
+    created_at: float
+    claimed_at: float | None
+    finished_at: float | None
+    queue_deadline: float
+    claimed_by: str | None
+    retry_on_infra_failure: bool
+    attempts: int
+    excluded: list[str]
+    cancel_requested: bool
+    error: dict[str, Any] | None
+    view: bytes | None
+    idempotency_key: str | None
+    fingerprint: str | None
+
+    @classmethod
+    def of(cls, row: RowMapping) -> "LabRequestRow":
+        values = dict(row)
+        for name in ("body", "selector", "excluded"):
+            values[name] = json.loads(values[name])
+        values["error"] = None if values["error"] is None else json.loads(values["error"])
+        values["view"] = None if values["view"] is None else zlib.decompress(values["view"])
+        values["retry_on_infra_failure"] = bool(values["retry_on_infra_failure"])
+        values["cancel_requested"] = bool(values["cancel_requested"])
+        return cls(**values)
+
+
+def add(connection: Connection, values: dict[str, Any]) -> LabRequestRow:
+    """A new queued request; the row with the same idempotency key if there is one."""
+    key = values.get("idempotency_key")
+    if key is not None:
+        known = (
+            connection.execute(select(requests).where(requests.c.idempotency_key == key))
+            .mappings()
+            .first()
+        )
+        if known is not None:
+            return LabRequestRow.of(known)
+    row = {
+        **values,
+        "body": json.dumps(values["body"]),
+        "selector": json.dumps(values["selector"]),
+        "excluded": "[]",
+        "state": QUEUED,
+        "status": "queued",
+        "attempts": 0,
+        "cancel_requested": False,
+    }
+    connection.execute(requests.insert(), [row])
+    found = get(connection, values["id"])
+    assert found is not None
+    return found
+
+
+def get(connection: Connection, request_id: str) -> LabRequestRow | None:
+    row = connection.execute(select(requests).where(requests.c.id == request_id)).mappings().first()
+    return None if row is None else LabRequestRow.of(row)
+
+
+def queued(connection: Connection, limit: int) -> list[LabRequestRow]:
+    """The queue in dispatch order: priority, higher first, then first come first served."""
+    query = (
+        select(requests)
+        .where(requests.c.state == QUEUED)
+        .order_by(requests.c.priority.desc(), requests.c.seq)
+        .limit(limit)
+    )
+    if connection.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return [LabRequestRow.of(r) for r in connection.execute(query).mappings()]
+
+
+def holding(connection: Connection) -> set[tuple[str, str]]:
+    """The devices lab requests hold: claimed or running on them."""
+    rows = connection.execute(
+        select(requests.c.host_name, requests.c.device_id).where(
+            requests.c.state.in_((CLAIMED, RUNNING))
+        )
+    )
+    return {(h, d) for h, d in rows}
+
+
+def claim(
+    connection: Connection, request_id: str, host_name: str, device_id: str, by: str, now: float
+) -> bool:
+    """Take a queued request for a device; False if it is taken or the device is held."""
+    try:
+        with connection.begin_nested():
+            changed = connection.execute(
+                update(requests)
+                .where(requests.c.id == request_id, requests.c.state == QUEUED)
+                .values(
+                    state=CLAIMED,
+                    host_name=host_name,
+                    device_id=device_id,
+                    claimed_by=by,
+                    claimed_at=now,
+                    attempts=requests.c.attempts + 1,
+                )
+            ).rowcount
+    except IntegrityError:  # another request holds the device (another replica's claim)
+        return False
+    return bool(changed)
+
+
+def running(connection: Connection, request_id: str, host_execution_id: str) -> None:
+    connection.execute(
+        update(requests)
+        .where(requests.c.id == request_id, requests.c.state == CLAIMED)
+        .values(state=RUNNING, host_execution_id=host_execution_id, status="queued")
+    )
+
+
+def status(connection: Connection, request_id: str, value: str) -> None:
+    connection.execute(
+        update(requests)
+        .where(requests.c.id == request_id, requests.c.state == RUNNING)
+        .values(status=value)
+    )
+
+
+def release(connection: Connection, request_id: str, exclude: str | None = None) -> bool:
+    """Back to the queue (not dispatched after all), optionally never to `exclude` again."""
+    row = get(connection, request_id)
+    if row is None or row.state not in (CLAIMED, RUNNING):
+        return False
+    excluded = row.excluded + ([exclude] if exclude else [])
+    connection.execute(
+        update(requests)
+        .where(requests.c.id == request_id)
+        .values(
+            state=QUEUED,
+            status="queued",
+            host_name=None,
+            device_id=None,
+            host_execution_id=None,
+            claimed_by=None,
+            claimed_at=None,
+            excluded=json.dumps(excluded),
+        )
+    )
+    return True
+
+
+def finish(
+    connection: Connection,
+    request_id: str,
+    status_: str,
+    now: float,
+    *,
+    view: bytes | None = None,
+    error: dict[str, Any] | None = None,
+) -> bool:
+    """End a request once; False when it had ended already."""
+    changed = connection.execute(
+        update(requests)
+        .where(requests.c.id == request_id, requests.c.state != DONE)
+        .values(
+            state=DONE,
+            status=status_,
+            finished_at=now,
+            view=None if view is None else zlib.compress(view),
+            error=None if error is None else json.dumps(error),
+        )
+    ).rowcount
+    return bool(changed)
+
+
+def request_cancel(connection: Connection, request_id: str) -> None:
+    connection.execute(
+        update(requests).where(requests.c.id == request_id).values(cancel_requested=True)
+    )
+
+
+def expired(connection: Connection, now: float) -> list[str]:
+    """Queued requests past their queue wait limit."""
+    rows = connection.execute(
+        select(requests.c.id).where(requests.c.state == QUEUED, requests.c.queue_deadline < now)
+    )
+    return [r for (r,) in rows]
+
+
+def position(connection: Connection, row: LabRequestRow) -> int:
+    """1 for the next request to be dispatched (of those that wait), and so on."""
+    c = requests.c
+    ahead = connection.execute(
+        select(func.count())
+        .select_from(requests)
+        .where(
+            c.state == QUEUED,
+            or_(c.priority > row.priority, and_(c.priority == row.priority, c.seq < row.seq)),
+        )
+    ).scalar()
+    return int(ahead or 0) + 1
+
+
+def unsettled(connection: Connection) -> list[LabRequestRow]:
+    """Claimed or running requests: dispatched, or about to be, and not known to have ended."""
+    query = select(requests).where(requests.c.state.in_((CLAIMED, RUNNING)))
+    return [LabRequestRow.of(r) for r in connection.execute(query).mappings()]
+
+
+def cancel_queued(connection: Connection, request_id: str, now: float) -> bool:
+    """End a request that still waits; False once it is claimed (or over)."""
+    changed = connection.execute(
+        update(requests)
+        .where(requests.c.id == request_id, requests.c.state == QUEUED)
+        .values(state=DONE, status="cancelled", finished_at=now)
+    ).rowcount
+    return bool(changed)
+
+
+def expire(connection: Connection, now: float) -> list[str]:
+    """End the requests that waited past their queue wait limit: `timed_out`."""
+    ids = expired(connection, now)
+    for request_id in ids:
+        error = {"code": "queue_timeout", "message": "no matching device was free in time"}
+        connection.execute(
+            update(requests)
+            .where(requests.c.id == request_id, requests.c.state == QUEUED)
+            .values(state=DONE, status="timed_out", finished_at=now, error=json.dumps(error))
+        )
+    return ids

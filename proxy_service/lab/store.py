@@ -1,0 +1,172 @@
+"""LabStore: the lab tier's database, opened from a URL (SQLite by default, or PostgreSQL).
+
+Every call runs in the store's own threads, never on the event loop. On SQLite that is
+one thread, so the store has a single writer and a claim is exclusive by construction;
+on PostgreSQL a small pool, where claims rely on row locks (`FOR UPDATE SKIP LOCKED`).
+"""
+
+import asyncio
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from proxy_service.lab import feed_rows, history_rows, history_stats, host_rows
+from proxy_service.lab.history_rows import Cursor, HistoryFilter
+from proxy_service.lab.host_rows import HostRow
+from proxy_service.lab.migrate import upgrade
+from proxy_service.lab.queue_store import LabQueue, QueueCalls
+from proxy_service.lab.url import LabStoreError, shown
+from schemas.history import FeedEntry, HistoryItem, HistoryStatsRow, StatsBucket, StatsGroup
+
+T = TypeVar("T")
+POSTGRES_POOL = 8  # connections, and threads calling them
+
+
+class LabStore(LabQueue, Protocol):
+    """What the lab tier keeps: the host registry, the lab queue, the hosts' feeds and
+    the lab's history."""
+
+    backend: str  # "sqlite" or "postgresql"
+
+    async def load_hosts(self) -> list[HostRow]: ...
+    async def save_host(self, row: HostRow) -> None: ...
+    async def remove_host(self, name: str) -> None: ...
+    async def feed_position(self, host_name: str) -> tuple[int, list[int]]: ...
+    async def advance_feed(
+        self,
+        host_name: str,
+        entries: list[FeedEntry],
+        *,
+        after: int | None,
+        pending: list[int],
+        settled: list[int],
+    ) -> None: ...
+    async def restart_feed(self, host_name: str) -> None: ...
+    async def history(
+        self, where: HistoryFilter, after: Cursor | None, limit: int
+    ) -> tuple[list[HistoryItem], Cursor | None]: ...
+    async def history_stats(
+        self, where: HistoryFilter, group: StatsGroup, bucket: StatsBucket
+    ) -> list[HistoryStatsRow]: ...
+    async def history_view(self, host_name: str, execution_id: str) -> bytes | None: ...
+    async def close(self) -> None: ...
+
+
+def _sqlite_pragmas(connection: sqlite3.Connection, _: Any) -> None:
+    # WAL: readers never wait for the writer; NORMAL: a commit is a WAL append, no fsync.
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute("PRAGMA busy_timeout=5000")
+
+
+def create_store_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        assert url.database is not None
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False}, pool_size=1)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_size=POSTGRES_POOL, max_overflow=0, pool_pre_ping=True)
+
+
+class SqlLabStore(QueueCalls):
+    """The store on SQLAlchemy Core; the same statements on both databases (see `sql.py`)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self.backend = engine.dialect.name
+        workers = 1 if self.backend == "sqlite" else POSTGRES_POOL
+        self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lab-store")
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one transaction, in a store thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, self._transaction, work)
+
+    def _transaction(self, work: Callable[[Connection], T]) -> T:
+        with self._engine.begin() as connection:
+            return work(connection)
+
+    async def load_hosts(self) -> list[HostRow]:
+        return await self.run(host_rows.load)
+
+    async def save_host(self, row: HostRow) -> None:
+        await self.run(partial(host_rows.save, row=row))
+
+    async def remove_host(self, name: str) -> None:
+        await self.run(partial(host_rows.remove, name=name))
+
+    async def feed_position(self, host_name: str) -> tuple[int, list[int]]:
+        return await self.run(partial(feed_rows.position, host_name=host_name))
+
+    async def advance_feed(
+        self,
+        host_name: str,
+        entries: list[FeedEntry],
+        *,
+        after: int | None,
+        pending: list[int],
+        settled: list[int],
+    ) -> None:
+        work = partial(
+            feed_rows.advance,
+            host_name=host_name,
+            entries=entries,
+            after=after,
+            pending=pending,
+            settled=settled,
+        )
+        await self.run(work)
+
+    async def restart_feed(self, host_name: str) -> None:
+        await self.run(partial(feed_rows.restart, host_name=host_name))
+
+    async def history(
+        self, where: HistoryFilter, after: Cursor | None, limit: int
+    ) -> tuple[list[HistoryItem], Cursor | None]:
+        return await self.run(partial(history_rows.page, f=where, after=after, limit=limit))
+
+    async def history_stats(
+        self, where: HistoryFilter, group: StatsGroup, bucket: StatsBucket
+    ) -> list[HistoryStatsRow]:
+        return await self.run(partial(history_stats.stats, f=where, group=group, bucket=bucket))
+
+    async def history_view(self, host_name: str, execution_id: str) -> bytes | None:
+        return await self.run(
+            partial(history_rows.view, host_name=host_name, execution_id=execution_id)
+        )
+
+    async def close(self) -> None:
+        self._threads.shutdown(wait=True)
+        self._engine.dispose()
+
+
+def _cause(exc: Exception) -> str:
+    """The driver's own message on one line, without SQLAlchemy's background link."""
+    orig = getattr(exc, "orig", None) or exc
+    return " ".join(str(orig).split())
+
+
+def open_lab_store(url: URL) -> SqlLabStore:
+    """Connect and migrate to the newest schema; LabStoreError names the database and cause."""
+    try:
+        engine = create_store_engine(url)
+    except (OSError, SQLAlchemyError) as exc:
+        raise LabStoreError(f"cannot open lab store {shown(url)}: {_cause(exc)}") from exc
+    try:
+        upgrade(engine)
+    except (OSError, SQLAlchemyError) as exc:
+        engine.dispose()
+        raise LabStoreError(f"cannot open lab store {shown(url)}: {_cause(exc)}") from exc
+    return SqlLabStore(engine)

@@ -1,0 +1,16 @@
+"""The lab tier's running parts, as the lifespan builds them (docs/lab.md)."""
+
+from dataclasses import dataclass
+
+from proxy_service.dispatcher import Dispatcher
+from proxy_service.feed import FeedFollower
+from proxy_service.inventory import Inventory
+from proxy_service.signals import LabSignals
+
+
+@dataclass(eq=False)
+class LabTier:
+    inventory: Inventory
+    signals: LabSignals
+    dispatcher: Dispatcher
+    feed: FeedFollower

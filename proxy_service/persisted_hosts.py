@@ -1,0 +1,49 @@
+"""The host registry kept in the lab store: saved on every change, taken back at start."""
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from proxy_service.hosts import Clock, HostEntry, HostRegistry
+from proxy_service.lab import HostRow, LabStore
+
+
+def row_of(entry: HostEntry) -> HostRow:
+    return HostRow(
+        name=entry.name,
+        url=entry.url,
+        source=entry.source,
+        devices=list(entry.devices),
+        last_heartbeat=entry.last_heartbeat,
+        last_seen=entry.last_seen,
+        last_error=entry.last_error,
+        drained=entry.drained,
+    )
+
+
+def entry_of(row: HostRow, clock: Clock) -> HostEntry:
+    """The entry as the registry holds it; `seen_at` on the registry's clock, aged as it was."""
+    source: Literal["config", "registered"] = "config" if row.source == "config" else "registered"
+    seen_at = None
+    if row.last_seen is not None:
+        ago = max(0.0, (datetime.now(UTC) - row.last_seen).total_seconds())
+        seen_at = clock() - ago
+    return HostEntry(
+        name=row.name,
+        url=row.url,
+        source=source,
+        devices=list(row.devices),
+        last_heartbeat=row.last_heartbeat,
+        last_seen=row.last_seen,
+        seen_at=seen_at,
+        last_error=row.last_error,
+        drained=row.drained,
+    )
+
+
+async def restore_hosts(registry: HostRegistry, store: LabStore, clock: Clock) -> None:
+    for row in await store.load_hosts():
+        registry.restore(entry_of(row, clock))
+
+
+async def save_host(store: LabStore, entry: HostEntry) -> None:
+    await store.save_host(row_of(entry))

@@ -1,0 +1,67 @@
+"""The host's feed: finished executions in creation order past a cursor, the rest by number."""
+
+from pathlib import Path
+
+from tests.conftest import HostFactory, fake
+from tests.helpers import finished, start, wait_status
+
+RUN = "/host/action/executeBatch"
+
+
+async def test_the_feed_lists_finished_executions_in_creation_order(
+    host_factory: HostFactory,
+) -> None:
+    async with host_factory([fake("d1"), fake("d2")]) as host:
+        first = await start(host.client, RUN, {"device_id": "d1", "actions": [{"command": "ok"}]})
+        gated = await start(host.client, RUN, {"device_id": "d2", "actions": [{"command": "gate"}]})
+        third = await start(host.client, RUN, {"device_id": "d1", "actions": [{"command": "fail"}]})
+        await finished(host.client, third)
+        await wait_status(host.client, gated, {"running"})
+        feed = (await host.client.get("/host/executions/feed", params={"after": 0})).json()
+        assert [e["view"]["execution_id"] for e in feed["items"]] == [first, third]
+        assert [e["execution_no"] for e in feed["items"]] == [1, 3]
+        assert feed["items"][0]["model"] == "fake"
+        assert feed["unfinished"] == [2]
+        assert (feed["next_after"], feed["newest"]) == (3, 3)
+
+        page = await host.client.get("/host/executions/feed", params={"after": 1, "limit": 1})
+        assert page.json()["items"] == []
+        assert page.json()["unfinished"] == [2]
+        assert page.json()["next_after"] == 2
+        host.fake("d2").gate.set()
+        await finished(host.client, gated)
+        by_number = await host.client.get("/host/executions/feed", params={"numbers": [2, 9]})
+        assert [e["view"]["execution_id"] for e in by_number.json()["items"]] == [gated]
+        assert by_number.json()["unfinished"] == []
+
+
+async def test_the_feed_names_what_ran(host_factory: HostFactory, tmp_path: Path) -> None:
+    async with host_factory([fake("d1")]) as host:
+        graph = {
+            "nodes": [
+                {"id": "start", "type": "start"},
+                {"id": "act", "type": "action", "actions": [{"command": "ok"}]},
+                {"id": "passed", "type": "success"},
+            ],
+            "edges": [{"source": "start", "target": "act"}, {"source": "act", "target": "passed"}],
+        }
+        body = {"device_id": "d1", "testcase": {"id": "smoke", "name": "Smoke", "graph": graph}}
+        await finished(host.client, await start(host.client, "/host/testcase/execute", body))
+        feed = (await host.client.get("/host/executions/feed")).json()
+        assert feed["items"][0]["definition_id"] == "smoke"
+
+
+async def test_a_host_without_journal_offers_no_feed(host_factory: HostFactory) -> None:
+    async with host_factory([fake("d1")], journal="none") as host:
+        refused = await host.client.get("/host/executions/feed")
+        assert refused.status_code == 409
+        assert refused.json()["error"] == "no_journal"
+
+
+async def test_bad_feed_queries_are_refused_naming_the_parameter(
+    host_factory: HostFactory,
+) -> None:
+    async with host_factory([fake("d1")]) as host:
+        refused = await host.client.get("/host/executions/feed", params={"after": -1})
+        assert refused.status_code == 422
+        assert refused.json()["details"][0]["loc"] == ["query", "after"]
