@@ -59,6 +59,11 @@ def _explain(exc: ValidationError) -> str:
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
 
+@dataclass
+class _Guarded:
+    failed: bool = False
+
+
 class _Loader:
     def __init__(self, root: Path, rules: DefinitionRules, limits: LibraryLimits) -> None:
         self.library = DefinitionLibrary(root)
@@ -71,13 +76,13 @@ class _Loader:
         self.library.problems.append(LibraryProblem(file=file, kind=kind, message=message))
 
     @contextmanager
-    def guard(self, file: str, kind: DefinitionKind | None) -> Iterator[list[bool]]:
-        """Whatever goes wrong in the block is a problem of `file`; `failed[0]` says if it did."""
-        failed = [False]
+    def guard(self, file: str, kind: DefinitionKind | None) -> Iterator[_Guarded]:
+        """Whatever goes wrong in the block is a problem of `file`; `.failed` says if it did."""
+        guarded = _Guarded()
         try:
-            yield failed
+            yield guarded
         except Exception as exc:  # one file, whatever it holds, must never stop the host
-            failed[0] = True
+            guarded.failed = True
             # The exception's text may quote the file: only its type is shown.
             self.problem(file, kind, f"cannot load: {type(exc).__name__}")
             log.debug("library file %s", file, exc_info=True)
@@ -110,9 +115,9 @@ class _Loader:
         library = self.library
         for testcase in library.testcases.all():
             file = library.testcases.file_of(testcase.id) or testcase.id
-            with self.guard(file, "testcase") as failed:
+            with self.guard(file, "testcase") as guarded:
                 problems = self.rules.testcase_problems(testcase, library)
-            if failed[0]:
+            if guarded.failed:
                 library.testcases.remove(testcase.id)
             elif problems:
                 text = "; ".join(
@@ -122,9 +127,9 @@ class _Loader:
                 library.testcases.remove(testcase.id)
         for campaign in library.campaigns.all():
             file = library.campaigns.file_of(campaign.id) or campaign.id
-            with self.guard(file, "campaign") as failed:
+            with self.guard(file, "campaign") as guarded:
                 problems = self.rules.campaign_problems(campaign, library)
-            if failed[0]:
+            if guarded.failed:
                 library.campaigns.remove(campaign.id)
                 continue
             if problems:
@@ -162,15 +167,15 @@ def load_library(
                     continue
                 with loader.guard(entry.name, kind):
                     loader.load_file(entry.path, entry.name, kind, model)
-    loader.check_references()
     library = loader.library
-    for tree in library.trees.all():
+    for tree in library.trees.all():  # before the testcases are checked against the trees
         file = library.trees.file_of(tree.id) or tree.id
-        with loader.guard(file, "tree") as failed:
+        with loader.guard(file, "tree") as guarded:
             # Built here, off the request path: a 500-node tree takes ~0.1 s to expand.
             rules.prepare_tree(tree, library)
-        if failed[0]:
+        if guarded.failed:
             library.trees.remove(tree.id)
+    loader.check_references()
     log.info(
         "library %s: %d trees, %d testcases, %d campaigns, %d problems",
         root,
