@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from host_service import HostSettings, create_app
 from proxy_service import ProxySettings
 from proxy_service import create_app as create_proxy
+from service_common.http_server import MAX_HEADER_BYTES, server_limits
 
 
 def hello_app() -> FastAPI:
@@ -39,6 +40,12 @@ def main() -> None:
     parser.add_argument("--config", type=Path)
     parser.add_argument("--journal", help="journal file, or `none` for memory only")
     parser.add_argument("--latency-scale", type=float, default=0.0, help="simulated device latency")
+    parser.add_argument(
+        "--http",
+        choices=["services", "httptools", "h11"],
+        default="services",
+        help="the services' server settings, plain httptools, or h11 with its head bound",
+    )
     args = parser.parse_args()
     if args.app == "hello":
         app = hello_app()
@@ -51,7 +58,14 @@ def main() -> None:
         if args.journal is not None:
             overrides["journal"] = args.journal
         app = create_app(HostSettings(**overrides))  # type: ignore[arg-type]  # validated
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    server = {
+        "services": server_limits(),  # httptools with a bound on the request head
+        "httptools": {"http": "httptools"},
+        "h11": {"http": "h11", "h11_max_incomplete_event_size": MAX_HEADER_BYTES},
+    }[args.http]
+    uvicorn.run(
+        app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, **server
+    )
 
 
 if __name__ == "__main__":

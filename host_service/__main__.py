@@ -14,6 +14,7 @@ from host_service.journal import JournalError, journal_url, open_journal
 from host_service.log_format import log_config
 from host_service.settings import HostSettings
 from service_common.binding import is_loopback
+from service_common.http_server import server_limits
 from service_common.serving import serve
 
 
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         log_level=args.log_level,
         log_config=log_config(settings.log_format),
+        **server_limits(),
     )
     return 0
 

@@ -28,7 +28,7 @@ from host_service.engine.start import StartService
 from host_service.journal import Journal, JournalError, data_folder, journal_url, open_journal
 from host_service.kinds import ExecutorEnv, build_executors
 from host_service.kinds.definitions import DEFINITION_RULES
-from host_service.library import load_library
+from host_service.library import LibraryLimits, load_library
 from host_service.runtime.logs import LOGGER_NAME, ExecutionLogHandler
 from host_service.settings import HostSettings
 from host_service.state import HostState
@@ -39,6 +39,10 @@ from service_common.gc_tuning import tuned_gc
 def worker_count(devices: int) -> int:
     # One thread per device runs its execution; stuck calls and queue churn need headroom.
     return devices * 2 + 4
+
+
+def library_limits(settings: HostSettings) -> LibraryLimits:
+    return LibraryLimits(max_file_bytes=settings.library_max_file_bytes)
 
 
 def artifact_store(url: str, host_name: str, settings: HostSettings) -> ArtifactStore:
@@ -118,7 +122,7 @@ async def host_lifespan(
         )
         stack.callback(pool.shutdown, wait=True, cancel_futures=True)
         loop.set_default_executor(pool)
-        handler = ExecutionLogHandler(registry.append_log)
+        handler = ExecutionLogHandler(registry.append_log, settings.max_message_chars)
         service_logger = logging.getLogger(LOGGER_NAME)
         service_logger.addHandler(handler)
         stack.callback(service_logger.removeHandler, handler)
@@ -129,7 +133,13 @@ async def host_lifespan(
             stack.push_async_callback(device.driver.aclose)
         orchestrator = ExecutionOrchestrator(registry, leases, devices, settings, pool, artifacts)
         stack.push_async_callback(orchestrator.shutdown)
-        library = await asyncio.to_thread(load_library, config.library_path, DEFINITION_RULES)
+        if settings.gc_tuning:
+            # Before the library: with the default thresholds, the collector's walks made
+            # loading a large tree grow faster than the tree (bench/library_load.py).
+            stack.enter_context(tuned_gc())
+        library = await asyncio.to_thread(
+            load_library, config.library_path, DEFINITION_RULES, library_limits(settings)
+        )
         executors = build_executors(ExecutorEnv(settings=settings, library=library))
         state = HostState(
             settings=settings,
@@ -150,8 +160,6 @@ async def host_lifespan(
             journal=journal,
             artifacts=artifacts,
         )
-        if settings.gc_tuning:
-            stack.enter_context(tuned_gc())
         state.announcer = await stack.enter_async_context(
             announcing(settings, views, devices.host_name, proxy_transport)
         )

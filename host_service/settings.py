@@ -23,6 +23,21 @@ class HostSettings(BaseSettings):
     max_log_lines: int = Field(
         default=2_000, ge=10, description="Captured log lines kept per execution."
     )
+    max_value_bytes: int = Field(
+        default=64 * 1024,
+        ge=1_024,
+        description="Largest variable or output (JSON bytes); past it the step fails.",
+    )
+    max_result_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1_024,
+        description="Largest result (JSON bytes) of one execution; past it the execution fails.",
+    )
+    max_message_chars: int = Field(
+        default=4_096,
+        ge=80,
+        description="Longest step message, progress line or log line; longer ones are cut.",
+    )
     max_events: int = Field(
         default=5_000,
         ge=10,
@@ -68,6 +83,11 @@ class HostSettings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1, description="Larger bodies get 413.")
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins whose pages may call the host (JSON list)."
+    )
+    library_max_file_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1_000,
+        description="Larger definition files are not read (a library problem).",
     )
     proxy_url: str | None = Field(
         default=None, description="Proxy to register with and send heartbeats to."

@@ -13,6 +13,7 @@ from proxy_service.lab import LabStoreError, open_lab_store, store_url
 from proxy_service.settings import ProxySettings
 from service_common.binding import is_loopback
 from service_common.config_errors import describe_settings
+from service_common.http_server import server_limits
 from service_common.serving import serve
 
 
@@ -56,7 +57,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    serve(create_app(settings), host=args.bind, port=args.port, log_level=args.log_level)
+    serve(
+        create_app(settings),
+        host=args.bind,
+        port=args.port,
+        log_level=args.log_level,
+        **server_limits(),
+    )
     return 0
 
 

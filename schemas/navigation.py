@@ -1,5 +1,6 @@
 """Navigation trees (screens and the edges between them) and navigation to one of their nodes."""
 
+from collections import Counter
 from typing import Literal, Self
 
 from pydantic import ConfigDict, Field, model_validator
@@ -69,12 +70,14 @@ class GlobalEdge(RequestModel):
 
 
 class NavigationTree(RequestModel):
+    # Bounds as a testcase graph's: a UI of thousands of screens is not one tree, and a
+    # global edge is expanded from every resting node.
     id: Identifier
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
-    nodes: list[NavNode] = Field(min_length=1)
-    edges: list[NavEdge] = Field(default_factory=list)
-    global_edges: list[GlobalEdge] = Field(default_factory=list)
+    nodes: list[NavNode] = Field(min_length=1, max_length=2000)
+    edges: list[NavEdge] = Field(default_factory=list, max_length=5000)
+    global_edges: list[GlobalEdge] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -91,8 +94,19 @@ class NavigationTree(RequestModel):
         edges = list(self.edges) + [e for e in (x.reversed() for x in self.edges) if e]
         resting = [n.id for n in self.nodes if n.type != "action"]
         for glob in self.global_edges:
+            # Built without validation, sharing the global edge's (validated) actions:
+            # one copy per resting node made a large tree's planner cost gigabytes.
             edges += [
-                NavEdge(source=src, **glob.model_dump(exclude={"target"}), target=glob.target)
+                NavEdge.model_construct(
+                    source=src,
+                    target=glob.target,
+                    actions=glob.actions,
+                    retry_actions=glob.retry_actions,
+                    failure_actions=[],
+                    wait_ms=glob.wait_ms,
+                    weight=glob.weight,
+                    reverse=None,
+                )
                 for src in resting
                 if src != glob.target
             ]
@@ -105,12 +119,10 @@ class NavigationTree(RequestModel):
 
 
 def tree_problems(tree: NavigationTree) -> list[str]:
-    ids = [n.id for n in tree.nodes]
-    labels = [n.label for n in tree.nodes]
-    problems = [f"duplicate node id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
-    problems += [
-        f"duplicate label {x!r}" for x in sorted({x for x in labels if labels.count(x) > 1})
-    ]
+    ids = Counter(n.id for n in tree.nodes)
+    labels = Counter(n.label for n in tree.nodes)
+    problems = [f"duplicate node id {i!r}" for i in sorted(i for i, n in ids.items() if n > 1)]
+    problems += [f"duplicate label {x!r}" for x in sorted(x for x, n in labels.items() if n > 1)]
     entries = [n.id for n in tree.nodes if n.type == "entry"]
     if len(entries) != 1:
         problems.append(f"needs exactly one entry node, has {len(entries)}: {entries}")

@@ -128,12 +128,15 @@ class TestcaseDefinition(RequestModel):
     outputs: list[VarName] = Field(
         default_factory=list, description="Variables reported as outputs; all when empty."
     )
-    max_visited_blocks: int = Field(
+    max_visited_blocks: int | None = Field(
         strict=True,
-        default=1000,
+        default=None,
         ge=1,
         le=100_000,
-        description="Stops a graph that cycles for ever.",
+        description=(
+            "Stops a graph that cycles for ever. By default every node can run once (a loop's "
+            "body once per iteration), and at least 1,000 visits."
+        ),
     )
     graph: TestcaseGraph
 

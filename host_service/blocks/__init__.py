@@ -3,6 +3,7 @@
 BLOCKS                the registry: block name -> BlockSpec
 block_problems(...)   422 details for a block call, checked at start
 run_block(...)        substitute `{var}`, check, run; returns a BlockOutcome
+run_resolved(...)     run with params already resolved; outputs checked against the limits
 substitute(...)       the `{var}` rule, shared with testcases and drivers
 """
 
@@ -12,6 +13,7 @@ from host_service.blocks.registry import (
     block_problems,
     resolve_params,
     run_block,
+    run_resolved,
     undefined_variable_problems,
 )
 from host_service.blocks.spec import BlockContext, BlockError, BlockOutcome, BlockSpec
@@ -37,6 +39,7 @@ __all__ = [
     "render",
     "resolve_params",
     "run_block",
+    "run_resolved",
     "substitute",
     "undefined_variable_problems",
 ]

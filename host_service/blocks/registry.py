@@ -12,6 +12,7 @@ from host_service.blocks.spec import BlockContext, BlockError, BlockOutcome, Blo
 from host_service.blocks.variable import SET_VARIABLE
 from host_service.drivers.params import param_problems
 from host_service.errors import field_error
+from host_service.runtime.limits import RunLimits
 from host_service.runtime.substitution import (
     SubstitutionError,
     has_placeholder,
@@ -56,13 +57,15 @@ def _coerce(spec: ParamSpec | None, value: Any) -> Any:
         return value  # param_problems names the mismatch
 
 
-def resolve_params(name: str, params: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
+def resolve_params(
+    name: str, params: dict[str, Any], variables: dict[str, Any], limits: RunLimits | None = None
+) -> dict[str, Any]:
     """`params` with variables substituted, defaults filled and every value checked."""
     spec = BLOCKS.get(name)
     if spec is None:
         raise BlockError("unknown_block", f"unknown block {name!r}; known: {sorted(BLOCKS)}")
     try:
-        substituted = substitute(params, variables)
+        substituted = substitute(params, variables, limits, f"block {name}: its params")
     except SubstitutionError as exc:
         raise BlockError("unknown_variable", f"block {name}: {exc}") from exc
     specs = {s.name: s for s in spec.params}
@@ -85,8 +88,17 @@ def run_block(
 ) -> BlockOutcome:
     """Run one block; raises `BlockError` for a definition fault, `ExecutionStopped` on stop."""
     ctx.token.check()
-    resolved = resolve_params(name, params, variables)
-    return BLOCKS[name].run(resolved, ctx)
+    return run_resolved(name, resolve_params(name, params, variables, ctx.limits), ctx)
+
+
+def run_resolved(name: str, params: dict[str, Any], ctx: BlockContext) -> BlockOutcome:
+    """Run one block with its params resolved; its outputs are checked against the limits
+    of a value (`LimitExceededError`) before anyone can record them."""
+    outcome = BLOCKS[name].run(params, ctx)
+    for output, value in outcome.outputs.items():
+        ctx.limits.value(f"block {name}: output {output!r}", value)
+    ctx.limits.count(f"block {name}", outcome.message)
+    return outcome
 
 
 def block_outputs(name: str, params: dict[str, Any]) -> set[str] | None:

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from host_service.drivers.base import DriverError
 from host_service.runtime.cancel import CancelToken
+from host_service.runtime.limits import RunLimits
 from schemas import ParamSpec
 from schemas.blocks import BlockOutputSpec, BlockView
 
@@ -19,6 +20,9 @@ class BlockContext(Protocol):
 
     @property
     def log(self) -> logging.Logger: ...
+
+    @property
+    def limits(self) -> RunLimits: ...
 
 
 class BlockError(DriverError):

@@ -104,6 +104,17 @@ class Driver(Protocol):
         """How often a waiting verification looks again."""
         ...
 
+    def execute_problems(self, command: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+        """`(param, problem)` pairs for params that fit the command's specs but that
+        `execute` would still refuse (a rendered argument); checked at start."""
+        ...
+
+    def observe_problems(
+        self, type_: str, command: str, params: dict[str, Any]
+    ) -> list[tuple[str, str]]:
+        """As `execute_problems`, for a verification."""
+        ...
+
     def status(self) -> dict[str, Any]:
         """Driver-specific facts for the device view (screen, power, connection)."""
         ...
@@ -131,7 +142,16 @@ class Driver(Protocol):
 
 
 class DriverBase:
-    """No-op lifecycle for drivers that hold nothing between executions."""
+    """No-op lifecycle for drivers that hold nothing between executions, and no checks of
+    params beyond their specs."""
+
+    def execute_problems(self, command: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+        return []
+
+    def observe_problems(
+        self, type_: str, command: str, params: dict[str, Any]
+    ) -> list[tuple[str, str]]:
+        return []
 
     async def open(self) -> None:
         return None

@@ -7,10 +7,10 @@
 
 Each template element becomes exactly one argument after `{name}` substitution (from
 the request's params and the device's `variables`), so a value with spaces, quotes,
-`;` or `$(...)` reaches the program as one literal argument. A param that starts an
-argument must not start with '-' (it would read as an option) unless the template
-allows it. Actions pass on an exit code in `success_exit_codes`; verifications also
-by a regular expression on stdout.
+`;` or `$(...)` reaches the program as one literal argument. The rendered arguments
+are checked (command_argv.py: no leading '-' from a param, byte limits) at start and
+again before the program runs. Actions pass on an exit code in `success_exit_codes`;
+verifications also by a regular expression on stdout.
 """
 
 import re
@@ -20,6 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from host_service.drivers.base import CallLog, CommandOutcome, DriverBase, DriverError, Observation
+from host_service.drivers.command_argv import (
+    ArgvLimits,
+    ArgvProblem,
+    argv_problems,
+    joined,
+    render_argv,
+)
 from host_service.drivers.command_settings import (
     CommandSettings,
     CommandTemplate,
@@ -78,6 +85,16 @@ class CommandDriver(DriverBase):
             for v in self._settings.verifications
         ]
 
+    def execute_problems(self, command: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+        template = self._settings.commands.get(command)
+        return [] if template is None else self._problems(template, params)
+
+    def observe_problems(
+        self, type_: str, command: str, params: dict[str, Any]
+    ) -> list[tuple[str, str]]:
+        check = self._checks.get((type_, command))
+        return [] if check is None else self._problems(check, params)
+
     def polls(self, type_: str, command: str) -> bool:
         check = self._checks.get((type_, command))
         return check is not None and check.polls
@@ -131,18 +148,32 @@ class CommandDriver(DriverBase):
         declared = {k: v for k, v in params.items() if k in template.param_names()}
         return {**self._settings.variables, **template_defaults(template), **declared}
 
-    def _argv(self, template: CommandTemplate, params: dict[str, Any]) -> list[str]:
+    def _checked(
+        self, template: CommandTemplate, params: dict[str, Any]
+    ) -> tuple[list[str], list[ArgvProblem]]:
         """One element in, one argument out: substitution never splits an element."""
-        values = self._values(template, params)
+        argv = render_argv(template, self._values(template, params))
+        given = set(params) & template.param_names()
+        limits = ArgvLimits(self._settings.max_argument_bytes, self._settings.max_argv_bytes)
+        return joined(argv), argv_problems(template, argv, given, limits)
+
+    def _problems(self, template: CommandTemplate, params: dict[str, Any]) -> list[tuple[str, str]]:
         try:
-            argv = [render(substitute_text(element, values)) for element in template.argv]
+            _, problems = self._checked(template, params)
+        except SubstitutionError as exc:
+            return [(exc.name, "missing required parameter")]
+        return [(problem.param, problem.message) for problem in problems]
+
+    def _argv(self, template: CommandTemplate, params: dict[str, Any]) -> list[str]:
+        try:
+            argv, problems = self._checked(template, params)
         except SubstitutionError as exc:
             raise DriverError("missing_param", f"{template.argv[0]}: {exc}") from exc
         # The host refuses these at start; this guards callers that skip validation.
-        risky = template.leading_params() - set(template.allow_leading_dash)
-        for name in sorted(risky):
-            if render(values.get(name, "")).startswith("-"):
-                raise DriverError("unsafe_argument", f"param {name!r} may not start with '-'")
+        if problems:
+            first = problems[0]
+            message = f"{template.argv[0]}: param {first.param!r} {first.message}"
+            raise DriverError(first.code, message)
         return argv
 
     def _pattern(self, check: VerificationTemplate, params: dict[str, Any]) -> str:

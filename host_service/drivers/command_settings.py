@@ -9,7 +9,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from host_service.runtime.substitution import placeholders
+from host_service.runtime.substitution import pieces, placeholders
 from schemas import ParamSpec
 
 Scalar = str | int | float | bool
@@ -58,12 +58,14 @@ class CommandTemplate(BaseModel):
         return {p.name for p in self.params}
 
     def leading_params(self) -> set[str]:
-        """Params an argument starts with: a value there could read as an option."""
+        """Params that can start an argument (those before its first literal text): a
+        value there could read as an option."""
         found = set()
         for element in self.argv[1:]:
-            match = re.match(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", element)
-            if match is not None:
-                found.add(match.group(1))
+            for _, name in pieces(element):
+                if name is None:
+                    break
+                found.add(name)
         return found
 
 
@@ -92,6 +94,14 @@ class CommandSettings(BaseModel):
     poll_interval_s: float = Field(default=0.5, gt=0, le=60)
     env: dict[str, str] = Field(default_factory=dict, description="Added to the environment.")
     max_output_bytes: int = Field(default=1_000_000, ge=1_000, le=100_000_000)
+    # Linux refuses one argument past 128 KiB and all of them with the environment past
+    # ARG_MAX (2 MiB by default): below both, a long value is a 422, never an E2BIG.
+    max_argument_bytes: int = Field(
+        default=65_536, ge=1_000, le=131_072, description="Longest argument, in bytes."
+    )
+    max_argv_bytes: int = Field(
+        default=262_144, ge=1_000, le=1_048_576, description="All arguments together, in bytes."
+    )
 
     @model_validator(mode="after")
     def _templates_fit_their_params(self) -> Self:
@@ -133,18 +143,15 @@ def _template_problems(name: str, template: CommandTemplate, variables: set[str]
 
 
 def guarded_params(template: CommandTemplate) -> list[ParamSpec]:
-    """The template's params as requests see them, with the argument-safety patterns."""
+    """The template's params as requests see them; those that can start an argument say
+    that it must not start with '-' (command_argv.py holds the rule)."""
     risky = template.leading_params() - set(template.allow_leading_dash)
     guarded = []
     for param in template.params:
         spec = ParamSpec.model_validate(param.model_dump())
-        if spec.name in risky and spec.pattern is None:
-            spec = spec.model_copy(
-                update={
-                    "pattern": r"^(?!-)",
-                    "description": (spec.description + " Must not start with '-'.").strip(),
-                }
-            )
+        if spec.name in risky:
+            note = "Must not start an argument with '-'."
+            spec = spec.model_copy(update={"description": f"{spec.description} {note}".strip()})
         guarded.append(spec)
     return guarded
 

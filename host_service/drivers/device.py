@@ -48,13 +48,17 @@ class Device:
         own = self.driver.verifications()
         return own if self._visual() is None else [*own, *VISUAL_SPECS]
 
+    def command_problems(self, command: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+        """Problems beyond the param specs (an argument the command driver would refuse)."""
+        return self.driver.execute_problems(command, params)
+
     def check_problems(
         self, type_: str, command: str, params: dict[str, Any]
     ) -> list[tuple[str, str]]:
         """Problems beyond the param specs (a reference image that is not in the library)."""
         visual = self._visual()
         if visual is None or not visual.handles(type_, command):
-            return []
+            return self.driver.observe_problems(type_, command, params)
         return visual.problems(type_, command, params)
 
     def polls(self, type_: str, command: str) -> bool:

@@ -59,13 +59,14 @@ class EventLog:
         """True once the terminal status event is recorded."""
         return self._finished
 
-    def restore(self, events: list[ExecutionEvent]) -> None:
-        """Load events read back from the journal, in order."""
-        self._events = []
-        self._finished = False
-        for event in events:
-            self._keep(event)
-        self.truncated = any(e.type is EventType.truncated for e in events)
+    def restore(self, events: list[StoredEvent], terminal: bool) -> None:
+        """Load events read back from the journal, in order, as stored: their JSON is the
+        wire form, so nothing is parsed (validating every event made a restart slow and
+        its transient models left the host larger than the run had). `terminal`: the
+        record's status is, so its last event is that status."""
+        self._events = events
+        self._finished = terminal and bool(events) and events[-1].type == EventType.status
+        self.truncated = any(e.type == EventType.truncated for e in events)
 
     def _keep(self, event: ExecutionEvent) -> StoredEvent:
         stored = StoredEvent(event.seq, event.type.value, event.model_dump_json().encode())

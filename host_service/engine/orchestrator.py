@@ -30,6 +30,7 @@ from host_service.engine.run_report import RegistryReport
 from host_service.errors import ConflictError
 from host_service.kinds import Job
 from host_service.runtime.cancel import ExecutionStopped, StopReason
+from host_service.runtime.limits import LimitExceededError, RunLimits
 from host_service.runtime.logs import current_execution_id, execution_logger
 from host_service.runtime.loop_calls import call_soon, resolve
 from host_service.settings import HostSettings
@@ -253,28 +254,36 @@ class ExecutionOrchestrator:
         )
 
     def _run(self, record: ExecutionRecord, device: Device, job: Job, timeout_s: float) -> _Outcome:
+        settings = self._settings
+        limits = RunLimits(
+            settings.max_value_bytes, settings.max_result_bytes, settings.max_message_chars
+        )
         ctx = RunContext(
             execution_id=record.execution_id,
             device=device,
             token=record.token,
-            report=RegistryReport(self._registry, record.execution_id, self._artifacts),
+            report=RegistryReport(self._registry, record.execution_id, self._artifacts, limits),
             log=execution_logger(f"executor.{record.kind.value}"),
             capture=record.capture,
+            limits=limits,
         )
         try:
-            return _Outcome(ExecutionStatus.completed, result=job(ctx))
+            result = job(ctx)
+            limits.result(len(result.__pydantic_serializer__.to_json(result)))
+            return _Outcome(ExecutionStatus.completed, result=result)
         except ExecutionStopped as stop:  # with the result so far, for kinds that keep one
             error = _stop_error(stop.reason, timeout_s)
             return _Outcome(_STOP_STATUS[stop.reason], result=stop.partial, error=error)
-        except DriverError as exc:
-            ctx.log.error("driver fault %s: %s", exc.code, exc.message)
-            return _Outcome(
-                ExecutionStatus.error, error=ExecutionError(code=exc.code, message=exc.message)
-            )
+        except (DriverError, LimitExceededError) as exc:
+            ctx.log.error("%s: %s", exc.code, limits.shorten(exc.message))
+            error = ExecutionError(code=exc.code, message=limits.shorten(exc.message))
+            return _Outcome(ExecutionStatus.error, error=error)
         except Exception as exc:
             ctx.log.exception("execution crashed")
-            error = ExecutionError(code="internal_error", message=f"{type(exc).__name__}: {exc}")
-            return _Outcome(ExecutionStatus.error, error=error)
+            message = limits.shorten(f"{type(exc).__name__}: {exc}")
+            return _Outcome(
+                ExecutionStatus.error, error=ExecutionError(code="internal_error", message=message)
+            )
 
     def _forget(self, execution_id: str) -> None:
         self._tasks.pop(execution_id, None)

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from host_service.engine.artifact import Artifact
 from host_service.engine.events import EventLog
 from host_service.runtime.cancel import CancelToken, StopReason
@@ -28,6 +30,35 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_RESULT: TypeAdapter[ExecutionResult] = TypeAdapter(ExecutionResult)
+_STEPS: TypeAdapter[list[StepView]] = TypeAdapter(list[StepView])
+
+
+@dataclass(frozen=True, slots=True)
+class StoredParts:
+    """A finished record's result, error and steps as the journal holds them (JSON text).
+
+    A finished record read back at start keeps only these, and builds the models each
+    time something reads them (a view, a report), without keeping them: as models,
+    10,000 records read back took more memory than the run that made them, and building
+    them was most of a restart's time. A finished record never changes, so nothing is
+    ever written back to the models.
+    """
+
+    result: str | None
+    error: str | None
+    steps: str
+
+    def result_model(self) -> ExecutionResult | None:
+        return None if self.result is None else _RESULT.validate_json(self.result)
+
+    def error_model(self) -> ExecutionError | None:
+        return None if self.error is None else ExecutionError.model_validate_json(self.error)
+
+    def steps_models(self) -> dict[str, StepView]:
+        return {step.id: step for step in _STEPS.validate_json(self.steps)}
+
+
 @dataclass(eq=False, slots=True)
 class ExecutionRecord:
     execution_id: str
@@ -45,9 +76,12 @@ class ExecutionRecord:
     message: str = "waiting for the device"
     started_at: datetime | None = None
     finished_at: datetime | None = None
-    result: ExecutionResult | None = None
-    error: ExecutionError | None = None
-    steps: dict[str, StepView] = field(default_factory=dict)
+    # Read through `result`, `error` and `steps`; a finished record read back keeps them
+    # in `stored` only (see StoredParts).
+    stored: StoredParts | None = None
+    _result: ExecutionResult | None = field(default=None, init=False)
+    _error: ExecutionError | None = field(default=None, init=False)
+    _steps: dict[str, StepView] = field(default_factory=dict, init=False)
     current_step_id: str | None = None
     artifacts: list[Artifact] = field(default_factory=list)  # oldest first
     artifacts_dropped: int = 0  # over the cap per execution
@@ -62,6 +96,41 @@ class ExecutionRecord:
     def __post_init__(self) -> None:
         self.logs = deque(maxlen=self.max_log_lines)
         self.events = EventLog(self.execution_id, self.max_events)
+
+    def decode_stored(self) -> None:
+        """Models from now on: called before any change (only unfinished records change)."""
+        stored = self.stored
+        if stored is not None:
+            self._result, self._error = stored.result_model(), stored.error_model()
+            self._steps = stored.steps_models()
+            self.stored = None
+
+    @property
+    def result(self) -> ExecutionResult | None:
+        return self._result if self.stored is None else self.stored.result_model()
+
+    @result.setter
+    def result(self, value: ExecutionResult | None) -> None:
+        self.decode_stored()
+        self._result = value
+
+    @property
+    def error(self) -> ExecutionError | None:
+        return self._error if self.stored is None else self.stored.error_model()
+
+    @error.setter
+    def error(self, value: ExecutionError | None) -> None:
+        self.decode_stored()
+        self._error = value
+
+    @property
+    def steps(self) -> dict[str, StepView]:
+        return self._steps if self.stored is None else self.stored.steps_models()
+
+    @steps.setter
+    def steps(self, value: dict[str, StepView]) -> None:
+        self.decode_stored()
+        self._steps = value
 
     @property
     def log_count(self) -> int:

@@ -2,5 +2,6 @@
 
 from host_service.library.catalog import DefinitionLibrary, Section
 from host_service.library.loader import DefinitionRules, load_library
+from host_service.library.reading import LibraryLimits
 
-__all__ = ["DefinitionLibrary", "DefinitionRules", "Section", "load_library"]
+__all__ = ["DefinitionLibrary", "DefinitionRules", "LibraryLimits", "Section", "load_library"]

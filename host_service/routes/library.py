@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from host_service.deps import HostStateDep
 from host_service.kinds.definitions import DEFINITION_RULES
 from host_service.library import load_library
+from host_service.lifespan import library_limits
 from host_service.routes.responses import errors
 from schemas.campaign import CampaignDefinition
 from schemas.library import DefinitionSummary, LibraryProblem, LibrarySummary
@@ -70,7 +71,8 @@ async def get_campaign(campaign_id: str, state: HostStateDep) -> CampaignDefinit
 @router.post("/reload", response_model=LibrarySummary, operation_id="reload_library")
 async def reload_library(state: HostStateDep) -> LibrarySummary:
     """Read the library folder again; running executions keep the definitions they started with."""
-    fresh = await asyncio.to_thread(load_library, state.library.root, DEFINITION_RULES)
+    limits = library_limits(state.settings)
+    fresh = await asyncio.to_thread(load_library, state.library.root, DEFINITION_RULES, limits)
     state.library.replace_with(fresh)
     return state.library.summary()
 

@@ -9,15 +9,18 @@ import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 
+from host_service.runtime.limits import shorten
+
 current_execution_id: ContextVar[str | None] = ContextVar("current_execution_id", default=None)
 
 LOGGER_NAME = "device_orchestrator"
 
 
 class ExecutionLogHandler(logging.Handler):
-    def __init__(self, sink: Callable[[str, str], None]) -> None:
+    def __init__(self, sink: Callable[[str, str], None], max_chars: int = 4_096) -> None:
         super().__init__(level=logging.DEBUG)
         self._sink = sink
+        self._max_chars = max_chars
         self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -25,7 +28,7 @@ class ExecutionLogHandler(logging.Handler):
         if execution_id is None:
             return
         try:
-            self._sink(execution_id, self.format(record))
+            self._sink(execution_id, shorten(self.format(record), self._max_chars))
         except Exception:  # a logging failure must never fail the execution
             self.handleError(record)
 

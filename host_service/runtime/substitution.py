@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from host_service.runtime.limits import RunLimits
+
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*"
 _PLACEHOLDER = re.compile(r"\{(" + _NAME + r")\}")
 _TOKEN = re.compile(r"\{\{|\}\}|\{(" + _NAME + r")\}")
@@ -52,29 +54,80 @@ def lookup(name: str, variables: Mapping[str, Any]) -> Any:
     return value
 
 
-def substitute(value: Any, variables: Mapping[str, Any]) -> Any:
-    """`value` with every placeholder replaced; containers are rebuilt, never mutated."""
+class _Budget:
+    """The text one substitution builds, checked against the limit of a value as it grows:
+    `"{s}{s}"` doubles a value, and many placeholders of a long one would be gigabytes."""
+
+    def __init__(self, limits: RunLimits | None, what: str) -> None:
+        self.limits = limits
+        self.what = what
+        self.used = 0
+
+    def add(self, length: int) -> None:
+        self.used += length
+        if self.limits is not None:
+            self.limits.text(self.what, self.used)
+
+
+def substitute(
+    value: Any,
+    variables: Mapping[str, Any],
+    limits: RunLimits | None = None,
+    what: str = "the text of a {var}",
+) -> Any:
+    """`value` with every placeholder replaced; containers are rebuilt, never mutated.
+
+    With `limits`, the text built (over the whole value) stays within the limit of a
+    value, or `LimitExceededError` names `what`.
+    """
+    return _substitute(value, variables, _Budget(limits, what))
+
+
+def _substitute(value: Any, variables: Mapping[str, Any], budget: _Budget) -> Any:
     if isinstance(value, str):
-        return substitute_text(value, variables)
+        return _substitute_text(value, variables, budget)
     if isinstance(value, list | tuple):
-        return [substitute(item, variables) for item in value]
+        return [_substitute(item, variables, budget) for item in value]
     if isinstance(value, Mapping):
-        return {key: substitute(item, variables) for key, item in value.items()}
+        return {key: _substitute(item, variables, budget) for key, item in value.items()}
     return value
 
 
 def substitute_text(text: str, variables: Mapping[str, Any]) -> Any:
+    return _substitute_text(text, variables, _Budget(None, ""))
+
+
+def _substitute_text(text: str, variables: Mapping[str, Any], budget: _Budget) -> Any:
     whole = _PLACEHOLDER.fullmatch(text)
     if whole is not None:
-        return lookup(whole.group(1), variables)
+        return lookup(whole.group(1), variables)  # the value itself: nothing is built
+    budget.add(len(text))
 
     def replace(match: re.Match[str]) -> str:
         piece = match.group(0)
         if piece in ("{{", "}}"):
             return piece[0]
-        return render(lookup(match.group(1), variables))
+        rendered = render(lookup(match.group(1), variables))
+        budget.add(len(rendered))
+        return rendered
 
     return _TOKEN.sub(replace, text)
+
+
+def pieces(text: str) -> list[tuple[str, str | None]]:
+    """`text` in order as literal pieces `(text, None)` and placeholders `(text, name)`;
+    `{{` and `}}` are literal pieces of one brace."""
+    found: list[tuple[str, str | None]] = []
+    last = 0
+    for match in _TOKEN.finditer(text):
+        if match.start() > last:
+            found.append((text[last : match.start()], None))
+        name = match.group(1)
+        found.append((match.group(0)[0], None) if name is None else (match.group(0), name))
+        last = match.end()
+    if last < len(text):
+        found.append((text[last:], None))
+    return found
 
 
 def placeholders(value: Any) -> set[str]:

@@ -31,6 +31,9 @@ def run_action(
             token.check()
             iterations += 1
             outcome = ctx.device.driver.execute(action.command, action.params, token)
+            for name, value in outcome.output.items():
+                ctx.limits.value(f"{action.command}: output {name!r}", value)
+            ctx.limits.count(action.command, outcome.message)
             output.update(outcome.output)
             message = outcome.message
             if not outcome.success:

@@ -20,7 +20,10 @@ def action_problems(
             msg = f"device {device.id} has no command {action.command!r}; accepted: {sorted(specs)}"
             problems.append(field_error([*loc, index, "command"], msg))
             continue
-        for name, problem in param_problems(spec.params, action.params):
+        found = param_problems(spec.params, action.params)
+        if not found:
+            found = device.command_problems(action.command, action.params)
+        for name, problem in found:
             problems.append(field_error([*loc, index, "params", name], problem))
     return problems
 

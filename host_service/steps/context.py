@@ -2,12 +2,13 @@
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from host_service.drivers import Device, DriverError
 from host_service.drivers.capture import capturing
 from host_service.runtime.cancel import CancelToken, ExecutionStopped
+from host_service.runtime.limits import RunLimits
 from schemas import CapturePolicy, StepState
 
 
@@ -37,6 +38,7 @@ class RunContext:
     report: RunReport
     log: logging.Logger
     capture: CapturePolicy = CapturePolicy.on_failure
+    limits: RunLimits = field(default_factory=RunLimits)
 
     def progress(self, done: int, total: int, message: str | None = None) -> None:
         percent = int(100 * done / total) if total else 0

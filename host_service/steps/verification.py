@@ -19,6 +19,7 @@ def run_verification(ctx: RunContext, item: Verification, index: int) -> Verific
             break
         ctx.token.wait(min(driver.poll_interval_s(), max(0.0, give_up - time.monotonic())))
     duration_ms = (time.monotonic() - started) * 1000
+    ctx.limits.count(f"{item.type}.{item.command}", seen.expected, seen.observed)  # the last look
     message = "" if seen.success else f"expected {seen.expected}, saw {seen.observed}"
     if polls and not seen.success:
         message += f" after {item.timeout_s:g} s"

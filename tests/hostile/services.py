@@ -24,7 +24,7 @@ class Service:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def start(self, seconds: float = 20) -> None:
         assert self.process is None or self.process.poll() is not None, "already running"
         with self.log.open("ab") as sink:
             self.process = subprocess.Popen(
@@ -34,7 +34,7 @@ class Service:
                 stderr=sink,
                 env={**os.environ, **self.env},
             )
-        wait_until_healthy(self.url + self.health_path, self.process)
+        wait_until_healthy(self.url + self.health_path, self.process, seconds)
 
     def kill(self) -> None:
         assert self.process is not None

@@ -71,6 +71,42 @@ async def start_one(
     return await client.post(path, json=body)
 
 
+async def run_on_host(url: str, device_ids: list[str], count: int) -> None:
+    """Start `count` executions on one host directly, every kind in turn, 32 at a time,
+    and return once none is queued or running."""
+    every = kinds()
+    gate = asyncio.Semaphore(32)
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+
+        async def one(i: int) -> None:
+            kind = every[i % len(every)]
+            body = {**BODIES[kind], "device_id": device_ids[i % len(device_ids)]}
+            path = "/host" + START_ROUTES[kind].start_path.format(**PATH_PARAMS)
+            async with gate:
+                answer = await client.post(path, json=body)
+            assert answer.status_code == 202, answer.text
+
+        await asyncio.gather(*(one(i) for i in range(count)))
+        while True:
+            pending = []
+            for status in ("queued", "running"):
+                params = {"status": status, "limit": 500}
+                pending += (await client.get("/host/executions", params=params)).json()["items"]
+            if not pending:
+                return
+            for item in pending:
+                await follow_on_host(client, item["execution_id"])
+
+
+async def follow_on_host(client: httpx.AsyncClient, execution_id: str) -> None:
+    wait = 0
+    while True:
+        view = await client.get(f"/host/executions/{execution_id}", params={"wait": wait})
+        if view.json()["status"] in TERMINAL:
+            return
+        wait = 5
+
+
 async def start_many(
     client: httpx.AsyncClient, devices: dict[str, list[str]], count: int, concurrency: int = 16
 ) -> list[Started]:

@@ -2351,10 +2351,9 @@ export interface components {
             inputs?: components["schemas"]["InputSpec"][];
             /**
              * Max Visited Blocks
-             * @description Stops a graph that cycles for ever.
-             * @default 1000
+             * @description Stops a graph that cycles for ever. By default every node can run once (a loop's body once per iteration), and at least 1,000 visits.
              */
-            max_visited_blocks?: number;
+            max_visited_blocks?: number | null;
             /** Name */
             name: string;
             /**

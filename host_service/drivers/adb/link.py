@@ -114,7 +114,10 @@ class AdbLink:
         chunks: list[bytes] = []
         try:
             sock: socket.socket = connection.conn
-            sock.settimeout(_SLICE_S)
+            try:
+                sock.settimeout(_SLICE_S)
+            except OSError as exc:  # closed by close_all() between the request and the read
+                raise DriverError("device_disconnected", f"{self.serial}: {exc}") from exc
             while True:
                 try:
                     chunk = sock.recv(65536)

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from host_service.engine.change import Change
+from host_service.engine.events import StoredEvent
 from host_service.engine.record import ExecutionRecord
 from host_service.journal.errors import JournalError
 from host_service.journal.sqlite.lock import JournalLock
@@ -35,10 +36,10 @@ from host_service.journal.sqlite.rows import (
     insert_params,
     record_from_row,
     state_params,
+    stored_event,
 )
 from host_service.journal.sqlite.writer import JournalWriter, Statement
 from host_service.runtime.logs import execution_logger
-from schemas.events import EXECUTION_EVENT, ExecutionEvent
 
 log = execution_logger("journal")
 
@@ -122,16 +123,18 @@ class ExecutionJournal:
                     row["execution_no"]: record_from_row(row, max_log_lines, max_events)
                     for row in rows
                 }
-                # By seq: the body's JSON text sorts seq 10 before seq 2.
+                # As bytes, the form the log keeps: no text copy to make and drop per event.
                 events = self._db.execute(
-                    "SELECT execution_no, body FROM events ORDER BY execution_no, seq"
+                    "SELECT execution_no, seq, CAST(body AS BLOB) FROM events"
+                    " ORDER BY execution_no, seq"
                 )
-                loaded: dict[int, list[ExecutionEvent]] = {}
-                for number, body in events:
-                    loaded.setdefault(number, []).append(EXECUTION_EVENT.validate_json(body))
+                loaded: dict[int, list[StoredEvent]] = {}
+                for number, seq, body in events:
+                    loaded.setdefault(number, []).append(stored_event(seq, body))
                 for number, items in loaded.items():
-                    if number in by_number:
-                        by_number[number].events.restore(items)
+                    record = by_number.get(number)
+                    if record is not None:
+                        record.events.restore(items, record.status.terminal)
                 lines = self._db.execute(
                     "SELECT execution_no, n, line FROM logs ORDER BY execution_no, n"
                 )

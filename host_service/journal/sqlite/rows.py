@@ -1,6 +1,7 @@
 """How an execution record is laid out in the journal's tables, and read back."""
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
@@ -9,9 +10,11 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from host_service.engine.artifact import Artifact
-from host_service.engine.record import ExecutionRecord
+from host_service.engine.events import StoredEvent
+from host_service.engine.record import ExecutionRecord, StoredParts
 from host_service.journal.sqlite.writer import RowOp
-from schemas import ExecutionError, ExecutionKind, ExecutionResult, ExecutionStatus, StepView
+from schemas import ExecutionKind, ExecutionStatus, StepView
+from schemas.events import EXECUTION_EVENT
 
 SCHEMA_VERSION = 3
 
@@ -109,7 +112,6 @@ EVICT = [
 ]
 ORDER = [INSERT, UPDATE, INSERT_EVENT, INSERT_LOG, DELETE_LOG, *EVICT]
 
-_RESULT: TypeAdapter[ExecutionResult] = TypeAdapter(ExecutionResult)
 _STEPS: TypeAdapter[list[StepView]] = TypeAdapter(list[StepView])
 _ARTIFACTS: TypeAdapter[list[Artifact]] = TypeAdapter(list[Artifact])
 
@@ -166,6 +168,20 @@ def insert_params(r: ExecutionRecord, number: int) -> Callable[[], tuple[Any, ..
     return encode
 
 
+# An event's JSON is its wire form, written by pydantic in field order: `seq`,
+# `execution_id`, `at`, then `type`, so the first "type" key is the event's own.
+_EVENT_TYPE = re.compile(rb'"type":"([a-z_]+)"')
+
+
+def stored_event(seq: int, body: bytes) -> StoredEvent:
+    """An event row as the log keeps it, without parsing it (it is read back as written)."""
+    found = _EVENT_TYPE.search(body, 0, 300)
+    if found is None:  # not the shape this host writes: parse it once
+        event = EXECUTION_EVENT.validate_json(body)
+        return StoredEvent(seq, event.type.value, event.model_dump_json().encode())
+    return StoredEvent(seq, found.group(1).decode(), body)
+
+
 def record_from_row(row: sqlite3.Row, max_log_lines: int, max_events: int) -> ExecutionRecord:
     key, fingerprint = row["idempotency_key"], row["fingerprint"]
     record = ExecutionRecord(
@@ -183,11 +199,11 @@ def record_from_row(row: sqlite3.Row, max_log_lines: int, max_events: int) -> Ex
         message=row["message"],
         started_at=_parse_time(row["started_at"]),
         finished_at=_parse_time(row["finished_at"]),
-        result=None if row["result"] is None else _RESULT.validate_json(row["result"]),
-        error=None if row["error"] is None else ExecutionError.model_validate_json(row["error"]),
+        stored=StoredParts(row["result"], row["error"], row["steps"]),
         current_step_id=row["current_step_id"],
     )
-    record.steps = {step.id: step for step in _STEPS.validate_json(row["steps"])}
     record.artifacts = _ARTIFACTS.validate_json(row["artifacts"])
     record.artifacts_dropped = row["artifacts_dropped"]
+    if not record.status.terminal:
+        record.decode_stored()  # recovery is about to change it
     return record

@@ -4,14 +4,15 @@ import time
 from typing import Any
 
 from host_service.blocks import (
-    BLOCKS,
     BlockError,
     block_problems,
     resolve_params,
+    run_resolved,
     undefined_variable_problems,
 )
 from host_service.drivers import Device
 from host_service.kinds.base import Executor
+from host_service.runtime.limits import LimitExceededError
 from host_service.steps.checks import raise_if_problems
 from host_service.steps.context import RunContext
 from schemas import (
@@ -55,9 +56,10 @@ class BlockExecutor(Executor[StandardBlocksRequest, StandardBlocksRequest]):
             ctx.progress(index, len(calls), f"block {index + 1}/{len(calls)}: {call.name}")
             started = ctx.step_running(step_ids[index], _label(index, call))
             try:
-                params = resolve_params(call.name, call.params, variables)
-                outcome = BLOCKS[call.name].run(params, ctx)
-            except BlockError as exc:
+                params = resolve_params(call.name, call.params, variables, ctx.limits)
+                ctx.limits.count(f"block {index + 1}: its params", params)
+                outcome = run_resolved(call.name, params, ctx)
+            except (BlockError, LimitExceededError) as exc:
                 # The step shows why the run ended; the orchestrator sets the status. A stop
                 # leaves the step running, and the registry ends it `cancelled`.
                 ctx.step_done(step_ids[index], started, False, str(exc))

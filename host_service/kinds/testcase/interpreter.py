@@ -4,9 +4,11 @@ Each visited node runs, then the edge labelled with its outcome is taken; a node
 without a failure edge ends the run as failed (an implicit failure). Loops run
 their nested graph `iterations` times. Visits are capped by `max_visited_blocks`
 so a graph that cycles for ever ends as a failure instead of running to its
-deadline. With `live`, every node is a step of the execution (`steps`, and
-`current_step_id` for the node running now). A stopped run raises `ExecutionStopped`
-carrying its result so far: the nodes visited, the one it stopped in last.
+deadline; by default the cap lets every node run once (`visits_once_through`),
+so a graph without a cycle always finishes. With `live`, every node is a step of
+the execution (`steps`, and `current_step_id` for the node running now). A stopped
+run raises `ExecutionStopped` carrying its result so far: the nodes visited, the one
+it stopped in last.
 """
 
 import contextlib
@@ -26,6 +28,7 @@ from host_service.kinds.testcase.nodes import (
 )
 from host_service.library import DefinitionLibrary
 from host_service.runtime.cancel import ExecutionStopped
+from host_service.runtime.limits import LimitExceededError
 from host_service.steps.context import RunContext
 from schemas.testcase import (
     ActionNode,
@@ -40,9 +43,23 @@ from schemas.testcase import (
     VerificationNode,
 )
 
+MIN_VISIT_CAP = 1_000  # the default cap, at least: room for retry cycles in small graphs
+
 
 class VisitCapError(Exception):
     pass
+
+
+def visits_once_through(graph: TestcaseGraph) -> int:
+    """The visits of a run that takes every node once, a loop's body once per iteration:
+    the most a graph without a cycle can make."""
+    total = 0
+    for node in graph.nodes:
+        if isinstance(node, LoopNode):
+            total += 1 + node.iterations * visits_once_through(node.graph)
+        elif node.type != "start" and node.type not in TERMINALS:
+            total += 1
+    return total
 
 
 class Interpreter:
@@ -63,10 +80,16 @@ class Interpreter:
         self.note = note  # without live steps: tells the caller which node runs now
         self.blocks: list[BlockRun] = []
         self.visited = 0
+        self.cap = testcase.max_visited_blocks or max(
+            MIN_VISIT_CAP, visits_once_through(testcase.graph)
+        )
+        self.cycled: str | None = None  # a node that ran again in one walk of its graph
         self._steps: list[str] = []
         self._done: set[str] = set()  # steps run at least once, for progress
 
     def run(self) -> TestcaseResult:
+        for name, value in self.variables.items():
+            self.ctx.limits.value(f"variable {name!r}", value)
         if self.live:
             steps = self._declare(self.testcase.graph, "")
             self._steps = [step_id for step_id, _ in steps]
@@ -110,7 +133,11 @@ class Interpreter:
         edges = {(edge.source, edge.outcome): edge.target for edge in graph.edges}
         start = next(node for node in graph.nodes if node.type == "start")
         node: TestcaseNode = nodes[edges[(start.id, "success")]]
+        seen: set[str] = set()
         while node.type not in TERMINALS:
+            if node.id in seen and self.cycled is None:
+                self.cycled = node.id
+            seen.add(node.id)
             outcome = self.visit(node, scope)
             target = edges.get((node.id, "success" if outcome.success else "failure"))
             if target is None:
@@ -118,22 +145,26 @@ class Interpreter:
             node = nodes[target]
         message = getattr(node, "message", "")
         with contextlib.suppress(SubstitutionError):  # a message is for people: show it as is
-            message = render(substitute(message, self.variables))
+            message = render(substitute(message, self.variables, self.ctx.limits, node.id))
         return node.type == "success", node.id, message
 
     def visit(self, node: TestcaseNode, scope: str) -> NodeOutcome:
         self.ctx.token.check()
-        if self.visited >= self.testcase.max_visited_blocks:
+        if self.visited >= self.cap:
+            why = (
+                f"node {self.cycled!r} ran again: the graph cycles"
+                if self.cycled is not None
+                else "the graph needs more visits than that"
+            )
             raise VisitCapError(
-                f"stopped after {self.testcase.max_visited_blocks} visited blocks "
-                "(max_visited_blocks): the graph seems to cycle"
+                f"stopped after {self.cap} visited blocks (max_visited_blocks): {why}"
             )
         self.visited += 1
         # Loop bodies are one step per node, showing the latest iteration.
         step_id = re.sub(r"#\d+/", "/", scope) + node.id
         label = node.label or f"{node.type} {node.id}"
         with contextlib.suppress(SubstitutionError):  # "{resolution} is listed" -> "8K is listed"
-            label = render(substitute(label, self.variables))
+            label = render(substitute(label, self.variables, self.ctx.limits, node.id))
         started = time.monotonic()
         if self.live:
             self._done.add(step_id)
@@ -143,7 +174,7 @@ class Interpreter:
             self.note(label)
         try:
             outcome = self._run(node, scope)
-        except BlockError as exc:
+        except (BlockError, LimitExceededError) as exc:
             if self.live:
                 self.ctx.step_done(step_id, started, False, str(exc))
             raise

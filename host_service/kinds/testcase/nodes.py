@@ -28,9 +28,9 @@ class NodeOutcome:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def fill(node_id: str, value: Any, variables: dict[str, Any]) -> Any:
+def fill(ctx: RunContext, node_id: str, value: Any, variables: dict[str, Any]) -> Any:
     try:
-        return substitute(value, variables)
+        return substitute(value, variables, ctx.limits, f"node {node_id}: its params")
     except SubstitutionError as exc:
         raise BlockError("unknown_variable", f"node {node_id}: {exc}") from exc
 
@@ -41,7 +41,7 @@ def _filled_actions(
     specs = {spec.command: spec for spec in ctx.device.driver.commands()}
     filled = []
     for action in actions:
-        params = fill(node_id, action.params, variables)
+        params = fill(ctx, node_id, action.params, variables)
         problems = param_problems(specs[action.command].params, params)
         if problems:
             listed = "; ".join(f"{name}: {msg}" for name, msg in problems)
@@ -71,7 +71,7 @@ def run_verification_node(
     results = []
     for index, item in enumerate(node.verifications):
         filled = Verification.model_validate(
-            {**item.model_dump(), "params": fill(node.id, item.params, variables)}
+            {**item.model_dump(), "params": fill(ctx, node.id, item.params, variables)}
         )
         results.append(run_verification(ctx, filled, index))
     passed = sum(1 for r in results if r.success)
@@ -89,8 +89,8 @@ def run_navigation_node(
     ctx: RunContext, node: NavigationNode, variables: dict[str, Any], library: DefinitionLibrary
 ) -> NodeOutcome:
     planner = library.trees.derived(node.tree_id, Planner, Planner)
-    target_id = fill(node.id, node.target_node_id, variables)
-    label = fill(node.id, node.target_node_label, variables)
+    target_id = fill(ctx, node.id, node.target_node_id, variables)
+    label = fill(ctx, node.id, node.target_node_label, variables)
     try:
         target = planner.resolve(target_id, label)
     except NotFoundError as exc:

@@ -1,10 +1,11 @@
-"""A stand-in for RunContext: a cancel token and a logger, nothing else."""
+"""A stand-in for RunContext: a cancel token, a logger and the default limits, nothing else."""
 
 import logging
 import threading
 from dataclasses import dataclass, field
 
 from host_service.runtime.cancel import CancelToken
+from host_service.runtime.limits import RunLimits
 
 
 class SignallingToken(CancelToken):
@@ -23,3 +24,4 @@ class SignallingToken(CancelToken):
 class StubContext:
     token: SignallingToken = field(default_factory=SignallingToken)
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("tests.blocks"))
+    limits: RunLimits = field(default_factory=RunLimits)

@@ -124,15 +124,67 @@ def test_a_param_that_starts_an_argument_may_not_start_with_a_dash() -> None:
         }
     )
     specs = {spec.command: spec.params for spec in d.commands()}
-    [(name, problem)] = param_problems(specs["key"], {"key": "--device=/dev/null"})
+    assert "Must not start an argument with '-'" in specs["key"][0].description
+    [(name, problem)] = d.execute_problems("key", {"key": "--device=/dev/null"})
     assert name == "key"
-    assert "Must not start with '-'" in problem
-    assert param_problems(specs["key"], {"key": "KEY_OK"}) == []
-    assert param_problems(specs["volume"], {"delta": -5}) == []
+    assert problem == "would start argv[2] with '-', where it reads as an option"
+    assert d.execute_problems("key", {"key": "KEY_OK"}) == []
+    assert d.execute_problems("volume", {"delta": -5}) == []
     # A caller that skips the start-time check still cannot pass an option.
     with pytest.raises(DriverError) as caught:
         d.execute("key", {"key": "--device=/dev/null"}, CancelToken())
     assert caught.value.code == "unsafe_argument"
+
+
+def test_the_rendered_argument_is_checked_not_the_placeholder() -> None:
+    d = driver(
+        commands={
+            "join": {
+                "argv": [PY, "-c", ECHO_ARGV, "{a}{b}"],
+                "params": [{"name": "a"}, {"name": "b"}],
+            },
+            "flag": {
+                "argv": [PY, "-c", ECHO_ARGV, "-{a}", "{b}-x"],
+                "params": [{"name": "a"}, {"name": "b"}],
+            },
+        }
+    )
+    token = CancelToken()
+    assert d.execute_problems("join", {"a": "", "b": "-rf"}) == [
+        ("b", "would start argv[3] with '-', where it reads as an option")
+    ]
+    assert d.execute_problems("join", {"a": "-", "b": "rf"})[0][0] == "a"
+    assert d.execute_problems("join", {"a": "x", "b": "-rf"}) == []
+    # The template's own leading dash is its choice; an empty param that exposes one is not.
+    assert d.execute_problems("flag", {"a": "rf", "b": "y"}) == []
+    assert d.execute_problems("flag", {"a": "rf", "b": ""})[0][0] == "b"
+    # A caller that skips the start-time check still cannot pass an option.
+    with pytest.raises(DriverError) as caught:
+        d.execute("join", {"a": "", "b": "-rf"}, token)
+    assert caught.value.code == "unsafe_argument"
+    assert json.loads(d.execute("join", {"a": "x", "b": "-rf"}, token).output["stdout"]) == ["x-rf"]
+
+
+def test_arguments_past_the_length_limits_are_refused_before_they_run() -> None:
+    d = driver(
+        max_argument_bytes=1_000,
+        max_argv_bytes=2_000,
+        commands={
+            "two": {
+                "argv": [PY, "-c", ECHO_ARGV, "{a}", "{b}"],
+                "params": [{"name": "a"}, {"name": "b"}],
+            },
+        },
+    )
+    [(name, problem)] = d.execute_problems("two", {"a": "x" * 1_001, "b": ""})
+    assert (name, problem) == ("a", "argv[3] would be 1,001 bytes, over the limit of 1,000")
+    [(name, problem)] = d.execute_problems("two", {"a": "x" * 999, "b": "y" * 1_000})
+    assert name == "b"
+    assert problem.startswith("the arguments would be ")
+    assert problem.endswith("bytes, over the limit of 2,000")
+    with pytest.raises(DriverError) as caught:
+        d.execute("two", {"a": "x" * 200_000, "b": ""}, CancelToken())
+    assert caught.value.code == "argument_too_long"
 
 
 def test_undeclared_params_never_reach_the_argv() -> None:

@@ -52,6 +52,25 @@ async def test_finished_executions_are_served_the_same_after_a_restart(
         assert again.json()["execution_id"] == failed_id
 
 
+async def test_a_finished_record_read_back_keeps_its_json_not_models(
+    host_factory: HostFactory,
+) -> None:
+    async with host_factory([fake("d1")]) as host:
+        done = await start(host.client, BATCH, {"device_id": "d1", "actions": actions("ok")})
+        await finished(host.client, done)
+        before = await snapshot(host, done)
+        stored = host.state.registry.get(done).events.after(0)
+
+    async with host_factory([fake("d1")]) as host:
+        record = host.state.registry.get(done)
+        assert record.stored is not None  # no result or step models were built
+        assert record.events.after(0) == stored  # the events' bytes as they were written
+        assert await snapshot(host, done) == before
+        assert record.stored is not None  # a view builds what it shows and keeps nothing
+        assert record.result is not None
+        assert record.result.success is True
+
+
 async def stream(
     host: RunningHost, execution_id: str, last_event_id: int | None = None
 ) -> list[int]:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from host_service.config import load_host_config
 from host_service.kinds.definitions import DEFINITION_RULES
-from host_service.library import load_library
+from host_service.library import DefinitionLibrary, DefinitionRules, load_library
 from host_service.settings import DEMO_CONFIG
+from schemas.navigation import NavigationTree
 from tests.conftest import LIBRARY, HostFactory, fake
 from tests.helpers import finished
 
@@ -152,3 +153,20 @@ async def test_a_running_campaign_keeps_its_definitions_across_a_reload(
         host.fake("d1").gate.set()
         view = await finished(host.client, response.json()["execution_id"])
         assert view["result"]["passed"] == 2
+
+
+def test_whatever_a_check_of_one_definition_raises_is_a_problem_of_its_file() -> None:
+    def broken_planner(tree: NavigationTree, library: DefinitionLibrary) -> None:
+        if tree.id == "simtv":
+            raise RuntimeError("a secret from the file")
+
+    rules = DefinitionRules(
+        DEFINITION_RULES.testcase_problems, DEFINITION_RULES.campaign_problems, broken_planner
+    )
+    library = load_library(LIBRARY, rules)
+    problems = {p.file: p.message for p in library.problems}
+    assert problems["trees/simtv.yaml"] == "cannot load: RuntimeError"
+    assert "simtv" not in library.trees
+    # What navigates it goes too, saying why; the rest loads.
+    assert "no tree 'simtv' in the library" in problems["testcases/open_guide.yaml"]
+    assert "webtv" in library.trees

@@ -2,7 +2,7 @@
 
 from tests.conftest import LIBRARY, HostFactory
 from tests.helpers import finished, start
-from tests.host_service.kinds.testcase.graphs import RUN, graph_of, inline, run, visited
+from tests.host_service.kinds.testcase.graphs import RUN, graph_of, inline, linear, run, visited
 
 
 async def test_missing_failure_edge_is_an_implicit_failure(host_factory: HostFactory) -> None:
@@ -41,6 +41,20 @@ async def test_cycle_stops_at_the_visit_cap(host_factory: HostFactory) -> None:
         assert result["success"] is False
         assert result["visited"] == 5
         assert "max_visited_blocks" in result["message"]
+        assert "node 'ping' ran again: the graph cycles" in result["message"]
+
+
+async def test_a_cap_below_what_a_graph_without_cycle_needs_does_not_claim_a_cycle(
+    host_factory: HostFactory,
+) -> None:
+    async with host_factory(library_path=LIBRARY) as host:
+        result = (await run(host, testcase=inline(linear(8), max_visited_blocks=5)))["result"]
+        assert result["success"] is False
+        assert result["visited"] == 5
+        assert result["message"] == (
+            "stopped after 5 visited blocks (max_visited_blocks): "
+            "the graph needs more visits than that"
+        )
 
 
 async def test_retry_loop_stops_at_its_first_passing_iteration(host_factory: HostFactory) -> None:
