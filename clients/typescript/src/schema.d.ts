@@ -1172,11 +1172,6 @@ export interface components {
              */
             weight?: number;
         };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
         /** HealthView */
         HealthView: {
             /**
@@ -2168,19 +2163,6 @@ export interface components {
              * @enum {string}
              */
             type: "truncated";
-        };
-        /** ValidationError */
-        ValidationError: {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
         };
         /**
          * Verification
@@ -3956,9 +3938,7 @@ export interface operations {
     watch_lab: {
         parameters: {
             query?: never;
-            header?: {
-                accept?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -3981,15 +3961,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
