@@ -1,7 +1,8 @@
 // One execution, live: its view, then its event stream (resumed with Last-Event-ID).
 import { useEffect, useState } from "preact/hooks";
 
-import { describe, getJson } from "../api/http";
+import { capabilities } from "../api/capabilities";
+import { ApiError, describe, getJson } from "../api/http";
 import { aborted, backoff, pause, readStream } from "../api/stream";
 import { ACTIVE, type ExecutionEvent, type ExecutionView, type StepView } from "../api/types";
 
@@ -78,7 +79,16 @@ export function useExecution(hostName: string, executionId: string): Followed & 
     };
     (async () => {
       try {
-        view = await getJson<ExecutionView>(path, query, signal);
+        try {
+          view = await getJson<ExecutionView>(path, query, signal);
+        } catch (error) {
+          // Evicted by its host (or the host is gone): the lab history may still have it.
+          if (!(error instanceof ApiError) || ![404, 502, 503].includes(error.status)) throw error;
+          if (!(await capabilities()).history) throw error;
+          const kept = `/server/history/${encodeURIComponent(hostName)}/${encodeURIComponent(executionId)}`;
+          view = await getJson<ExecutionView>(kept, {}, signal);
+          return show({ live: false, error: null });
+        }
         if (!ACTIVE.has(view.status)) return await finish();
         show({ live: true });
         let lastId: string | undefined;
