@@ -83,6 +83,8 @@ def keep_running(proxy_url: str) -> None:
     """Leave the lab up for a look around; Ctrl-C (SIGINT) or SIGTERM stops it."""
     print(f"\nThe lab keeps running: dashboard {proxy_url}/, API {proxy_url}/docs.")
     print("Ctrl-C stops it.", flush=True)
+    # Also when started in the background of a shell, which starts it with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     with contextlib.suppress(KeyboardInterrupt):
         signal.pause()
