@@ -160,10 +160,10 @@ class HostWatch:
         self.wake()  # it ended, or its host failed: the device's state moved
 
     def _unreachable(self, error: ErrorBody) -> None:
-        entry = self._registry.get(self.name)
-        view = self._registry.view(entry)
-        self._set_state(
-            WatchHostState(
+        state = self.state.model_copy(update={"reachable": False, "error": error})
+        with contextlib.suppress(ProxyError):  # forgotten: the lab watch drops it next round
+            view = self._registry.view(self._registry.get(self.name))
+            state = WatchHostState(
                 host_name=self.name,
                 status=view.status,
                 reachable=False,
@@ -171,7 +171,7 @@ class HostWatch:
                 last_heartbeat=view.last_heartbeat,
                 last_seen=view.last_seen,
             )
-        )
+        self._set_state(state)
         for execution_id in list(self._followers):
             self._followers.pop(execution_id).cancel()
         self._executions.clear()
