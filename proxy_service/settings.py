@@ -87,6 +87,18 @@ class ProxySettings(BaseSettings):
     finished_cache_ttl_s: float = Field(
         default=60.0, gt=0, description="How long a finished view is served without its host."
     )
+    watch_refresh_s: float = Field(
+        default=2.0,
+        ge=0.1,
+        description="How often the live watch (`/server/watch`, the dashboard) reads every "
+        "host's devices while someone watches; running executions are followed as they go.",
+    )
+    watch_max_followed: int = Field(
+        default=100,
+        ge=0,
+        description="Running executions the watch follows through their event streams at "
+        "once (at most half the connection pool); others show at each reading.",
+    )
 
     @field_validator("api_keys", mode="before")
     @classmethod

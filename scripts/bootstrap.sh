@@ -23,5 +23,17 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 fi
+# The dashboard's pages (clients/dashboard, TypeScript) built into the proxy package, again
+# only when its sources changed: npm ci from the lockfile, then Vite (Node.js 20.19 or newer).
+DASH="$ROOT/clients/dashboard"
+BUILT="$ROOT/proxy_service/dashboard/static"
+dash_hash="$(cd "$ROOT" && find clients/dashboard -path clients/dashboard/node_modules -prune -o \
+    -type f -print | sort | xargs sha256sum clients/typescript/src/schema.d.ts | sha256sum | cut -c1-16)"
+if [ ! -f "$BUILT/.built-$dash_hash" ]; then
+    command -v npm >/dev/null 2>&1 || { echo "bootstrap: the dashboard needs Node.js 20.19+ and npm" >&2; exit 2; }
+    echo "bootstrap: building the dashboard (clients/dashboard)" >&2
+    (cd "$DASH" && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build) >&2
+    touch "$BUILT/.built-$dash_hash"
+fi
 export PATH="$VENV/bin:$PATH"
 cd "$ROOT"

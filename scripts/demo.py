@@ -8,6 +8,8 @@ temporary config otherwise.
 """
 
 import argparse
+import contextlib
+import signal
 import socket
 import subprocess
 import sys
@@ -89,10 +91,22 @@ def run_demo(proxy_url: str) -> int:
     return code or web
 
 
+def keep_running(proxy_url: str) -> None:
+    """Leave the lab up for a look around; Ctrl-C (SIGINT) or SIGTERM stops it."""
+    print(f"\nThe lab keeps running: dashboard {proxy_url}/, API {proxy_url}/docs.")
+    print("Ctrl-C stops it.", flush=True)
+    # Also when started in the background of a shell, which starts it with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with contextlib.suppress(KeyboardInterrupt):
+        signal.pause()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency-scale", default="1.0")
     parser.add_argument("--free-ports", action="store_true", help="never the default ports")
+    parser.add_argument("--keep", action="store_true", help="keep the lab running until Ctrl-C")
     args = parser.parse_args()
     defaults_free = not args.free_ports and all(map(port_is_free, DEFAULT_PORTS))
     ports = DEFAULT_PORTS if defaults_free else tuple(free_port() for _ in DEFAULT_PORTS)
@@ -155,7 +169,11 @@ def main() -> int:
             )
         for port, process in zip(host_ports, processes[1:], strict=True):
             wait_healthy(f"http://127.0.0.1:{port}/host/health", process)
-        return run_demo(proxy_url)
+        print(f"dashboard: {proxy_url}/", flush=True)
+        code = run_demo(proxy_url)
+        if args.keep:
+            keep_running(proxy_url)
+        return code
     finally:
         for process in processes:
             process.terminate()

@@ -32,7 +32,9 @@ CHROMIUM_FLAGS = [
 
 @pytest.mark.parametrize("service_name", ["host", "proxy"])
 async def test_docs_page_assets_are_served_locally(service_name: str) -> None:
-    app = create_host(HostSettings()) if service_name == "host" else create_proxy(ProxySettings())
+    # Memory only: the demo host's own journal may be in use by a running demo.
+    host = HostSettings(journal="none")
+    app = create_host(host) if service_name == "host" else create_proxy(ProxySettings())
     async with (
         LifespanManager(app) as manager,
         httpx.AsyncClient(

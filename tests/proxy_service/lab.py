@@ -56,6 +56,7 @@ class Lab:
     hosts: dict[str, HostState]
     links: dict[str, Link]  # keyed by host name; "*" catches any other address
     clock: FakeClock = field(default_factory=FakeClock)
+    watch: Any = None  # the proxy's LabWatch (/server/watch)
 
     async def proxy_monitor_round(self) -> None:
         """One round of the proxy's health checks, now rather than at its next interval."""
@@ -142,7 +143,15 @@ def lab_factory(tmp_path: Path) -> LabFactory:
                     headers=headers,
                 )
             )
-            yield Lab(client, manager._state["proxy"], manager.app, states, links, clock)
+            yield Lab(
+                client,
+                manager._state["proxy"],
+                manager.app,
+                states,
+                links,
+                clock,
+                manager._state["watch"],
+            )
 
     return start
 

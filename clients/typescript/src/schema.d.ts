@@ -504,6 +504,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/server/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Watch Lab
+         * @description Every host and device of the lab with its running execution; live as an event stream.
+         */
+        get: operations["watch_lab"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/server/{kind}/execution/{execution_id}/status": {
         parameters: {
             query?: never;
@@ -1666,6 +1686,14 @@ export interface components {
             type?: "string" | "integer" | "number" | "boolean" | "any";
         };
         /**
+         * LabSnapshot
+         * @description Every known host with its devices, as the watch last read them.
+         */
+        LabSnapshot: {
+            /** Hosts */
+            hosts: components["schemas"]["WatchHost"][];
+        };
+        /**
          * LibraryProblem
          * @description A library file, or a definition in it, that could not be loaded, and why.
          */
@@ -2750,6 +2778,83 @@ export interface components {
             params?: components["schemas"]["ParamSpec"][];
             /** Type */
             type: string;
+        };
+        /** WatchDevice */
+        WatchDevice: {
+            /** Current Execution Id */
+            current_execution_id?: string | null;
+            /** Current Node */
+            current_node?: string | null;
+            /** Device Id */
+            device_id: string;
+            /** Driver */
+            driver: string;
+            /** @description Its summary, while the watch follows that execution. */
+            execution?: components["schemas"]["WatchExecution"] | null;
+            /** Host Name */
+            host_name: string;
+            /** Model */
+            model: string;
+            /** Name */
+            name: string;
+            /** Offline Since */
+            offline_since?: string | null;
+            /**
+             * Queue Length
+             * @default 0
+             */
+            queue_length?: number;
+            /** @description `offline` for every device of an unreachable host. */
+            state: components["schemas"]["DeviceState"];
+            /** Tags */
+            tags?: string[];
+        };
+        /**
+         * WatchExecution
+         * @description What a device is running now, as far as a wall shows it.
+         */
+        WatchExecution: {
+            /**
+             * Current Step
+             * @description The running step's label.
+             */
+            current_step?: string | null;
+            /** Execution Id */
+            execution_id: string;
+            kind: components["schemas"]["ExecutionKind"];
+            /**
+             * Message
+             * @default
+             */
+            message?: string;
+            /**
+             * Progress
+             * @default 0
+             */
+            progress?: number;
+            /** Started At */
+            started_at?: string | null;
+            status: components["schemas"]["ExecutionStatus"];
+        };
+        /** WatchHost */
+        WatchHost: {
+            /** Devices */
+            devices?: components["schemas"]["WatchDevice"][];
+            /** @description Why it could not be read. */
+            error?: components["schemas"]["ErrorBody"] | null;
+            /** Host Name */
+            host_name: string;
+            /** Last Heartbeat */
+            last_heartbeat?: string | null;
+            /** Last Seen */
+            last_seen?: string | null;
+            /**
+             * Reachable
+             * @description Whether the last reading of its devices answered.
+             */
+            reachable: boolean;
+            /** @description The registry's: heartbeats and health checks. */
+            status: components["schemas"]["HostStatus"];
         };
     };
     responses: never;
@@ -4535,6 +4640,36 @@ export interface operations {
             };
             /** @description The host did not answer in time */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    watch_lab: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshot as JSON; with `Accept: text/event-stream`, server-sent events: `snapshot` first, then `host`, `device` and `host_removed` as they change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabSnapshot"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

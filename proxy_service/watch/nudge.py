@@ -1,0 +1,46 @@
+"""WatchNudge: a start or cancel the proxy relayed makes the watch read that host now.
+
+Hosts offer no stream of device changes, so the watch reads each host every
+`refresh_s`; but every start and cancel of the lab goes through the proxy, and the
+proxy's own answer names the host (the start's `Location`, the cancel's `host_name`).
+Reading that host at once shows the device busy within a round trip, not a refresh
+interval. Only a start made on a host directly waits for the next reading.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from proxy_service.watch.lab import LabWatch
+
+
+def _host_name(query: str) -> str | None:
+    names = parse_qs(query).get("host_name")
+    return names[0] if names else None
+
+
+class WatchNudge:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        watch = scope.get("state", {}).get("watch")
+        if not isinstance(watch, LabWatch) or not watch.running:
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start" and 200 <= message["status"] < 300:
+                headers = dict(message.get("headers", []))
+                location = headers.get(b"location", b"").decode("latin-1")
+                name = _host_name(urlsplit(location).query) or _host_name(
+                    scope.get("query_string", b"").decode("latin-1")
+                )
+                if name is not None:
+                    watch.wake(name)
+            await send(message)
+
+        await self.app(scope, receive, sending)
