@@ -20,6 +20,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 from proxy_service.client import HostClient
+from proxy_service.device_health import DeviceHealth
 from proxy_service.errors import HostAnsweredError, ProxyError
 from proxy_service.hosts import HostRegistry
 from proxy_service.inventory import Inventory, LabDevice, matches
@@ -52,12 +53,14 @@ class Dispatcher:
         store: LabStore,
         inventory: Inventory,
         signals: LabSignals,
+        quarantine_after: int = 3,
     ) -> None:
         self._registry = registry
         self._client = client
         self._store = store
         self._inventory = inventory
         self._signals = signals
+        self._health = DeviceHealth(store, inventory, quarantine_after)
         self.replica = uuid.uuid4().hex[:12]
         self._wake = asyncio.Event()
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -89,7 +92,8 @@ class Dispatcher:
             await self._inventory.refresh()
             await self._sweep(now)
         held = await self._store.holding()
-        free = [d for d in self._inventory.devices(usable_only=True) if d.key not in held]
+        usable = self._inventory.usable(await self._store.device_health())
+        free = [d for d in usable if d.key not in held]
         if not free:
             return
         for row, device in self._assign(await self._store.queued(QUEUE_SCAN), free):
@@ -214,7 +218,11 @@ class Dispatcher:
                 continue
             view = ExecutionView.model_validate_json(content)
             if view.status.terminal:
-                await self._end(row, view.status, view=lab_view(row, content))
+                if await self._health.ended(row, view):  # back in the queue
+                    self._signals.changed(row.id)
+                    self.wake()
+                else:
+                    await self._end(row, view.status, view=lab_view(row, content))
                 return
 
     async def _end(

@@ -25,7 +25,6 @@ class HostEntry:
     seen_at: float | None = None  # clock time of the last heartbeat or health check passed
     failing: bool = False  # the last health check or connection attempt failed
     last_error: str | None = None
-    drained: bool = False  # an operator's: finish what runs, dispatch nothing new
 
 
 class HostRegistry:
@@ -112,7 +111,7 @@ class HostRegistry:
         if known.url == saved.url:
             known.devices = saved.devices
             known.last_heartbeat, known.last_seen = saved.last_heartbeat, saved.last_seen
-            known.seen_at, known.drained = saved.seen_at, saved.drained
+            known.seen_at = saved.seen_at
 
     def forget(self, name: str) -> None:
         """Drop a registered host; configured hosts stay, they are the proxy's own list."""

@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from proxy_service.client import HostClient
 from proxy_service.errors import ProxyError
 from proxy_service.hosts import HostEntry, HostRegistry
+from proxy_service.lab.health_rows import HOST, Health
 from schemas import DeviceState, HostDevice, HostStatus
 from schemas.lab import DeviceSelector
+
+HealthMap = dict[tuple[str, str], Health]
 
 REFRESH_S = 10.0  # how often a host that did not announce its devices is asked for them
 
@@ -41,6 +44,15 @@ def matches(selector: DeviceSelector, device: LabDevice) -> bool:
     )
 
 
+def hold_on(health: HealthMap, host_name: str, device_id: str) -> Health | None:
+    """The hold that keeps the lab from a device: its own, else its host's (drained)."""
+    for key in ((host_name, device_id), (host_name, HOST)):
+        found = health.get(key)
+        if found is not None and found.hold is not None:
+            return found
+    return None
+
+
 def lab_device(host_name: str, device: HostDevice) -> LabDevice:
     return LabDevice(
         host_name,
@@ -58,18 +70,22 @@ class Inventory:
         self._client = client
         self._asked: dict[str, float] = {}
 
-    def devices(self, *, usable_only: bool = False) -> list[LabDevice]:
-        """Every known device; `usable_only`: of online, undrained hosts, not offline itself."""
+    def devices(self) -> list[LabDevice]:
+        """Every known device."""
+        return [lab_device(e.name, d) for e in self._registry for d in e.devices]
+
+    def usable(self, health: HealthMap) -> list[LabDevice]:
+        """The devices the lab may dispatch to: of online hosts, not offline or stuck, and
+        not held (quarantined or draining, or of a drained host)."""
         found = []
         for entry in self._registry:
-            if usable_only and (
-                entry.drained or self._registry.status(entry) is HostStatus.offline
-            ):
+            if self._registry.status(entry) is HostStatus.offline:
                 continue
             for device in entry.devices:
-                if usable_only and device.state in (DeviceState.offline, DeviceState.stuck):
+                if device.state in (DeviceState.offline, DeviceState.stuck):
                     continue
-                found.append(lab_device(entry.name, device))
+                if hold_on(health, entry.name, device.device_id) is None:
+                    found.append(lab_device(entry.name, device))
         return found
 
     async def refresh(self) -> None:

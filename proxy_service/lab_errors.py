@@ -28,3 +28,8 @@ class BadQueryError(ProxyError):
 class LabConflictError(ProxyError):
     status_code = 409
     code = "conflict"
+
+
+class UnknownDeviceError(ProxyError):
+    status_code = 404
+    code = "device_not_found"

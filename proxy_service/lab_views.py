@@ -6,6 +6,7 @@ kept in the store (also when that host is offline).
 """
 
 import contextlib
+import dataclasses
 import time
 from datetime import UTC, datetime
 
@@ -66,7 +67,10 @@ async def _current(state: ProxyState, row: LabRequestRow, include_logs: bool, wa
         path = f"/executions/{row.host_execution_id}"
         content = await state.client.execution(entry, path, include_logs, wait)
         view = ExecutionView.model_validate_json(content)
-        return view.model_copy(update={"execution_id": row.id}).model_dump_json().encode()
+        if not row.retries_after(view.status.value):
+            return view.model_copy(update={"execution_id": row.id}).model_dump_json().encode()
+        # Ended in error, about to go back to the queue: not an end to the client.
+        row = dataclasses.replace(row, status="queued", host_name=None, device_id=None)
     return own_view(row, await state.lab.request_position(row))
 
 

@@ -72,7 +72,9 @@ async def proxy_lifespan(
         monitor = HostMonitor(registry, client, settings.health_interval_s)
         inventory = Inventory(registry, client)
         signals = LabSignals()
-        dispatcher = Dispatcher(registry, follow_client, lab, inventory, signals)
+        dispatcher = Dispatcher(
+            registry, follow_client, lab, inventory, signals, settings.quarantine_after_errors
+        )
         stack.push_async_callback(dispatcher.close)
         feed = FeedFollower(registry, client, lab, settings.feed_interval_s)
         tier = LabTier(inventory, signals, dispatcher, feed)

@@ -16,7 +16,6 @@ def row_of(entry: HostEntry) -> HostRow:
         last_heartbeat=entry.last_heartbeat,
         last_seen=entry.last_seen,
         last_error=entry.last_error,
-        drained=entry.drained,
     )
 
 
@@ -36,7 +35,6 @@ def entry_of(row: HostRow, clock: Clock) -> HostEntry:
         last_seen=row.last_seen,
         seen_at=seen_at,
         last_error=row.last_error,
-        drained=row.drained,
     )
 
 

@@ -74,6 +74,11 @@ class ProxySettings(BaseSettings):
         gt=0,
         description="Longest pause of the lab dispatcher (it also runs on every change).",
     )
+    quarantine_after_errors: int = Field(
+        default=3,
+        ge=0,
+        description="Lab executions in a row ending in `error` that quarantine a device; 0: never.",
+    )
     feed_interval_s: float = Field(
         default=2.0, gt=0, description="How often every host's feed of finished executions is read."
     )

@@ -29,7 +29,14 @@ from schemas.campaign import (
     CampaignRequest,
     CampaignResult,
 )
-from schemas.devices import CommandSpec, DeviceState, DeviceView, ParamSpec, VerificationSpec
+from schemas.devices import (
+    CommandSpec,
+    DeviceHold,
+    DeviceState,
+    DeviceView,
+    ParamSpec,
+    VerificationSpec,
+)
 from schemas.errors import ErrorBody
 from schemas.events import (
     EXECUTION_EVENT,
@@ -106,6 +113,7 @@ __all__ = [
     "CapturePolicy",
     "CommandSpec",
     "DefinitionSummary",
+    "DeviceHold",
     "DeviceListing",
     "DeviceState",
     "DeviceView",

@@ -14,6 +14,20 @@ class DeviceState(StrEnum):
     busy = "busy"  # an execution drives it
     stuck = "stuck"  # its execution ended, but a driver call has not returned yet
     offline = "offline"  # the driver reports it disconnected
+    # Shown by the proxy's lab tier (a hold on the device), never reported by a host:
+    quarantined = "quarantined"  # its lab executions ended in `error` too often in a row
+    draining = "draining"  # an operator's: finish what runs, take nothing new
+
+
+class DeviceHold(ResponseModel):
+    """Why the lab dispatches nothing to a device, and since when (docs/lab.md)."""
+
+    state: Literal[DeviceState.quarantined, DeviceState.draining]
+    reason: str
+    since: datetime
+    host_state: DeviceState | None = Field(
+        default=None, description="The state its host reports (idle, busy, ...)."
+    )
 
 
 class ParamSpec(ResponseModel):
@@ -56,6 +70,9 @@ class DeviceView(ResponseModel):
     host_name: str
     tags: list[str] = Field(default_factory=list, description="From the host's config.")
     state: DeviceState
+    hold: DeviceHold | None = Field(
+        default=None, description="Set by the proxy when the lab holds the device."
+    )
     offline_since: datetime | None = Field(
         default=None, description="When the host first saw the device offline in this outage."
     )

@@ -16,6 +16,7 @@ from host_service import HostSettings
 from host_service import create_app as create_host
 from proxy_service.openapi import document as proxy_document
 from schemas.kinds import START_ROUTES
+from schemas.lab import HoldRequest
 
 OPERATION_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 ERROR_BODY = "#/components/schemas/ErrorBody"
@@ -80,6 +81,7 @@ def test_every_request_body_has_examples_that_validate(doc: dict[str, Any]) -> N
     }
     models.update({"HostRegistration": schemas.HostRegistration})
     models["HostHeartbeat"] = schemas.HostHeartbeat
+    models["HoldRequest"] = HoldRequest
     for method, path, op in operations(doc):
         if "requestBody" not in op:
             continue

@@ -24,7 +24,6 @@ class HostRow:
     last_heartbeat: datetime | None = None
     last_seen: datetime | None = None
     last_error: str | None = None
-    drained: bool = False
 
 
 def _seconds(value: datetime | None) -> float | None:
@@ -44,7 +43,6 @@ def save(connection: Connection, row: HostRow) -> None:
         "last_heartbeat": _seconds(row.last_heartbeat),
         "last_seen": _seconds(row.last_seen),
         "last_error": row.last_error,
-        "drained": row.drained,
         "updated_at": datetime.now(UTC).timestamp(),
     }
     upsert(connection, hosts, [values], ["name"])
@@ -61,7 +59,6 @@ def load(connection: Connection) -> list[HostRow]:
             last_heartbeat=_time(r["last_heartbeat"]),
             last_seen=_time(r["last_seen"]),
             last_error=r["last_error"],
-            drained=bool(r["drained"]),
         )
         for r in rows
     ]

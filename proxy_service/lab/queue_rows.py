@@ -48,6 +48,16 @@ class LabRequestRow:
     idempotency_key: str | None
     fingerprint: str | None
 
+    def retries_after(self, status: str) -> bool:
+        """Whether an end in `status` on its device sends it back to the queue: `error` on
+        its first device, when it asked `retry_on_infra_failure` (and was not cancelled)."""
+        return (
+            status == "error"
+            and self.retry_on_infra_failure
+            and self.attempts <= 1
+            and not self.cancel_requested
+        )
+
     @classmethod
     def of(cls, row: RowMapping) -> "LabRequestRow":
         values = dict(row)

@@ -7,6 +7,7 @@ on PostgreSQL a small pool, where claims rely on row locks (`FOR UPDATE SKIP LOC
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -17,7 +18,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from proxy_service.lab import feed_rows, history_rows, history_stats, host_rows
+from proxy_service.lab import feed_rows, health_rows, history_rows, history_stats, host_rows
+from proxy_service.lab.health_rows import Health
 from proxy_service.lab.history_rows import Cursor, HistoryFilter
 from proxy_service.lab.host_rows import HostRow
 from proxy_service.lab.migrate import upgrade
@@ -56,6 +58,13 @@ class LabStore(LabQueue, Protocol):
         self, where: HistoryFilter, group: StatsGroup, bucket: StatsBucket
     ) -> list[HistoryStatsRow]: ...
     async def history_view(self, host_name: str, execution_id: str) -> bytes | None: ...
+    async def device_health(self) -> dict[tuple[str, str], Health]: ...
+    async def record_outcome(
+        self, host_name: str, device_id: str, *, error: bool, limit: int, reason: str
+    ) -> bool: ...
+    async def hold_device(
+        self, host_name: str, device_id: str, state: str | None, reason: str
+    ) -> Health: ...
     async def close(self) -> None: ...
 
 
@@ -146,6 +155,36 @@ class SqlLabStore(QueueCalls):
         return await self.run(
             partial(history_rows.view, host_name=host_name, execution_id=execution_id)
         )
+
+    async def device_health(self) -> dict[tuple[str, str], Health]:
+        return await self.run(health_rows.every)
+
+    async def record_outcome(
+        self, host_name: str, device_id: str, *, error: bool, limit: int, reason: str
+    ) -> bool:
+        work = partial(
+            health_rows.record,
+            host_name=host_name,
+            device_id=device_id,
+            error=error,
+            limit=limit,
+            reason=reason,
+            now=time.time(),
+        )
+        return await self.run(work)
+
+    async def hold_device(
+        self, host_name: str, device_id: str, state: str | None, reason: str
+    ) -> Health:
+        work = partial(
+            health_rows.hold,
+            host_name=host_name,
+            device_id=device_id,
+            state=state,
+            reason=reason,
+            now=time.time(),
+        )
+        return await self.run(work)
 
     async def close(self) -> None:
         self._threads.shutdown(wait=True)

@@ -35,7 +35,20 @@ hosts = Table(
     Column("last_heartbeat", Double),
     Column("last_seen", Double),
     Column("last_error", Text),
-    Column("drained", Boolean, nullable=False),
+    Column("updated_at", Double, nullable=False),
+)
+
+# Device health: errors in a row of each device, and operators' or the lab's holds on it.
+# hold: NULL (dispatchable), "quarantined" or "draining"; device_id "*" holds a whole host.
+device_health = Table(
+    "lab_device_health",
+    metadata,
+    Column("host_name", String(128), primary_key=True),
+    Column("device_id", String(128), primary_key=True),
+    Column("errors_in_row", Integer, nullable=False),
+    Column("hold", String(16)),
+    Column("reason", Text),
+    Column("since", Double),
     Column("updated_at", Double, nullable=False),
 )
 

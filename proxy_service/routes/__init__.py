@@ -11,6 +11,7 @@ from proxy_service.routes import (
     history,
     hosts,
     metrics,
+    operators,
     passthrough,
 )
 from proxy_service.routes.responses import errors
@@ -35,6 +36,7 @@ def include_proxy_routes(app: FastAPI) -> None:
         devices.router,
         passthrough.router,
         history.router,
+        operators.router,
     ):
         # Every route here answers 401 when API keys are configured (auth.py).
         app.include_router(router, prefix=PREFIX, responses=errors(401))

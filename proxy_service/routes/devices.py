@@ -4,6 +4,7 @@ from fastapi import APIRouter, Response
 
 from proxy_service.deps import HostNameQuery, IdPath, OptionalHostNameQuery, ProxyStateDep
 from proxy_service.fanout import fan_out
+from proxy_service.lab_devices import held_view
 from proxy_service.routes.responses import FORWARDED, errors
 from schemas import DeviceListing, DeviceView, HostDevices
 
@@ -19,13 +20,19 @@ router = APIRouter(tags=["devices"])
 async def list_devices(
     state: ProxyStateDep, host_name: OptionalHostNameQuery = None
 ) -> DeviceListing:
-    """Devices of every host (or of `host_name`); an unreachable host is listed with its error."""
+    """Devices of every host (or of `host_name`), lab holds shown; unreachable hosts with errors."""
     outcomes = await fan_out(
         state.registry, host_name, state.client.devices, state.settings.fanout_timeout_s
     )
+    health = await state.lab.device_health()
     return DeviceListing(
         hosts=[
-            HostDevices(host_name=e.name, reachable=err is None, devices=found or [], error=err)
+            HostDevices(
+                host_name=e.name,
+                reachable=err is None,
+                devices=[held_view(d, health) for d in found or []],
+                error=err,
+            )
             for e, found, err in outcomes
         ]
     )

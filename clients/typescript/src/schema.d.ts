@@ -113,7 +113,7 @@ export interface paths {
         };
         /**
          * List Devices
-         * @description Devices of every host (or of `host_name`); an unreachable host is listed with its error.
+         * @description Devices of every host (or of `host_name`), lab holds shown; unreachable hosts with errors.
          */
         get: operations["list_devices"];
         put?: never;
@@ -138,6 +138,66 @@ export interface paths {
         get: operations["get_device"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/server/devices/{device_id}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Drain Device
+         * @description Finish what runs on the device, dispatch nothing new to it until released.
+         */
+        post: operations["drain_device"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/server/devices/{device_id}/quarantine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Quarantine Device
+         * @description Dispatch nothing to the device until released (what runs on it finishes).
+         */
+        post: operations["quarantine_device"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/server/devices/{device_id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release Device
+         * @description Lift a drain or quarantine; the device's errors in a row start again from 0.
+         */
+        post: operations["release_device"];
         delete?: never;
         options?: never;
         head?: never;
@@ -384,6 +444,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/server/hosts/{host_name}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Drain Host
+         * @description Finish what runs on the host's devices, dispatch nothing new to any until released.
+         */
+        post: operations["drain_host"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/server/hosts/{host_name}/heartbeat": {
         parameters: {
             query?: never;
@@ -398,6 +478,46 @@ export interface paths {
          * @description A registered host is still alive; a 404 tells it to register again.
          */
         post: operations["host_heartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/server/hosts/{host_name}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release Host
+         * @description Lift a host's drain (holds on single devices stay).
+         */
+        post: operations["release_host"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/server/lab/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Lab Devices
+         * @description Every device the lab knows: its state or hold (why, since when) and errors in a row.
+         */
+        get: operations["lab_devices"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1156,6 +1276,26 @@ export interface components {
             /** Params */
             params?: components["schemas"]["ParamSpec"][];
         };
+        /**
+         * DeviceHold
+         * @description Why the lab dispatches nothing to a device, and since when (docs/lab.md).
+         */
+        DeviceHold: {
+            /** @description The state its host reports (idle, busy, ...). */
+            host_state?: components["schemas"]["DeviceState"] | null;
+            /** Reason */
+            reason: string;
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "quarantined" | "draining";
+        };
         /** DeviceListing */
         DeviceListing: {
             /** Hosts */
@@ -1187,7 +1327,7 @@ export interface components {
          * DeviceState
          * @enum {string}
          */
-        DeviceState: "idle" | "busy" | "stuck" | "offline";
+        DeviceState: "idle" | "busy" | "stuck" | "offline" | "quarantined" | "draining";
         /** DeviceView */
         DeviceView: {
             /** Commands */
@@ -1204,6 +1344,8 @@ export interface components {
             device_id: string;
             /** Driver */
             driver: string;
+            /** @description Set by the proxy when the lab holds the device. */
+            hold?: components["schemas"]["DeviceHold"] | null;
             /** Host Name */
             host_name: string;
             /** Model */
@@ -1545,6 +1687,20 @@ export interface components {
             runs: number;
         };
         /**
+         * HoldRequest
+         * @description An operator's drain or quarantine: why (shown in the device views).
+         * @example {
+         *       "reason": "firmware update"
+         *     }
+         */
+        HoldRequest: {
+            /**
+             * Reason
+             * @default
+             */
+            reason?: string;
+        };
+        /**
          * HostDevice
          * @description A device as a host announces it to the proxy.
          */
@@ -1684,6 +1840,36 @@ export interface components {
              * @enum {string}
              */
             type?: "string" | "integer" | "number" | "boolean" | "any";
+        };
+        /**
+         * LabDeviceView
+         * @description A device of the lab inventory: what the dispatcher matches and whether it may use it.
+         */
+        LabDeviceView: {
+            /** Device Id */
+            device_id: string;
+            /** Driver */
+            driver?: string | null;
+            /**
+             * Errors In Row
+             * @description Lab executions that ended in `error` since the last other end.
+             * @default 0
+             */
+            errors_in_row?: number;
+            hold?: components["schemas"]["DeviceHold"] | null;
+            /** Host Name */
+            host_name: string;
+            /**
+             * Lab Execution Id
+             * @description The lab request claimed or running on it.
+             */
+            lab_execution_id?: string | null;
+            /** Model */
+            model: string;
+            /** @description The host's, or `quarantined`/`draining` (`hold`). */
+            state: components["schemas"]["DeviceState"];
+            /** Tags */
+            tags?: string[];
         };
         /**
          * LabSnapshot
@@ -3400,6 +3586,188 @@ export interface operations {
             };
         };
     };
+    drain_device: {
+        parameters: {
+            query: {
+                /** @description The host to forward to: a name from `GET /server/hosts`. */
+                host_name: string;
+            };
+            header?: never;
+            path: {
+                device_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["HoldRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabDeviceView"];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown host, or the host's own 404 (execution, device, definition) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the proxy's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    quarantine_device: {
+        parameters: {
+            query: {
+                /** @description The host to forward to: a name from `GET /server/hosts`. */
+                host_name: string;
+            };
+            header?: never;
+            path: {
+                device_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["HoldRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabDeviceView"];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown host, or the host's own 404 (execution, device, definition) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the proxy's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    release_device: {
+        parameters: {
+            query: {
+                /** @description The host to forward to: a name from `GET /server/hosts`. */
+                host_name: string;
+            };
+            header?: never;
+            path: {
+                device_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabDeviceView"];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown host, or the host's own 404 (execution, device, definition) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_executions: {
         parameters: {
             query?: {
@@ -4131,6 +4499,68 @@ export interface operations {
             };
         };
     };
+    drain_host: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                host_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["HoldRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabDeviceView"][];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown host, or the host's own 404 (execution, device, definition) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the proxy's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     host_heartbeat: {
         parameters: {
             query?: never;
@@ -4184,6 +4614,84 @@ export interface operations {
             };
             /** @description Invalid request: `details` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    release_host: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                host_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabDeviceView"][];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown host, or the host's own 404 (execution, device, definition) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    lab_devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabDeviceView"][];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
