@@ -31,10 +31,11 @@ def add_web_layer(app: FastAPI, *, max_body_bytes: int, cors_origins: list[str])
     app.add_middleware(TextGuard)
     app.add_middleware(SimpleRequestGuard, allowed_origins=cors_origins)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=cors_origins,
-        allow_methods=["GET", "POST", "DELETE"],
-        allow_headers=CORS_HEADERS,
-        expose_headers=["Location", "Retry-After"],
-    )
+    if cors_origins:  # none allowed (the default): no page of another origin gets an allow
+        app.add_middleware(  # header either way, and no request pays for the check
+            CORSMiddleware,
+            allow_origins=cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=CORS_HEADERS,
+            expose_headers=["Location", "Retry-After"],
+        )
