@@ -62,7 +62,8 @@ def stopping_of(app: Any) -> Stopping:
     return found
 
 
-def request_stopping(request: Request) -> Stopping:
+async def request_stopping(request: Request) -> Stopping:
+    # async: a sync dependency would cost every request a hop to a worker thread.
     return stopping_of(request.app)
 
 

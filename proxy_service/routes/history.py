@@ -19,7 +19,7 @@ Name = Annotated[str | None, Query(min_length=1, max_length=128, pattern=IDENTIF
 STATS_RANGE = timedelta(days=7)  # what the stats cover when no range is given
 
 
-def history_filter(
+async def history_filter(  # async: no worker-thread hop per request
     host_name: Name = None,
     device_id: Name = None,
     model: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
