@@ -90,6 +90,8 @@ EXECUTION_EVENT: TypeAdapter[ExecutionEvent] = TypeAdapter(ExecutionEvent)
 # stopping): an SSE event of this name, without an id, data `{"reason", "message"}`.
 # Not an execution event: reconnect with Last-Event-ID (or poll) to follow the rest.
 STREAM_END = "stream_end"
+# Every `event:` name an execution's event stream may carry.
+EXECUTION_EVENT_NAMES = frozenset({*(t.value for t in EventType), STREAM_END})
 
 
 class ExecutionEventPage(ResponseModel):

@@ -81,7 +81,9 @@ def run_demo(proxy_url: str) -> int:
         *("--device", "tv-1", "--junit", str(report)),
     )
     lines = report.read_text().count("<testcase") if report.exists() else 0
-    print(f"\n{report}: {lines} testcases; `orch` exited {code} (0 passed, 1 failed)")
+    print(
+        f"\n{report}: {lines} testcases; `orch` exited {code} (0 when the run passed, 1 when not)"
+    )
     # The same kind of testcase on a web app: WebTV in the system Chromium.
     web = orch(
         proxy_url,

@@ -83,11 +83,24 @@ def body_examples(route: KindRoute, fields: dict[str, Any]) -> dict[str, Any]:
     return {"requestBody": {"content": {"application/json": {"examples": named}}}}
 
 
+def follow_links(
+    operations: dict[str, str], parameters: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """OpenAPI links from a start's answer to the operations that follow its execution
+    (named link -> operationId); fuzzers chain start, status, events and cancel by them."""
+    passed = {"execution_id": "$response.body#/execution_id", **(parameters or {})}
+    return {
+        name: {"operationId": operation, "parameters": passed}
+        for name, operation in operations.items()
+    }
+
+
 def start_router(
     kinds: Iterable[ExecutionKind],
     endpoint: Callable[[KindRoute], Callable[..., Any]],
     error_responses: dict[int | str, dict[str, Any]],
     example_fields: dict[str, Any] | None = None,
+    links: dict[str, Any] | None = None,
 ) -> APIRouter:
     router = APIRouter()
     for kind in kinds:
@@ -100,6 +113,7 @@ def start_router(
             response_model=ExecutionAccepted,
             responses={
                 200: {"model": ExecutionAccepted, "description": "Idempotent repeat"},
+                202: {"description": "Accepted", "links": links or {}},
                 **error_responses,
             },
             operation_id=f"start_{kind.value}",

@@ -12,12 +12,12 @@ from host_service.deps import HostStateDep
 from host_service.engine.registry import ExecutionRegistry
 from host_service.errors import NotFoundError
 from host_service.routes.responses import errors
-from schemas.events import EXECUTION_EVENT, STREAM_END, ExecutionEventPage
+from schemas.events import EXECUTION_EVENT, EXECUTION_EVENT_NAMES, STREAM_END, ExecutionEventPage
+from service_common.event_stream import EVENT_STREAM, event_stream_content
 from service_common.stopping import Stopping, StoppingDep
 
 router = APIRouter(tags=["executions"])
 
-EVENT_STREAM = "text/event-stream"
 EventsWaitQuery = Annotated[
     float,
     Query(
@@ -88,7 +88,7 @@ async def _page(
         200: {
             "description": "A stream of server-sent events (`id` = seq, `event` = type), "
             "or a JSON page with `Accept: application/json`.",
-            "content": {EVENT_STREAM: {"schema": {"type": "string"}}},
+            "content": event_stream_content(EXECUTION_EVENT_NAMES),
         },
         204: {"description": "Nothing follows: the execution ended before `after`."},
     },

@@ -10,7 +10,7 @@ from host_service.routes.responses import errors
 from host_service.state import HostState
 from schemas import ExecutionAccepted, ExecutionKind
 from schemas.kinds import KindRoute
-from service_common.start_routes import idempotency_key
+from service_common.start_routes import follow_links, idempotency_key
 from service_common.start_routes import start_router as shared_start_router
 
 
@@ -51,4 +51,11 @@ def _endpoint(route: KindRoute) -> Any:
 
 
 def start_router(kinds: Iterable[ExecutionKind]) -> APIRouter:
-    return shared_start_router(kinds, _endpoint, errors(404, 413, 422))
+    links = follow_links(
+        {
+            "status": "get_execution",
+            "events": "get_execution_events",
+            "cancel": "cancel_execution",
+        }
+    )
+    return shared_start_router(kinds, _endpoint, errors(404, 413, 422), links=links)

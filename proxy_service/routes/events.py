@@ -10,10 +10,11 @@ from proxy_service.deps import IdPath, LabHostNameQuery, ProxyStateDep
 from proxy_service.relay import relay_stream
 from proxy_service.routes.responses import FORWARDED, errors
 from schemas import ExecutionEventPage
+from schemas.events import EXECUTION_EVENT_NAMES
+from service_common.event_stream import EVENT_STREAM, event_stream_content
 from service_common.queries import WaitQuery
 
 router = APIRouter(tags=["executions"])
-EVENT_STREAM = "text/event-stream"
 JSON = "application/json"
 
 
@@ -32,7 +33,7 @@ def wants_json(accept: str | None) -> bool:
         200: {
             "description": "Server-sent events (`id` = seq, `event` = type, `data` = the event "
             "as JSON), or a JSON page with `Accept: application/json`.",
-            "content": {EVENT_STREAM: {"schema": {"type": "string"}}},
+            "content": event_stream_content(EXECUTION_EVENT_NAMES),
         },
         204: {"description": "Nothing follows: the execution ended before `after`."},
         **errors(*FORWARDED),

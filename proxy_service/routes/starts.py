@@ -14,7 +14,7 @@ from proxy_service.routes.responses import FORWARDED, errors
 from schemas import ExecutionAccepted
 from schemas.base import IDENTIFIER_PATTERN, StartRequest
 from schemas.kinds import START_ROUTES, KindRoute
-from service_common.start_routes import idempotency_key
+from service_common.start_routes import follow_links, idempotency_key
 from service_common.start_routes import start_router as shared_start_router
 
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
@@ -95,6 +95,14 @@ EXAMPLE_HOST = "demo-host-1"
 
 
 def start_router() -> APIRouter:
+    links = follow_links(
+        {
+            "status": "get_execution",
+            "events": "stream_execution_events",
+            "cancel": "cancel_execution",
+        },
+        {"host_name": "$request.body#/host_name"},
+    )
     return shared_start_router(
-        START_ROUTES, _endpoint, errors(*FORWARDED, 413), {"host_name": EXAMPLE_HOST}
+        START_ROUTES, _endpoint, errors(*FORWARDED, 413), {"host_name": EXAMPLE_HOST}, links
     )

@@ -9,9 +9,9 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from proxy_service.routes.responses import errors
 from proxy_service.watch import LabWatch
 from schemas.watch import LabSnapshot
+from service_common.event_stream import EVENT_STREAM, event_stream_content
 
 router = APIRouter(tags=["devices"])
-EVENT_STREAM = "text/event-stream"
 PING_S = 15  # keeps idle connections through intermediaries that close quiet ones
 
 
@@ -37,7 +37,7 @@ async def _events(watch: LabWatch) -> AsyncIterator[ServerSentEvent]:
         200: {
             "description": "The snapshot as JSON; with `Accept: text/event-stream`, server-sent "
             "events: `snapshot` first, then `host`, `device` and `host_removed` as they change.",
-            "content": {EVENT_STREAM: {"schema": {"type": "string"}}},
+            "content": event_stream_content(),
         },
         **errors(401),
     },

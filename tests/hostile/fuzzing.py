@@ -28,8 +28,9 @@ def fuzz_config(**extra: Any) -> schemathesis.Config:
             "seed": 7,  # the same examples every run: a failure here is reproducible
             "generation": {"max-examples": budget().fuzz_examples, "mode": "all"},
             "phases": {
-                # Stateful runs chain calls through links; the load and fault tests do that.
-                "stateful": {"enabled": False},
+                # Chains starts to status, events and cancel through the start routes'
+                # OpenAPI links: test_fuzz_stateful.py runs it.
+                "stateful": {"enabled": True},
                 "coverage": {"enabled": budget().fuzz_coverage},
             },
             "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},

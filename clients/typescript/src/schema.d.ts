@@ -3105,7 +3105,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Accepted */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -3204,7 +3204,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Accepted */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -3303,7 +3303,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Accepted */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -4114,7 +4114,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        data: string;
+                        /**
+                         * @description The event's type.
+                         * @enum {string}
+                         */
+                        event?: "artifact" | "log" | "progress" | "status" | "step_finished" | "step_started" | "stream_end" | "truncated";
+                        /** @description Resume after it with Last-Event-ID. */
+                        id?: string;
+                        retry?: number;
+                    };
                 };
             };
             /** @description Nothing follows: the execution ended before `after`. */
@@ -4885,7 +4895,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Accepted */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -4984,7 +4994,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Accepted */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -5083,7 +5093,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Accepted */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -5173,7 +5183,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LabSnapshot"];
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        data: string;
+                        /** @description The event's type. */
+                        event?: string;
+                        /** @description Resume after it with Last-Event-ID. */
+                        id?: string;
+                        retry?: number;
+                    };
                 };
             };
             /** @description Missing or wrong API key or token */
