@@ -1,4 +1,4 @@
-"""How the services' server-sent event streams are declared in their OpenAPI documents.
+"""How the services' streamed answers (event streams, evidence files) are declared and chosen.
 
 Each item of a `text/event-stream` answer is one event with its fields as the SSE
 format parses them (`event`, `id`, `data`, `retry`). OpenAPI 3.2 names that schema
@@ -10,6 +10,21 @@ from collections.abc import Iterable
 from typing import Any
 
 EVENT_STREAM = "text/event-stream"
+JSON = "application/json"
+
+
+def wants_json(accept: str | None) -> bool:
+    """An events route answers a JSON page only when asked for one; browsers' EventSource
+    and plain clients get the stream."""
+    accept = (accept or "").lower()
+    return JSON in accept and EVENT_STREAM not in accept
+
+
+# A streamed file kept as evidence (an artifact), as both services document it.
+ARTIFACT_FILE: dict[str, Any] = {
+    "description": "The file, with its media type (`image/png` for screenshots).",
+    "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
+}
 
 
 def event_stream_content(event_names: Iterable[str] | None = None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from host_service.deps import HostStateDep
 from host_service.errors import NotFoundError
 from host_service.routes.responses import errors
 from schemas.artifacts import ARTIFACT_NAME_PATTERN
+from service_common.event_stream import ARTIFACT_FILE
 
 router = APIRouter(tags=["executions"])
 
@@ -33,10 +34,7 @@ ArtifactNamePath = Annotated[
     "/executions/{execution_id}/artifacts/{name}",
     response_class=StreamingResponse,
     responses={
-        200: {
-            "description": "The file, with its media type (`image/png` for screenshots).",
-            "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
-        },
+        200: ARTIFACT_FILE,
         **errors(404, 422),
     },
     operation_id="get_artifact",

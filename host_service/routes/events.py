@@ -13,7 +13,7 @@ from host_service.engine.registry import ExecutionRegistry
 from host_service.errors import NotFoundError
 from host_service.routes.responses import errors
 from schemas.events import EXECUTION_EVENT, EXECUTION_EVENT_NAMES, STREAM_END, ExecutionEventPage
-from service_common.event_stream import EVENT_STREAM, event_stream_content
+from service_common.event_stream import event_stream_content, wants_json
 from service_common.stopping import Stopping, StoppingDep
 
 router = APIRouter(tags=["executions"])
@@ -32,12 +32,6 @@ _RECHECK_S = 30.0
 _HOST_STOPPING = json.dumps(
     {"reason": "host_stopping", "message": "the host is stopping; reconnect to resume"}
 )
-
-
-def wants_json(accept: str | None) -> bool:
-    """JSON only when asked for; browsers' EventSource and plain clients get the stream."""
-    accept = (accept or "").lower()
-    return "application/json" in accept and EVENT_STREAM not in accept
 
 
 async def follow(

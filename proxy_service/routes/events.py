@@ -11,17 +11,10 @@ from proxy_service.relay import relay_stream
 from proxy_service.routes.responses import FORWARDED, errors
 from schemas import ExecutionEventPage
 from schemas.events import EXECUTION_EVENT_NAMES
-from service_common.event_stream import EVENT_STREAM, event_stream_content
+from service_common.event_stream import EVENT_STREAM, JSON, event_stream_content, wants_json
 from service_common.queries import WaitQuery
 
 router = APIRouter(tags=["executions"])
-JSON = "application/json"
-
-
-def wants_json(accept: str | None) -> bool:
-    """The host's rule (`host_service/routes/events.py`): JSON only when asked for."""
-    accept = (accept or "").lower()
-    return JSON in accept and EVENT_STREAM not in accept
 
 
 @router.get(

@@ -16,6 +16,7 @@ from schemas import (
     HostExecutions,
 )
 from schemas.artifacts import ARTIFACT_NAME_PATTERN
+from service_common.event_stream import ARTIFACT_FILE
 from service_common.kind_path import KindPath, execution_kind
 from service_common.queries import KindsQuery, LogsQuery, StatusesQuery, WaitQuery
 
@@ -139,10 +140,7 @@ async def cancel_execution(
     "/executions/{execution_id}/artifacts/{name}",
     response_class=StreamingResponse,
     responses={
-        200: {
-            "description": "The file, with its media type (`image/png` for screenshots).",
-            "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
-        },
+        200: ARTIFACT_FILE,
         **errors(*FORWARDED, 409),
     },
     operation_id="get_artifact",
