@@ -17,6 +17,7 @@ from host_service.routes.responses import errors
 from host_service.settings import HostSettings
 from host_service.state import HostState
 from service_common.openapi_document import publish_query_parameters_without_null
+from service_common.route_table import include_flat, index_routes
 from service_common.web_layer import add_web_layer
 
 
@@ -46,9 +47,10 @@ def create_app(
     add_exception_handlers(app)
     publish_query_parameters_without_null(app)
     include_host_routes(app)
-    app.include_router(metrics.router, responses=errors(401))
+    include_flat(app, metrics.router, responses=errors(401))
     app.add_middleware(JournalBarrier)
     if settings.token is not None:
         app.add_middleware(HostTokenAuth, token=settings.token)
     add_web_layer(app, max_body_bytes=settings.max_body_bytes, cors_origins=settings.cors_origins)
+    index_routes(app)
     return app

@@ -16,6 +16,7 @@ from proxy_service.lifespan import proxy_lifespan
 from proxy_service.routes import include_proxy_routes
 from proxy_service.settings import ProxySettings
 from service_common.openapi_document import publish_query_parameters_without_null
+from service_common.route_table import index_routes
 from service_common.web_layer import add_web_layer
 
 
@@ -52,4 +53,5 @@ def create_app(
     if settings.api_keys:
         app.add_middleware(ApiKeyAuth, keys=settings.api_keys)
     add_web_layer(app, max_body_bytes=settings.max_body_bytes, cors_origins=settings.cors_origins)
+    index_routes(app)
     return app

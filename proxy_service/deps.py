@@ -3,16 +3,24 @@
 from typing import Annotated, cast
 
 from fastapi import Depends, Path, Query, Request
+from pydantic import BaseModel, Field
 
 from proxy_service.state import ProxyState
 from schemas.base import IDENTIFIER_PATTERN
+from service_common.kind_path import KIND, StatusKind
 
 # A host name is a registry key, never a URL; ids reach host paths, so no "/" or "..".
 NAME_PATTERN = IDENTIFIER_PATTERN
 
 
-async def get_proxy_state(request: Request) -> ProxyState:
+def proxy_state(request: Request) -> ProxyState:
+    """The typed getter, for the hot routes (status reads): a dependency costs each request
+    a solve by FastAPI, ~10 µs."""
     return cast(ProxyState, request.state.proxy)
+
+
+async def get_proxy_state(request: Request) -> ProxyState:
+    return proxy_state(request)
 
 
 ProxyStateDep = Annotated[ProxyState, Depends(get_proxy_state)]
@@ -36,12 +44,23 @@ OptionalHostNameQuery = Annotated[
     ),
 ]
 IdPath = Annotated[str, Path(min_length=1, max_length=128, pattern=NAME_PATTERN)]
+LAB_HOST = "The host the execution runs on; absent for a lab execution's id."
 LabHostNameQuery = Annotated[
-    str | None,
-    Query(
-        min_length=1,
-        max_length=128,
-        pattern=NAME_PATTERN,
-        description="The host the execution runs on; absent for a lab execution's id.",
-    ),
+    str | None, Query(min_length=1, max_length=128, pattern=NAME_PATTERN, description=LAB_HOST)
 ]
+
+
+# The status reads' parameters, parsed by the routes themselves (route_params.py).
+class ExecutionIdPath(BaseModel):
+    execution_id: str = Field(min_length=1, max_length=128, pattern=NAME_PATTERN)
+
+
+class KindExecutionIdPath(BaseModel):
+    kind: StatusKind = Field(description=KIND)
+    execution_id: str = Field(min_length=1, max_length=128, pattern=NAME_PATTERN)
+
+
+class LabHostQuery(BaseModel):
+    host_name: str | None = Field(
+        None, min_length=1, max_length=128, pattern=NAME_PATTERN, description=LAB_HOST
+    )

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Path
+from pydantic import BaseModel, Field
 
 from schemas import ExecutionKind
 
@@ -15,10 +16,21 @@ StatusKind = StrEnum(  # type: ignore[misc]  # built from the kinds, so none is 
     "StatusKind", {**{k.name: k.value for k in ExecutionKind}, "builder": "builder"}
 )
 
-KindPath = Annotated[
-    StatusKind,
-    Path(description="The execution's kind; `builder` is the seed's name for `block`."),
-]
+KIND = "The execution's kind; `builder` is the seed's name for `block`."
+KindPath = Annotated[StatusKind, Path(description=KIND)]
+
+
+class ExecutionPath(BaseModel):
+    """`/executions/{execution_id}`, parsed by the status reads themselves (route_params.py)."""
+
+    execution_id: str
+
+
+class KindExecutionPath(BaseModel):
+    """`/{kind}/execution/{execution_id}/status`, parsed by the routes themselves."""
+
+    kind: StatusKind = Field(description=KIND)
+    execution_id: str
 
 
 def execution_kind(kind: StrEnum) -> ExecutionKind:

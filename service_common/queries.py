@@ -3,18 +3,22 @@
 from typing import Annotated
 
 from fastapi import Query
+from pydantic import BaseModel, Field
 
 from schemas import ExecutionKind, ExecutionStatus
 
-WaitQuery = Annotated[
-    float,
-    Query(
-        ge=0,
-        le=60,
-        description="Long-poll: answer when the status changes, or after this many seconds.",
-    ),
-]
-LogsQuery = Annotated[bool, Query(description="Include the captured log lines.")]
+WAIT = "Long-poll: answer when the status changes, or after this many seconds."
+LOGS = "Include the captured log lines."
+WaitQuery = Annotated[float, Query(ge=0, le=60, description=WAIT)]
+LogsQuery = Annotated[bool, Query(description=LOGS)]
+
+
+class StatusQuery(BaseModel):
+    """The status reads' query, parsed by the routes themselves (route_params.py)."""
+
+    wait: float = Field(0, ge=0, le=60, description=WAIT)
+    include_logs: bool = Field(False, description=LOGS)
+
 
 # Listing filters by enum: repeat one to keep executions with any of its values
 # (`status=completed&status=error`). A device is one value: a fuzzer reads a lone value

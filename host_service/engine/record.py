@@ -32,6 +32,7 @@ def utcnow() -> datetime:
 
 _RESULT: TypeAdapter[ExecutionResult] = TypeAdapter(ExecutionResult)
 _STEPS: TypeAdapter[list[StepView]] = TypeAdapter(list[StepView])
+_ELAPSED = b'"elapsed_ms":'
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +89,8 @@ class ExecutionRecord:
     logs_dropped: int = 0
     version: int = 0
     token: CancelToken = field(default_factory=CancelToken)
-    # The wire form of a finished record without logs: it no longer changes.
-    finished_json: bytes | None = None
+    # The wire form without logs (see `view_json`).
+    wire: tuple[int, int | None, bytes, bytes | None] | None = None
     logs: deque[str] = field(init=False)
     events: EventLog = field(init=False)
 
@@ -147,6 +148,27 @@ class ExecutionRecord:
             return None
         end = self.finished_at or utcnow()
         return (end - self.started_at).total_seconds() * 1000
+
+    def view_json(self, queue_position: int | None) -> bytes:
+        """The view without logs as JSON, built once per version and queue position:
+        every change bumps `version`, and status reads of an execution outnumber its
+        changes (clients poll). A running execution's `elapsed_ms`, the one field that
+        moves without a change, is put in at each read."""
+        wire = self.wire
+        if wire is None or wire[0] != self.version or wire[1] != queue_position:
+            data = self.view(queue_position, False).model_dump_json().encode()
+            if self.status is ExecutionStatus.running:
+                # The first `"elapsed_ms":` is the view's own: the fields before it are
+                # scalars, and a quote inside a JSON string is escaped.
+                at = data.index(_ELAPSED) + len(_ELAPSED)
+                wire = (self.version, queue_position, data[:at], data[data.index(b",", at) :])
+            else:
+                wire = (self.version, queue_position, data, None)
+            self.wire = wire
+        head, tail = wire[2], wire[3]
+        if tail is None:
+            return head
+        return b"%b%r%b" % (head, self.elapsed_ms(), tail)
 
     def view(self, queue_position: int | None, include_logs: bool) -> ExecutionView:
         logs = None

@@ -200,14 +200,13 @@ class ExecutionRegistry:
             return record.view(self._position(record), include_logs)
 
     def view_json(self, execution_id: str, include_logs: bool = False) -> bytes:
-        """The view as JSON; a finished record's is built once and kept."""
+        """The view as JSON (without logs: kept, see `ExecutionRecord.view_json`)."""
         with self._lock:
             record = self.get(execution_id)
-            if include_logs or not record.status.terminal:
-                return record.view(self._position(record), include_logs).model_dump_json().encode()
-            if record.finished_json is None:
-                record.finished_json = record.view(None, False).model_dump_json().encode()
-            return record.finished_json
+            position = self._position(record)
+            if include_logs:
+                return record.view(position, include_logs).model_dump_json().encode()
+            return record.view_json(position)
 
     def idempotent(self, key: str) -> tuple[str, str] | None:
         with self._lock:

@@ -16,12 +16,13 @@ from host_service.routes import (
 )
 from host_service.routes.responses import errors
 from host_service.routes.starts import start_router
+from service_common.route_table import include_flat
 
 PREFIX = "/host"
 
 
 def include_host_routes(app: FastAPI) -> None:
-    # Included one level deep: every level of router nesting costs each request a match pass.
+    # Flat: a nested router costs each request a match pass of its own (route_table.py).
     for router in (
         start_router(EXECUTOR_TYPES),
         feed.router,  # before executions: /executions/feed is not an execution id
@@ -34,5 +35,5 @@ def include_host_routes(app: FastAPI) -> None:
         reports.router,
     ):
         # Every route but health answers 401 when the host has a token (auth.py).
-        app.include_router(router, prefix=PREFIX, responses=errors(401))
-    app.include_router(health.router, prefix=PREFIX)
+        include_flat(app, router, prefix=PREFIX, responses=errors(401))
+    include_flat(app, health.router, prefix=PREFIX)

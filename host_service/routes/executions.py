@@ -3,23 +3,28 @@
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from host_service.deps import HostStateDep
+from host_service.deps import HostStateDep, host_state
 from host_service.errors import NotFoundError
 from host_service.routes.responses import errors
 from host_service.state import HostState
 from schemas import ExecutionPage, ExecutionView
-from service_common.kind_path import KindPath, execution_kind
-from service_common.queries import KindsQuery, LogsQuery, StatusesQuery, WaitQuery
-from service_common.stopping import Stopping, StoppingDep
+from service_common.kind_path import ExecutionPath, KindExecutionPath, execution_kind
+from service_common.queries import KindsQuery, StatusesQuery, StatusQuery
+from service_common.route_params import documented, parse
+from service_common.stopping import Stopping, stopping_of
 
 router = APIRouter(tags=["executions"])
 
 
-def view_response(state: HostState, execution_id: str, include_logs: bool) -> Response:
-    # Serialised once by the model itself: FastAPI would validate the view again first.
-    content = state.registry.view_json(execution_id, include_logs)
+async def status_response(
+    request: Request, state: HostState, execution_id: str, query: StatusQuery
+) -> Response:
+    if query.wait:
+        await wait_for_status(state, execution_id, query.wait, stopping_of(request.app))
+    # Serialised by the registry: FastAPI would validate the view again first.
+    content = state.registry.view_json(execution_id, query.include_logs)
     return Response(content=content, media_type="application/json")
 
 
@@ -48,23 +53,19 @@ async def wait_for_status(
     response_model=ExecutionView,
     responses=errors(404, 422),
     operation_id="get_execution_status",
+    openapi_extra=documented((KindExecutionPath, "path"), (StatusQuery, "query")),
 )
-async def get_status(
-    kind: KindPath,
-    execution_id: str,
-    state: HostStateDep,
-    stopping: StoppingDep,
-    wait: WaitQuery = 0,
-    include_logs: LogsQuery = False,
-) -> Response:
+async def get_status(request: Request) -> Response:
     """The status of one execution of the given kind; `wait` long-polls for a change."""
-    if state.registry.get(execution_id).kind is not execution_kind(kind):
+    # A hot route: it reads its parameters and state itself (route_params.py, deps.py).
+    path = parse(KindExecutionPath, request.path_params, "path")
+    query = parse(StatusQuery, request.query_params, "query")
+    state = host_state(request)
+    if state.registry.get(path.execution_id).kind is not execution_kind(path.kind):
         raise NotFoundError(
-            f"no {kind.value} execution {execution_id!r}", code="execution_not_found"
+            f"no {path.kind.value} execution {path.execution_id!r}", code="execution_not_found"
         )
-    if wait:
-        await wait_for_status(state, execution_id, wait, stopping)
-    return view_response(state, execution_id, include_logs)
+    return await status_response(request, state, path.execution_id, query)
 
 
 @router.get(
@@ -96,18 +97,13 @@ async def list_executions(
     response_model=ExecutionView,
     responses=errors(404, 422),
     operation_id="get_execution",
+    openapi_extra=documented((ExecutionPath, "path"), (StatusQuery, "query")),
 )
-async def get_execution(
-    execution_id: str,
-    state: HostStateDep,
-    stopping: StoppingDep,
-    wait: WaitQuery = 0,
-    include_logs: LogsQuery = False,
-) -> Response:
+async def get_execution(request: Request) -> Response:
     """One execution of any kind; `wait` long-polls for a status change."""
-    if wait:
-        await wait_for_status(state, execution_id, wait, stopping)
-    return view_response(state, execution_id, include_logs)
+    path = parse(ExecutionPath, request.path_params, "path")  # a hot route, as above
+    query = parse(StatusQuery, request.query_params, "query")
+    return await status_response(request, host_state(request), path.execution_id, query)
 
 
 @router.post(

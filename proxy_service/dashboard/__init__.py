@@ -14,11 +14,12 @@ from proxy_service.routes.responses import errors
 from proxy_service.routes.watch import router as watch_router
 from proxy_service.state import ProxyState
 from proxy_service.watch import LabWatch, WatchNudge, lab_watch
+from service_common.route_table import include_flat
 
 
 def include_dashboard(app: FastAPI) -> None:
     """The watch route under /server (API keys apply, as to every /server route), the pages."""
-    app.include_router(watch_router, prefix="/server", responses=errors(401))
+    include_flat(app, watch_router, prefix="/server", responses=errors(401))
     app.add_middleware(WatchNudge)
     include_pages(app)
 

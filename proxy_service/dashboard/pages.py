@@ -11,6 +11,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from service_common.route_table import include_flat
+
 STATIC = Path(__file__).parent / "static"
 # The client-side routes of the app (clients/dashboard/src/routes.ts).
 PAGES = ("/", "/executions", "/executions/{host_name}/{execution_id}", "/history", "/start")
@@ -42,7 +44,7 @@ def page_router(static: Path = STATIC) -> APIRouter:
 
 
 def include_pages(app: FastAPI, static: Path = STATIC) -> None:
-    app.include_router(page_router(static))
+    include_flat(app, page_router(static))
     # Hashed file names: a cached asset never goes stale. check_dir off: not built yet is
     # answered by the pages themselves.
     app.mount("/assets", StaticFiles(directory=static / "assets", check_dir=False), "assets")

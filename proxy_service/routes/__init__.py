@@ -16,14 +16,16 @@ from proxy_service.routes import (
 )
 from proxy_service.routes.responses import errors
 from proxy_service.routes.starts import start_router
+from service_common.route_table import include_flat
 
 PREFIX = "/server"
 
 
 def include_proxy_routes(app: FastAPI) -> None:
-    # Included one level deep: every level of router nesting costs each request a match pass.
-    app.include_router(health.router, prefix=PREFIX)
-    app.include_router(
+    # Flat: a nested router costs each request a match pass of its own (route_table.py).
+    include_flat(app, health.router, prefix=PREFIX)
+    include_flat(
+        app,
         hosts.registration_router,
         prefix=PREFIX,
         dependencies=[Depends(require_registration_token)],
@@ -39,5 +41,5 @@ def include_proxy_routes(app: FastAPI) -> None:
         operators.router,
     ):
         # Every route here answers 401 when API keys are configured (auth.py).
-        app.include_router(router, prefix=PREFIX, responses=errors(401))
-    app.include_router(metrics.router, responses=errors(401))
+        include_flat(app, router, prefix=PREFIX, responses=errors(401))
+    include_flat(app, metrics.router, responses=errors(401))

@@ -2,11 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from proxy_service import lab_views
-from proxy_service.deps import IdPath, LabHostNameQuery, OptionalHostNameQuery, ProxyStateDep
+from proxy_service.deps import (
+    ExecutionIdPath,
+    IdPath,
+    KindExecutionIdPath,
+    LabHostNameQuery,
+    LabHostQuery,
+    OptionalHostNameQuery,
+    ProxyStateDep,
+    proxy_state,
+)
 from proxy_service.fanout import fan_out
 from proxy_service.relay import relay_stream
 from proxy_service.routes.responses import FORWARDED, errors
@@ -17,10 +26,25 @@ from schemas import (
 )
 from schemas.artifacts import ARTIFACT_NAME_PATTERN
 from service_common.event_stream import ARTIFACT_FILE
-from service_common.kind_path import KindPath, execution_kind
-from service_common.queries import KindsQuery, LogsQuery, StatusesQuery, WaitQuery
+from service_common.kind_path import execution_kind
+from service_common.queries import KindsQuery, StatusesQuery, StatusQuery
+from service_common.route_params import documented, parse
 
 router = APIRouter(tags=["executions"])
+
+
+async def status_response(request: Request, execution_id: str, host_path: str) -> Response:
+    """A status read: forwarded to `host_name`, or the lab execution's view."""
+    state = proxy_state(request)
+    host_name = parse(LabHostQuery, request.query_params, "query").host_name
+    query = parse(StatusQuery, request.query_params, "query")
+    if host_name is None:
+        view = await lab_views.view(state, execution_id, query.include_logs, query.wait)
+        return Response(view, media_type=JSON)
+    target = state.registry.route(host_name)
+    content = await state.client.execution(target, host_path, query.include_logs, query.wait)
+    return Response(content, media_type=JSON)
+
 
 JSON = "application/json"
 ArtifactNamePath = Annotated[
@@ -39,24 +63,16 @@ ArtifactNamePath = Annotated[
     response_model=ExecutionView,
     responses=errors(*FORWARDED),
     operation_id="get_execution_status",
+    openapi_extra=documented(
+        (KindExecutionIdPath, "path"), (LabHostQuery, "query"), (StatusQuery, "query")
+    ),
 )
-async def get_status(
-    kind: KindPath,
-    execution_id: IdPath,
-    state: ProxyStateDep,
-    host_name: LabHostNameQuery = None,
-    wait: WaitQuery = 0,
-    include_logs: LogsQuery = False,
-) -> Response:
+async def get_status(request: Request) -> Response:
     """The status of one execution of the given kind on `host_name`, or of a lab execution."""
-    if host_name is None:
-        return Response(
-            await lab_views.view(state, execution_id, include_logs, wait), media_type=JSON
-        )
-    target = state.registry.route(host_name)
-    path = f"/{execution_kind(kind).value}/execution/{execution_id}/status"
-    content = await state.client.execution(target, path, include_logs, wait)
-    return Response(content, media_type=JSON)
+    # A hot route: it reads its parameters and state itself (route_params.py, deps.py).
+    path = parse(KindExecutionIdPath, request.path_params, "path")
+    host_path = f"/{execution_kind(path.kind).value}/execution/{path.execution_id}/status"
+    return await status_response(request, path.execution_id, host_path)
 
 
 @router.get(
@@ -101,23 +117,14 @@ async def list_executions(
     response_model=ExecutionView,
     responses=errors(*FORWARDED),
     operation_id="get_execution",
+    openapi_extra=documented(
+        (ExecutionIdPath, "path"), (LabHostQuery, "query"), (StatusQuery, "query")
+    ),
 )
-async def get_execution(
-    execution_id: IdPath,
-    state: ProxyStateDep,
-    host_name: LabHostNameQuery = None,
-    wait: WaitQuery = 0,
-    include_logs: LogsQuery = False,
-) -> Response:
+async def get_execution(request: Request) -> Response:
     """One execution on `host_name` (or a lab execution); `wait` long-polls for a change."""
-    if host_name is None:
-        return Response(
-            await lab_views.view(state, execution_id, include_logs, wait), media_type=JSON
-        )
-    target = state.registry.route(host_name)
-    path = f"/executions/{execution_id}"
-    content = await state.client.execution(target, path, include_logs, wait)
-    return Response(content, media_type=JSON)
+    path = parse(ExecutionIdPath, request.path_params, "path")  # a hot route, as above
+    return await status_response(request, path.execution_id, f"/executions/{path.execution_id}")
 
 
 @router.post(

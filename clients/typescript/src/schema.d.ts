@@ -2460,11 +2460,6 @@ export interface components {
              */
             type: "status";
         };
-        /**
-         * StatusKind
-         * @enum {string}
-         */
-        StatusKind: "action" | "verification" | "navigation" | "block" | "testcase" | "campaign" | "builder";
         /** StepFinishedEvent */
         StepFinishedEvent: {
             /**
@@ -3123,6 +3118,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
                 headers: {
@@ -3222,6 +3226,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
                 headers: {
@@ -3314,6 +3327,15 @@ export interface operations {
             };
             /** @description Missing or wrong API key or token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3622,6 +3644,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
                 headers: {
@@ -3687,6 +3718,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
                 headers: {
@@ -3741,6 +3781,15 @@ export interface operations {
             };
             /** @description Missing or wrong API key or token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4023,6 +4072,15 @@ export interface operations {
             };
             /** @description Missing or wrong API key or token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4433,6 +4491,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -4542,6 +4609,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
                 headers: {
@@ -4604,6 +4680,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
                 headers: {
@@ -4655,6 +4740,15 @@ export interface operations {
             };
             /** @description Missing or wrong API key or token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4734,6 +4828,15 @@ export interface operations {
             };
             /** @description Missing or wrong API key or token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4913,6 +5016,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
                 headers: {
@@ -5012,6 +5124,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unknown host, or the host's own 404 (execution, device, definition) */
             404: {
                 headers: {
@@ -5104,6 +5225,15 @@ export interface operations {
             };
             /** @description Missing or wrong API key or token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A simple request (text/plain or no JSON type) from an origin not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5217,7 +5347,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The execution's kind; `builder` is the seed's name for `block`. */
-                kind: components["schemas"]["StatusKind"];
+                kind: "action" | "verification" | "navigation" | "block" | "testcase" | "campaign" | "builder";
                 execution_id: string;
             };
             cookie?: never;
