@@ -30,6 +30,7 @@ from host_service.kinds import ExecutorEnv, build_executors
 from host_service.kinds.definitions import DEFINITION_RULES
 from host_service.library import LibraryLimits, load_library
 from host_service.runtime.logs import LOGGER_NAME, ExecutionLogHandler
+from host_service.runtime.loop_calls import LoopCalls
 from host_service.settings import HostSettings
 from host_service.state import HostState
 from schemas import ExecutionError, ExecutionStatus
@@ -109,7 +110,8 @@ async def host_lifespan(
             queue_position=leases.position,
         )
         loop = asyncio.get_running_loop()
-        registry.bind_loop(loop)
+        calls = LoopCalls(loop)
+        registry.bind_loop(calls)
         if journal is not None:
             recover(registry, journal, artifacts, settings)
         else:
@@ -131,7 +133,9 @@ async def host_lifespan(
             await device.driver.open()
             # Closed after the orchestrator stopped: closing releases calls stuck in a hang.
             stack.push_async_callback(device.driver.aclose)
-        orchestrator = ExecutionOrchestrator(registry, leases, devices, settings, pool, artifacts)
+        orchestrator = ExecutionOrchestrator(
+            registry, leases, devices, settings, pool, artifacts, calls
+        )
         stack.push_async_callback(orchestrator.shutdown)
         if settings.gc_tuning:
             # Before the library: with the default thresholds, the collector's walks made

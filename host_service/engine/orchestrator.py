@@ -1,72 +1,82 @@
 """ExecutionOrchestrator: queue, deadline, cancel, log capture and outcome of every run.
 
-Each execution is one asyncio task: it waits for its device lease, marks the
-record running and hands the executor to a worker thread of the loop's default
-executor (what `asyncio.to_thread` uses). The thread records the outcome
-itself, so a client sees it the moment the work returns, however busy the
-event loop is. The task waits for the first of: the thread returning, a cancel
-request, the deadline. A stop that the work does not honour within
-`stop_grace_s` is reported anyway; the lease stays held until the thread
-returns (`stuck`). From one execution's return to the next one's start on the
-same device takes three turns of the event loop (docs/architecture.md).
+An execution that finds its device free is started by its asyncio task, which hands
+the executor to a worker thread of the loop's default executor (what
+`asyncio.to_thread` uses). The thread records the outcome itself, so a client sees it
+the moment the work returns, however busy the event loop is; then it passes the
+device's lease on and runs the next execution in line itself, with no turn of the
+event loop in between (docs/architecture.md). Each execution's task supervises it
+all along: it waits in the queue (up to the queue wait limit), then for the first of:
+the work returning, a cancel request, the deadline. A stop that the work does not
+honour within `stop_grace_s` is reported anyway; the lease stays held until the
+thread returns (`stuck`).
 """
 
 import asyncio
-import contextlib
 import contextvars
 from concurrent.futures import Executor as ThreadPool
-from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from host_service.drivers import Device, DriverError
+from host_service.drivers import Device
 from host_service.engine.artifact_store import ArtifactStore
 from host_service.engine.devices import DeviceCatalog
 from host_service.engine.ids import ExecutionIds
 from host_service.engine.leases import DeviceLeases
+from host_service.engine.outcome import STOP_STATUS, Outcome, run_job, stop_error
 from host_service.engine.record import ExecutionRecord
 from host_service.engine.registry import ExecutionRegistry
 from host_service.engine.run_report import RegistryReport
 from host_service.errors import ConflictError
 from host_service.kinds import Job
-from host_service.runtime.cancel import ExecutionStopped, StopReason
-from host_service.runtime.limits import LimitExceededError, RunLimits
+from host_service.runtime.cancel import StopReason
+from host_service.runtime.limits import RunLimits
 from host_service.runtime.logs import current_execution_id, execution_logger
-from host_service.runtime.loop_calls import call_soon, resolve
+from host_service.runtime.loop_calls import LoopCalls, resolve
 from host_service.settings import HostSettings
 from host_service.steps.context import RunContext
 from schemas import (
     CapturePolicy,
     ExecutionError,
     ExecutionKind,
-    ExecutionResult,
     ExecutionStatus,
 )
 
 log = execution_logger("orchestrator")
 
-_STOP_STATUS = {
-    StopReason.cancelled: ExecutionStatus.cancelled,
-    StopReason.timed_out: ExecutionStatus.timed_out,
-    StopReason.shutdown: ExecutionStatus.interrupted,
-}
 
+@dataclass(eq=False)
+class _Run:
+    """An accepted execution, from its submit to the end of its task."""
 
-@dataclass(frozen=True)
-class _Outcome:
-    status: ExecutionStatus
-    result: ExecutionResult | None = None
-    error: ExecutionError | None = None
+    record: ExecutionRecord
+    job: Job
+    timeout_s: float
+    context: contextvars.Context  # the work's, with `current_execution_id` set
+    loop: asyncio.AbstractEventLoop
+    # Resolved on the loop: once it started (by the thread it was passed to); once its
+    # work returned, or it never ran; at the first of that and a stop request.
+    started: asyncio.Future[None] = field(init=False)
+    done: asyncio.Future[None] = field(init=False)
+    wake: asyncio.Future[None] = field(init=False)
 
+    def __post_init__(self) -> None:
+        self.started = self.loop.create_future()
+        self.done = self.loop.create_future()
+        self.wake = self.loop.create_future()
 
-def _stop_error(reason: StopReason, timeout_s: float) -> ExecutionError | None:
-    if reason is StopReason.timed_out:
-        return ExecutionError(
-            code="deadline_exceeded", message=f"stopped by its deadline of {timeout_s:g} s"
-        )
-    if reason is StopReason.shutdown:
-        return ExecutionError(code="host_stopped", message="the host stopped while it ran")
-    return None
+    @property
+    def execution_id(self) -> str:
+        return self.record.execution_id
+
+    @property
+    def device_id(self) -> str:
+        return self.record.device_id
+
+    def ended(self) -> None:
+        """On the loop: its work returned (or it will never run)."""
+        for future in (self.started, self.done, self.wake):
+            resolve(future)
 
 
 class ExecutionOrchestrator:
@@ -78,8 +88,11 @@ class ExecutionOrchestrator:
         settings: HostSettings,
         pool: ThreadPool,
         artifacts: ArtifactStore,
+        calls: LoopCalls,
     ) -> None:
-        """`pool` runs the work: the loop's default executor, sized from the device count."""
+        """`pool` runs the work: the loop's default executor, sized from the device count;
+        `calls` brings the threads' news to the loop."""
+        self._calls = calls
         self._artifacts = artifacts
         self._registry = registry
         self._pool = pool
@@ -87,8 +100,9 @@ class ExecutionOrchestrator:
         self._devices = devices
         self._settings = settings
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        # Resolved when the execution's thread returns or a stop is asked, whichever first.
-        self._wakes: dict[str, asyncio.Future[None]] = {}
+        # Every accepted execution until its task ends; worker threads look up the one a
+        # lease passes to (dictionary reads: atomic under the GIL).
+        self._runs: dict[str, _Run] = {}
         self._ids = ExecutionIds()
 
     def submit(
@@ -113,9 +127,12 @@ class ExecutionOrchestrator:
             capture=capture,
         )
         self._registry.add(record)
-        self._wakes[record.execution_id] = asyncio.get_running_loop().create_future()
-        grant = self._leases.request(device_id, record.execution_id)
-        task = asyncio.create_task(self._drive(record, job, timeout_s, grant))
+        context = contextvars.copy_context()
+        context.run(current_execution_id.set, record.execution_id)
+        run = _Run(record, job, timeout_s, context, asyncio.get_running_loop())
+        self._runs[record.execution_id] = run
+        granted = self._leases.request(device_id, record.execution_id)
+        task = asyncio.create_task(self._drive(run, granted))
         self._tasks[record.execution_id] = task
         task.add_done_callback(lambda _: self._forget(record.execution_id))
         return record
@@ -128,20 +145,21 @@ class ExecutionOrchestrator:
                 code="execution_finished",
                 details={"status": record.status.value},
             )
-        if record.status is ExecutionStatus.queued:
-            # Recorded first, so the task's CancelledError is not mistaken for a crash.
-            self._registry.finish(
-                execution_id, ExecutionStatus.cancelled, message="cancelled while queued"
-            )
-            self._leases.withdraw(record.device_id, execution_id)  # even if its task never ran
+        # Recorded first, so the task's CancelledError is not mistaken for a crash; and
+        # only if it has not started (a thread may be starting it this very moment).
+        if self._registry.finish_queued(
+            execution_id, ExecutionStatus.cancelled, message="cancelled while queued"
+        ):
+            if not self._leases.withdraw(record.device_id, execution_id):
+                self._hand_on(record.device_id, execution_id)  # held the lease, never ran
             task = self._tasks.get(execution_id)
             if task is not None:
                 task.cancel()
             return
         record.token.cancel(StopReason.cancelled)
-        wake = self._wakes.get(execution_id)
-        if wake is not None:
-            resolve(wake)
+        run = self._runs.get(execution_id)
+        if run is not None:
+            resolve(run.wake)
 
     async def shutdown(self) -> None:
         """Stop everything: unfinished executions become `interrupted`."""
@@ -150,100 +168,127 @@ class ExecutionOrchestrator:
             self._registry.finish(
                 record.execution_id,
                 ExecutionStatus.interrupted,
-                error=_stop_error(StopReason.shutdown, 0),
+                error=stop_error(StopReason.shutdown, 0),
             )
         tasks = list(self._tasks.values())
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    # -- one execution ---------------------------------------------------------------------
+    # -- one execution, on the loop ----------------------------------------------------------
 
-    async def _drive(
-        self,
-        record: ExecutionRecord,
-        job: Job,
-        timeout_s: float,
-        grant: asyncio.Future[None],
-    ) -> None:
-        execution_id, device_id = record.execution_id, record.device_id
-        current_execution_id.set(execution_id)  # copied into the worker thread's context
-        try:
-            async with asyncio.timeout(self._settings.queue_wait_limit_s):
-                await grant
-        except BaseException as exc:  # timeout, or cancelled while queued: leave the queue
-            self._leases.withdraw(device_id, execution_id)
-            if not isinstance(exc, TimeoutError):
-                raise
-            error = ExecutionError(
-                code="queue_timeout",
-                message=f"device {device_id} stayed busy past the queue wait limit",
-                details={"queue_wait_limit_s": self._settings.queue_wait_limit_s},
-            )
-            self._registry.finish(execution_id, ExecutionStatus.timed_out, error=error)
-            return
-        if not self._registry.start(execution_id):  # cancelled as the lease came
-            self._leases.release(device_id, execution_id)
-            return
-        record.token.arm_deadline(timeout_s)
-        log.info("execution %s (%s) started on %s", execution_id, record.kind.value, device_id)
-        loop = asyncio.get_running_loop()
-        wake = self._wakes[execution_id]
-        work = self._pool.submit(contextvars.copy_context().run, self._work, record, job, timeout_s)
-        work.add_done_callback(lambda _: call_soon(loop, resolve, wake))
-        try:
-            await self._stop_or_return(record, work, wake, timeout_s)
-            crash = work.exception() if work.done() and not work.cancelled() else None
-            if crash is not None:  # the thread failed before it could record an outcome
-                log.error("execution %s: worker thread failed: %r", execution_id, crash)
-                error = ExecutionError(code="internal_error", message=f"{crash!r}")
-                self._registry.finish(execution_id, ExecutionStatus.error, error=error)
-        finally:
-            # Released once the outcome is recorded, so the next execution's start never
-            # comes before this one's finish; and never before the thread returns (stuck).
-            if work.done():
-                self._leases.release(device_id, execution_id)
-            else:
-                work.add_done_callback(
-                    lambda _: call_soon(loop, self._leases.release, device_id, execution_id)
-                )
+    async def _drive(self, run: _Run, granted: bool) -> None:
+        if granted:
+            if self._begin(run):
+                self._pool.submit(self._chain, run)
+            else:  # cancelled as the lease came
+                self._hand_on(run.device_id, run.execution_id)
+                run.ended()
+        else:
+            try:
+                async with asyncio.timeout(self._settings.queue_wait_limit_s):
+                    await run.started
+            except BaseException as exc:  # timeout, or cancelled while queued
+                if self._leases.withdraw(run.device_id, run.execution_id):
+                    if isinstance(exc, TimeoutError):
+                        self._queue_timeout(run)
+                        return
+                    raise
+                if not isinstance(exc, TimeoutError):
+                    raise
+                # The lease came meanwhile: a thread starts it (or did); follow it.
+        await self._stop_or_return(run)
 
-    async def _stop_or_return(
-        self,
-        record: ExecutionRecord,
-        work: "Future[None]",
-        wake: asyncio.Future[None],
-        timeout_s: float,
-    ) -> None:
+    def _queue_timeout(self, run: _Run) -> None:
+        error = ExecutionError(
+            code="queue_timeout",
+            message=f"device {run.device_id} stayed busy past the queue wait limit",
+            details={"queue_wait_limit_s": self._settings.queue_wait_limit_s},
+        )
+        self._registry.finish_queued(run.execution_id, ExecutionStatus.timed_out, error=error)
+
+    async def _stop_or_return(self, run: _Run) -> None:
         """Wait for the first of: the work returning, a cancel request, the deadline.
 
         The work records its own outcome; this records one only for work that
         ignores a stop past the grace period (its device is then `stuck`).
         """
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout_s):
-                await wake
-        if work.done():
+        record = run.record
+        # asyncio.wait, not a timeout around an await: that would cancel the future itself.
+        await asyncio.wait({run.wake}, timeout=run.timeout_s)
+        if run.done.done():
             return
         reason = record.token.reason or StopReason.timed_out
         record.token.cancel(reason)
-        await asyncio.wait({asyncio.wrap_future(work)}, timeout=self._settings.stop_grace_s)
-        if work.done():
+        await asyncio.wait({run.done}, timeout=self._settings.stop_grace_s)
+        if run.done.done():
             return
         log.warning(
             "execution %s: driver call ignores the stop; device %s is stuck",
             record.execution_id,
             record.device_id,
         )
-        error = _stop_error(reason, timeout_s)
-        self._registry.finish(record.execution_id, _STOP_STATUS[reason], error=error)
+        error = stop_error(reason, run.timeout_s)
+        self._registry.finish(record.execution_id, STOP_STATUS[reason], error=error)
 
-    def _work(self, record: ExecutionRecord, job: Job, timeout_s: float) -> None:
-        """Run in a worker thread, then record the outcome (ignored if a stop was reported)."""
+    def _hand_on(self, device_id: str, execution_id: str) -> None:
+        """On the loop: pass on a lease whose holder will not run; the next one runs."""
+        run = self._next(device_id, execution_id)
+        if run is not None:
+            self._pool.submit(self._chain, run)
+
+    # -- the lease's way from one execution to the next, on any thread -----------------------
+
+    def _begin(self, run: _Run) -> bool:
+        """Mark it running, unless it was stopped while it waited."""
+        if not self._registry.start(run.execution_id):
+            return False
+        run.record.token.arm_deadline(run.timeout_s)
+        run.context.run(
+            log.info,
+            "execution %s (%s) started on %s",
+            run.execution_id,
+            run.record.kind.value,
+            run.device_id,
+        )
+        return True
+
+    def _next(self, device_id: str, execution_id: str) -> _Run | None:
+        """Pass the lease of `execution_id` on: the next execution that starts, begun."""
+        holder: str | None = execution_id
+        while holder is not None:
+            holder = self._leases.pass_on(device_id, holder)
+            run = None if holder is None else self._runs.get(holder)
+            if run is None:
+                continue  # none left, or its task ended as it waited (the host stops)
+            if self._begin(run):
+                self._calls.post(resolve, run.started)
+                return run
+            self._calls.post(run.ended)  # stopped while it waited
+        return None
+
+    def _chain(self, run: _Run) -> None:
+        """In a worker thread: run `run`, then each execution its device's lease passes to."""
+        following: _Run | None = run
+        while following is not None:
+            current = following
+            try:
+                current.context.run(self._work, current)
+            except Exception as crash:  # failed before it could record an outcome
+                log.error("execution %s: worker thread failed: %r", current.execution_id, crash)
+                error = ExecutionError(code="internal_error", message=f"{crash!r}")
+                self._registry.finish(current.execution_id, ExecutionStatus.error, error=error)
+            self._calls.post(current.ended)
+            # Only once the outcome is recorded: the next start never comes before it.
+            following = self._next(current.device_id, current.execution_id)
+
+    def _work(self, run: _Run) -> None:
+        """Run the job, then record the outcome (ignored if a stop was reported)."""
+        record = run.record
         device = self._devices.get(record.device_id)
         device.driver.begin(record.execution_id)
         try:
-            outcome = self._run(record, device, job, timeout_s)
+            outcome = self._run(record, device, run.job, run.timeout_s)
         finally:
             device.driver.end(record.execution_id)
             device.offline_since()  # an outage the run found shows from now on
@@ -253,7 +298,7 @@ class ExecutionOrchestrator:
             record.execution_id, outcome.status, result=outcome.result, error=outcome.error
         )
 
-    def _run(self, record: ExecutionRecord, device: Device, job: Job, timeout_s: float) -> _Outcome:
+    def _run(self, record: ExecutionRecord, device: Device, job: Job, timeout_s: float) -> Outcome:
         settings = self._settings
         limits = RunLimits(
             settings.max_value_bytes, settings.max_result_bytes, settings.max_message_chars
@@ -267,24 +312,8 @@ class ExecutionOrchestrator:
             capture=record.capture,
             limits=limits,
         )
-        try:
-            result = job(ctx)
-            limits.result(len(result.__pydantic_serializer__.to_json(result)))
-            return _Outcome(ExecutionStatus.completed, result=result)
-        except ExecutionStopped as stop:  # with the result so far, for kinds that keep one
-            error = _stop_error(stop.reason, timeout_s)
-            return _Outcome(_STOP_STATUS[stop.reason], result=stop.partial, error=error)
-        except (DriverError, LimitExceededError) as exc:
-            ctx.log.error("%s: %s", exc.code, limits.shorten(exc.message))
-            error = ExecutionError(code=exc.code, message=limits.shorten(exc.message))
-            return _Outcome(ExecutionStatus.error, error=error)
-        except Exception as exc:
-            ctx.log.exception("execution crashed")
-            message = limits.shorten(f"{type(exc).__name__}: {exc}")
-            return _Outcome(
-                ExecutionStatus.error, error=ExecutionError(code="internal_error", message=message)
-            )
+        return run_job(job, ctx, limits, timeout_s)
 
     def _forget(self, execution_id: str) -> None:
         self._tasks.pop(execution_id, None)
-        self._wakes.pop(execution_id, None)
+        self._runs.pop(execution_id, None)

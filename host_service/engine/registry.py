@@ -19,7 +19,7 @@ from host_service.engine.change import Change, RegistryListener, status_event
 from host_service.engine.events import EventDraft, StoredEvent
 from host_service.engine.record import SPENT_TOKEN, ExecutionRecord, utcnow
 from host_service.errors import NotFoundError
-from host_service.runtime.loop_calls import call_soon
+from host_service.runtime.loop_calls import LoopCalls
 from schemas import (
     ExecutionError,
     ExecutionKind,
@@ -48,13 +48,13 @@ class ExecutionRegistry:
         self._max_count = max_count
         self._queue_position = queue_position
         self._listeners: list[RegistryListener] = []
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._calls: LoopCalls | None = None
         self._waiters: dict[str, asyncio.Event] = {}
         # What retention takes as "now"; tests move it instead of waiting.
         self.clock: Callable[[], datetime] = utcnow
 
-    def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
+    def bind_loop(self, calls: LoopCalls) -> None:
+        self._calls = calls
 
     def set_queue_position(self, provider: QueuePosition) -> None:
         self._queue_position = provider
@@ -156,6 +156,22 @@ class ExecutionRegistry:
                 self._finished[execution_id] = None
                 self._evict(keep=execution_id)
             return done
+
+    def finish_queued(
+        self,
+        execution_id: str,
+        status: ExecutionStatus,
+        *,
+        error: ExecutionError | None = None,
+        message: str | None = None,
+    ) -> bool:
+        """Finish it only if it has not started: atomic with `start`, which a worker thread
+        may call at the same moment (a lease passed on, docs/architecture.md)."""
+        with self._lock:
+            record = self._records.get(execution_id)
+            if record is None or record.status is not ExecutionStatus.queued:
+                return False
+            return self.finish(execution_id, status, error=error, message=message)
 
     def _end_steps(self, execution_id: str) -> None:
         """Steps that did not finish end the same in every kind: running ones `cancelled`,
@@ -272,8 +288,8 @@ class ExecutionRegistry:
         for listener in self._listeners:
             listener.changed(record, change)
         record.version += 1
-        if self._loop is not None and record.execution_id in self._waiters:
-            call_soon(self._loop, self._wake, record.execution_id)
+        if self._calls is not None and record.execution_id in self._waiters:
+            self._calls.post(self._wake, record.execution_id)
 
     def _wake(self, execution_id: str) -> None:
         event = self._waiters.pop(execution_id, None)

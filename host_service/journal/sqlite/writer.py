@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from host_service.runtime.logs import execution_logger
-from host_service.runtime.loop_calls import call_soon, settle
+from host_service.runtime.loop_calls import settle_all
 
 log = execution_logger("journal")
 
@@ -198,8 +198,7 @@ class JournalWriter:
                 )
                 self._pending = []
             closing = self._closing
-        for _, future in waiters:
-            call_soon(future.get_loop(), settle, future, False)
+        settle_all([future for _, future in waiters], False)
         if not closing:
             with self._cond:
                 self._cond.wait_for(lambda: self._closing, timeout=RETRY_S)
@@ -213,8 +212,7 @@ class JournalWriter:
             self._flushed = mark
             ready = [f for target, f in self._waiters if target <= mark]
             self._waiters = [(t, f) for t, f in self._waiters if t > mark]
-        for future in ready:
-            call_soon(future.get_loop(), settle, future, True)  # a closed loop: nobody waits
+        settle_all(ready, True)  # a closed loop: nobody waits
 
     def _commit(self, batch: list[Change]) -> None:
         try:

@@ -2,8 +2,10 @@
 
 import asyncio
 import itertools
+import threading
 from datetime import datetime
 
+from host_service.engine.leases import DeviceLeases
 from tests.conftest import HostFactory, fake, simulated
 from tests.helpers import finished, start, wait_status
 
@@ -122,8 +124,8 @@ async def test_queue_positions_close_up_as_waiting_executions_leave(
 async def test_a_finished_execution_still_holding_its_lease_shows_idle_not_stuck(
     host_factory: HostFactory,
 ) -> None:
-    """The worker thread records the outcome; the lease passes on a few loop turns later.
-    In between, a device whose work came back is idle; one whose work did not is stuck."""
+    """The worker thread records the outcome, then passes the lease on. In between, a
+    device whose work came back is idle; one whose work did not is stuck."""
     batch = "/host/action/executeBatch"
     async with host_factory([fake("d1")]) as host:
         done = await start(host.client, batch, {"device_id": "d1", "actions": [{"command": "ok"}]})
@@ -135,3 +137,52 @@ async def test_a_finished_execution_still_holding_its_lease_shows_idle_not_stuck
         state.leases.mark_returned("d1", "some-other-execution")  # its work never came back
         view = state.device_views.get("d1")
         assert (view.state.value, view.current_execution_id) == ("stuck", done)
+
+
+async def test_the_next_execution_starts_while_the_event_loop_is_held(
+    host_factory: HostFactory,
+) -> None:
+    """The thread whose execution returns starts the next one in line itself: under an
+    HTTP flood the loop has no free turn to give, and none is needed."""
+    batch = "/host/action/executeBatch"
+    async with host_factory([fake("d1")]) as host:
+        first = await start(
+            host.client, batch, {"device_id": "d1", "actions": [{"command": "gate"}]}
+        )
+        await wait_status(host.client, first, {"running"})
+        second = await start(
+            host.client, batch, {"device_id": "d1", "actions": [{"command": "ok"}]}
+        )
+        driver = host.fake("d1")
+        assert driver.entered.acquire(timeout=5)  # the first execution's gate
+        driver.gate.set()
+        # Held here, on the loop's own thread, until the second execution's call runs.
+        assert driver.entered.acquire(timeout=5), "the next execution waited for the loop"
+        assert (await finished(host.client, second))["status"] == "completed"
+        assert (await finished(host.client, first))["status"] == "completed"
+
+
+def pass_on_twice_at_once(leases: DeviceLeases, execution_id: str) -> list[str | None]:
+    handed: list[str | None] = []
+    threads = [
+        threading.Thread(target=lambda: handed.append(leases.pass_on("d1", execution_id)))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return handed
+
+
+def test_a_lease_passed_on_by_two_threads_at_once_goes_to_the_next_in_line_once() -> None:
+    for _ in range(200):
+        leases = DeviceLeases(["d1"])
+        assert leases.request("d1", "a")
+        assert not leases.request("d1", "b")
+        assert not leases.request("d1", "c")
+        handed = pass_on_twice_at_once(leases, "a")
+        assert sorted(map(str, handed)) == ["None", "b"]
+        assert leases.holder("d1") == "b"
+        assert leases.queued("d1") == ["c"]
+        assert not leases.withdraw("d1", "b")  # the holder leaves only by passing it on
