@@ -30,6 +30,7 @@ from pathlib import Path
 import httpx
 import yaml
 
+from bench.proxy_status import cpu_seconds
 from bench.start_latency import drain, finished_count
 from bench.wrk import WrkFigures, lua_get, lua_post, run_wrk
 from tests.processes import service
@@ -63,14 +64,21 @@ def host_config(folder: Path, devices: int) -> Path:
 class Run:
     wrk: WrkFigures
     finished_per_s: float = 0.0  # executions that reached a terminal status while wrk ran
+    cpu_us: float = 0.0  # the servers' CPU per request (with the work of executions run)
 
 
 Measure = Callable[[str, str], Run]  # (row name, lua script) -> one run
 
 
-def load(url: str, name: str, script: str, seconds: int, connections: int) -> WrkFigures:
+def load(
+    url: str, name: str, script: str, seconds: int, connections: int, also: tuple[str, ...] = ()
+) -> Run:
+    """wrk on `url`; the CPU of its server (and of the `also` servers) per request."""
     run_wrk("warm-up", url, script, seconds=1, connections=connections)
-    return run_wrk(name, url, script, seconds=seconds, connections=connections)
+    before = sum(cpu_seconds(u) for u in (url, *also))
+    figures = run_wrk(name, url, script, seconds=seconds, connections=connections)
+    used = sum(cpu_seconds(u) for u in (url, *also)) - before
+    return Run(figures, cpu_us=used / max(figures.requests, 1) * 1e6)
 
 
 @contextmanager
@@ -87,8 +95,8 @@ def start(client: httpx.Client, device: str, action: dict[str, object], timeout_
     return execution_id
 
 
-def status_rows(folder: Path, seconds: int, connections: int) -> dict[str, WrkFigures]:
-    rows: dict[str, WrkFigures] = {}
+def status_rows(folder: Path, seconds: int, connections: int) -> dict[str, Run]:
+    rows: dict[str, Run] = {}
     with service("bench.serve", "hello", health_path="/hello") as url:
         rows["hello-world GET"] = load(url, "hello", lua_get(["/hello"]), seconds, connections)
     with service("bench.naive_service", health_path="/naive/health") as url:
@@ -114,9 +122,9 @@ def status_rows(folder: Path, seconds: int, connections: int) -> dict[str, WrkFi
         config.write_text(yaml.safe_dump({"hosts": [{"name": "bench-host", "url": url}]}))
         proxy_args = ["proxy", "--config", str(config)]
         with service("bench.serve", *proxy_args, health_path="/server/health") as proxy:
-            path = f"/server{status.format(running)}?host_name=bench-host"
+            path = f"/server/action/execution/{running}/status?host_name=bench-host"
             rows["proxy status GET, forwarded (running)"] = load(
-                proxy, "proxy", lua_get([path]), seconds, connections
+                proxy, "proxy", lua_get([path]), seconds, connections, also=(url,)
             )
         client.post(f"/host/executions/{running}/cancel")
     return rows
@@ -126,23 +134,24 @@ def host_starts(url: str, name: str, script: str, seconds: int, connections: int
     with httpx.Client(base_url=url, timeout=120) as client:
         run_wrk("warm-up", url, script, seconds=1, connections=connections)
         drain(client)
-        before = finished_count(client)
+        before, cpu = finished_count(client), cpu_seconds(url)
         figures = run_wrk(name, url, script, seconds=seconds, connections=connections)
         finished = finished_count(client) - before
+        used = cpu_seconds(url) - cpu
         drain(client)
-    return Run(figures, finished / seconds)
+    return Run(figures, finished / seconds, used / max(figures.requests, 1) * 1e6)
 
 
 def start_rows(folder: Path, seconds: int, connections: int, devices: int) -> dict[str, Run]:
     rows: dict[str, Run] = {}
     posts = bodies(devices)
     with service("bench.serve", "hello", health_path="/hello") as url:
-        rows["hello-world POST"] = Run(
-            load(url, "hello", lua_post("/hello", posts), seconds, connections)
+        rows["hello-world POST"] = load(
+            url, "hello", lua_post("/hello", posts), seconds, connections
         )
     with service("bench.naive_service", health_path="/naive/health") as url:
         script = lua_post("/naive/execute", posts)
-        rows["naive start POST"] = Run(load(url, "naive", script, seconds, connections))
+        rows["naive start POST"] = load(url, "naive", script, seconds, connections)
     script = lua_post("/host/action/executeBatch", posts)
     for name, journal in (
         ("memory only", "none"),
@@ -163,18 +172,19 @@ def report(title: str, rows: dict[str, list[Run]], baseline: str) -> None:
     print(f"\n{title}\n")
     print(
         f"| route | req/s | share of {baseline} | p99 ms (each round) | p99 / baseline's "
-        "| executions finished/s during load | non-2xx |"
+        "| server CPU µs/request | executions finished/s during load | non-2xx |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, runs in rows.items():
         rate = median([r.wrk.requests_per_s for r in runs])
         p99 = median([r.wrk.p99_ms for r in runs])
         spread = ", ".join(f"{r.wrk.p99_ms:.1f}" for r in runs)
         done = median([r.finished_per_s for r in runs])
+        cpu = median([r.cpu_us for r in runs])
         bad = sum(r.wrk.bad_responses for r in runs)
         print(
             f"| {name} | {rate:,.0f} | {rate / base:.2f} | {p99:.2f} ({spread}) | "
-            f"{p99 / base_p99:.2f} | {done:,.0f} | {bad} |"
+            f"{p99 / base_p99:.2f} | {cpu:.0f} | {done:,.0f} | {bad} |"
         )
 
 
@@ -194,8 +204,8 @@ def main() -> None:
             here = folder / f"round-{round_}"
             here.mkdir()
             if args.only in (None, "status"):
-                for row, figures in status_rows(here, args.seconds, args.connections).items():
-                    status.setdefault(row, []).append(Run(figures))
+                for row, run in status_rows(here, args.seconds, args.connections).items():
+                    status.setdefault(row, []).append(run)
             if args.only in (None, "starts"):
                 for row, run in start_rows(here, args.seconds, args.connections, 3).items():
                     starts.setdefault(row, []).append(run)

@@ -49,19 +49,19 @@ def executions(host_url: str) -> tuple[str, str]:
 
 
 def cpu_seconds(url: str) -> float:
-    """CPU time so far of the bench.serve process listening at `url` (from /proc)."""
+    """CPU time so far of the bench server process listening at `url` (from /proc)."""
     port = url.rsplit(":", 1)[1].encode()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
-            if b"bench.serve" in argv and port in argv:
+            if any(a.startswith(b"bench.") for a in argv) and port in argv:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
                 return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         except OSError:
             continue  # a process that ended while we looked
-    raise LookupError(f"no bench.serve process for {url}")
+    raise LookupError(f"no bench server process for {url}")
 
 
 @dataclass
