@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
-from proxy_service import lab_views
+from proxy_service import lab_executions
 from proxy_service.deps import IdPath, LabHostNameQuery, OptionalHostNameQuery, ProxyStateDep
 from proxy_service.fanout import fan_out
 from proxy_service.relay import relay_stream
@@ -51,7 +51,7 @@ async def get_status(
     """The status of one execution of the given kind on `host_name`, or of a lab execution."""
     if host_name is None:
         return Response(
-            await lab_views.view(state, execution_id, include_logs, wait), media_type=JSON
+            await lab_executions.view(state, execution_id, include_logs, wait), media_type=JSON
         )
     target = state.registry.route(host_name)
     path = f"/{execution_kind(kind).value}/execution/{execution_id}/status"
@@ -112,7 +112,7 @@ async def get_execution(
     """One execution on `host_name` (or a lab execution); `wait` long-polls for a change."""
     if host_name is None:
         return Response(
-            await lab_views.view(state, execution_id, include_logs, wait), media_type=JSON
+            await lab_executions.view(state, execution_id, include_logs, wait), media_type=JSON
         )
     target = state.registry.route(host_name)
     path = f"/executions/{execution_id}"
@@ -131,7 +131,7 @@ async def cancel_execution(
 ) -> Response:
     """Cancel an execution (on `host_name`, or a lab one): queued ones leave, running stop."""
     if host_name is None:
-        return Response(await lab_views.cancel(state, execution_id), media_type=JSON)
+        return Response(await lab_executions.cancel(state, execution_id), media_type=JSON)
     target = state.registry.route(host_name)
     return Response(await state.client.cancel(target, execution_id), media_type=JSON)
 
@@ -153,7 +153,7 @@ async def get_artifact(
 ) -> StreamingResponse:
     """One artifact (a step's screenshot) of an execution on `host_name` or a lab one, streamed."""
     if host_name is None:
-        row = await lab_views.dispatched(state, execution_id, 0)
+        row = await lab_executions.dispatched(state, execution_id, 0)
         assert row.host_name is not None
         execution_id, host_name = str(row.host_execution_id), row.host_name
     target = state.registry.route(host_name)
