@@ -101,6 +101,8 @@ async def test_a_matrix_runs_once_on_each_matching_device_and_the_parent_sums_th
         progress = [c["progress"] for c in parent["children"]]
         assert parent["progress"] == round(sum(progress) / 3)
         assert (parent["host_name"], parent["device_id"], parent["result"]) == ("", "", None)
+        early = await running.client.get(f"/server/testcase/execution/{parent_id}/junit")
+        assert early.status_code == 409  # made once every device has ended
         for host, device_id in MATCHING:
             gate(running, host, device_id).set()
         done = await until(running.client, parent_id, TERMINAL)
