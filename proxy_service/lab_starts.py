@@ -14,7 +14,7 @@ from typing import Any, cast
 from pydantic import Field, create_model
 
 from proxy_service.errors import RequestInvalidError, field_error
-from proxy_service.inventory import matches
+from proxy_service.inventory import LabDevice, matches
 from proxy_service.state import ProxyState
 from schemas import ExecutionAccepted, ExecutionKind, ExecutionStatus
 from schemas.base import Identifier, StartRequest
@@ -57,6 +57,14 @@ def lab_model(route: KindRoute) -> type[StartRequest]:
             bool,
             Field(default=False, description="Ended in `error`: run once more on another device."),
         ),
+        all_matching=(
+            bool,
+            Field(
+                default=False,
+                description="A matrix run: one execution on every device matching "
+                "`device_selector`, summed in a parent execution.",
+            ),
+        ),
     )
     return cast(type[StartRequest], model)
 
@@ -72,16 +80,16 @@ def check_target(body: StartRequest) -> DeviceSelector | None:
                 details=[field_error([named[0]], "not with device_selector")],
             )
         return selector
-    if body.device_id is None:
-        raise RequestInvalidError(
-            "device_id (with host_name) or device_selector is required",
-            details=[field_error(["device_id"], "required, or device_selector")],
-        )
     lab_only = [f for f in LAB_FIELDS if f in body.model_fields_set]
     if lab_only:
         raise RequestInvalidError(
             f"{lab_only[0]} is for starts with a device_selector",
             details=[field_error([lab_only[0]], "only with device_selector")],
+        )
+    if body.device_id is None:
+        raise RequestInvalidError(
+            "device_id (with host_name) or device_selector is required",
+            details=[field_error(["device_id"], "required, or device_selector")],
         )
     return None
 
@@ -102,6 +110,58 @@ def accepted(kind: ExecutionKind, request_id: str, status: str) -> ExecutionAcce
     )
 
 
+def matching(state: ProxyState, selector: DeviceSelector) -> list[LabDevice]:
+    """The known devices a selector matches; 422 naming it when there is none."""
+    found = [d for d in state.lab_tier.inventory.devices() if matches(selector, d)]
+    if not found:
+        shown = selector.model_dump(exclude_defaults=True)
+        raise RequestInvalidError(
+            f"no device of the lab matches device_selector {shown}",
+            details=[field_error(["device_selector"], "matches no known device")],
+        )
+    return found
+
+
+def fingerprint(path: str, sent: dict[str, Any], body: StartRequest) -> str:
+    """What an Idempotency-Key is bound to: the host's request and the lab's own fields."""
+    lab = body.model_dump(mode="json", include=set(LAB_FIELDS))
+    return hashlib.sha256(json.dumps([path, sent, lab]).encode()).hexdigest()
+
+
+def key_reused() -> RequestInvalidError:
+    return RequestInvalidError(
+        "Idempotency-Key was already used with another request body",
+        details=[{"loc": ["header", "idempotency-key"], "msg": "used with another body"}],
+    )
+
+
+def request_values(
+    route: KindRoute,
+    path: str,
+    sent: dict[str, Any],
+    selector: DeviceSelector,
+    body: StartRequest,
+    now: float,
+) -> dict[str, Any]:
+    """A new lab request's row (its id, idempotency key and fingerprint still to be set)."""
+    timeout_s: float = getattr(body, "queue_timeout_s", None) or QUEUE_TIMEOUT_S
+    return {
+        "id": str(uuid.uuid4()),
+        "kind": route.kind.value,
+        "path": path,
+        "body": sent,
+        "selector": selector.model_dump(mode="json"),
+        "priority": getattr(body, "priority", 0),
+        "host_name": None,
+        "device_id": None,
+        "created_at": now,
+        "queue_deadline": now + timeout_s,
+        "retry_on_infra_failure": getattr(body, "retry_on_infra_failure", False),
+        "idempotency_key": None,
+        "fingerprint": None,
+    }
+
+
 async def queue_start(
     state: ProxyState,
     route: KindRoute,
@@ -111,40 +171,18 @@ async def queue_start(
     idempotency_key: str | None,
 ) -> tuple[int, ExecutionAccepted]:
     """Admit a lab start: 422 if no known device can ever match; `(status code, answer)`."""
-    if not any(matches(selector, d) for d in state.lab_tier.inventory.devices()):
-        shown = selector.model_dump(exclude_defaults=True)
-        raise RequestInvalidError(
-            f"no device of the lab matches device_selector {shown}",
-            details=[field_error(["device_selector"], "matches no known device")],
-        )
+    matching(state, selector)
+    if idempotency_key is not None and await state.lab.matrix_key_used(idempotency_key):
+        raise key_reused()  # by a matrix run
     sent = host_body(body)
-    fingerprint = hashlib.sha256(
-        json.dumps([path, sent, body.model_dump(mode="json", include=set(LAB_FIELDS))]).encode()
-    ).hexdigest()
+    digest = fingerprint(path, sent, body)
     now = time.time()
-    timeout_s: float = getattr(body, "queue_timeout_s", None) or QUEUE_TIMEOUT_S
+    values = request_values(route, path, sent, selector, body, now)
     row = await state.lab.add_request(
-        {
-            "id": str(uuid.uuid4()),
-            "kind": route.kind.value,
-            "path": path,
-            "body": sent,
-            "selector": selector.model_dump(mode="json"),
-            "priority": getattr(body, "priority", 0),
-            "host_name": None,
-            "device_id": None,
-            "created_at": now,
-            "queue_deadline": now + timeout_s,
-            "retry_on_infra_failure": getattr(body, "retry_on_infra_failure", False),
-            "idempotency_key": idempotency_key,
-            "fingerprint": fingerprint,
-        }
+        {**values, "idempotency_key": idempotency_key, "fingerprint": digest}
     )
-    if row.fingerprint != fingerprint:
-        raise RequestInvalidError(
-            "Idempotency-Key was already used with another request body",
-            details=[{"loc": ["header", "idempotency-key"], "msg": "used with another body"}],
-        )
+    if row.fingerprint != digest:
+        raise key_reused()
     repeat = row.created_at != now
     state.lab_tier.dispatcher.wake()
     return (200 if repeat else 202), accepted(route.kind, row.id, row.status)

@@ -59,7 +59,7 @@ def own_view(row: LabRequestRow, position: int | None) -> bytes:
     )
 
 
-async def _current(state: ProxyState, row: LabRequestRow, include_logs: bool, wait: float) -> bytes:
+async def current(state: ProxyState, row: LabRequestRow, include_logs: bool, wait: float) -> bytes:
     if row.state == DONE:
         return row.view if row.view is not None and not include_logs else await _ended(state, row)
     if row.state == RUNNING and row.host_execution_id is not None and row.host_name is not None:
@@ -98,8 +98,8 @@ async def view(state: ProxyState, request_id: str, include_logs: bool, wait: flo
         await state.lab_tier.signals.wait(request_id, remaining)
         row = await lab_row(state, request_id)
         if row.state == RUNNING:
-            return await _current(state, row, include_logs, 0)
-    return await _current(state, row, include_logs, max(0.0, give_up - time.monotonic()))
+            return await current(state, row, include_logs, 0)
+    return await current(state, row, include_logs, max(0.0, give_up - time.monotonic()))
 
 
 async def cancel(state: ProxyState, request_id: str) -> bytes:
@@ -118,7 +118,7 @@ async def cancel(state: ProxyState, request_id: str) -> bytes:
     if row.state == RUNNING:
         with contextlib.suppress(HostAnsweredError):  # ended meanwhile: the view says how
             await state.lab_tier.dispatcher.cancel_on_host(row)
-    return await _current(state, row, False, 0)
+    return await current(state, row, False, 0)
 
 
 async def dispatched(state: ProxyState, request_id: str, wait: float) -> LabRequestRow:

@@ -38,16 +38,14 @@ HOP_BY_HOP = frozenset(
     }
 )
 _SEPARATORS = (b"\r\n\r\n", b"\n\n", b"\r\r")
-FAREWELL = (
-    f"event: {STREAM_END}\ndata: "
-    + json.dumps(
-        {
-            "reason": "proxy_stopping",
-            "message": "the proxy is stopping; reconnect with Last-Event-ID to resume",
-        }
-    )
-    + "\n\n"
-).encode()
+# The data of the `stream_end` event that ends a stream when the proxy stops.
+PROXY_STOPPING = json.dumps(
+    {
+        "reason": "proxy_stopping",
+        "message": "the proxy is stopping; reconnect with Last-Event-ID to resume",
+    }
+)
+FAREWELL = f"event: {STREAM_END}\ndata: {PROXY_STOPPING}\n\n".encode()
 
 
 def end_to_end(headers: httpx.Headers) -> dict[str, str]:

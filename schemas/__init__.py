@@ -59,6 +59,7 @@ from schemas.execution import (
     ExecutionResult,
     ExecutionStatus,
     ExecutionView,
+    MatrixChild,
     StepState,
     StepView,
 )
@@ -75,6 +76,7 @@ from schemas.hosts import (
     HostView,
 )
 from schemas.library import DefinitionSummary, LibraryProblem
+from schemas.matrix import MatrixResult
 from schemas.navigation import (
     NavEdge,
     NavigationRequest,
@@ -139,6 +141,8 @@ __all__ = [
     "HostView",
     "LibraryProblem",
     "LogEvent",
+    "MatrixChild",
+    "MatrixResult",
     "NavEdge",
     "NavNode",
     "NavigationRequest",

@@ -11,6 +11,7 @@ from schemas.artifacts import ArtifactView
 from schemas.base import ResponseModel
 from schemas.blocks import StandardBlocksResult
 from schemas.campaign import CampaignResult
+from schemas.matrix import MatrixResult
 from schemas.navigation import NavigationResult
 from schemas.testcase import TestcaseResult
 from schemas.verifications import VerificationBatchResult
@@ -64,13 +65,25 @@ class StepView(ResponseModel):
     message: str = ""
 
 
+class MatrixChild(ResponseModel):
+    """One execution of a matrix run: a lab execution pinned to one device."""
+
+    execution_id: str = Field(description="Its lab id: follow, cancel or report it alone.")
+    host_name: str
+    device_id: str
+    status: ExecutionStatus
+    progress: int = Field(ge=0, le=100)
+    success: bool | None = Field(default=None, description="`result.success` once completed.")
+
+
 ExecutionResult = Annotated[
     ActionBatchResult
     | VerificationBatchResult
     | StandardBlocksResult
     | NavigationResult
     | TestcaseResult
-    | CampaignResult,
+    | CampaignResult
+    | MatrixResult,
     Field(discriminator="kind"),
 ]
 
@@ -102,6 +115,10 @@ class ExecutionView(ResponseModel):
     )
     logs: list[str] | None = Field(
         default=None, description="Captured log lines, when asked for with `include_logs`."
+    )
+    children: list[MatrixChild] | None = Field(
+        default=None,
+        description="A matrix run's executions, one per device (`all_matching`); null otherwise.",
     )
 
 

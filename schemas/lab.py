@@ -21,7 +21,13 @@ class DeviceSelector(RequestModel):
 
 
 # Fields a proxy start accepts besides the kind's own; none of them reaches a host.
-LAB_FIELDS = ("device_selector", "priority", "queue_timeout_s", "retry_on_infra_failure")
+LAB_FIELDS = (
+    "device_selector",
+    "priority",
+    "queue_timeout_s",
+    "retry_on_infra_failure",
+    "all_matching",
+)
 
 
 class HoldRequest(RequestModel):

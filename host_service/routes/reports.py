@@ -11,10 +11,10 @@ from host_service.deps import HostStateDep
 from host_service.engine.artifact import artifact_url
 from host_service.engine.record import ExecutionRecord
 from host_service.errors import ConflictError, NotFoundError, RequestInvalidError
-from host_service.kinds.campaign.junit import junit_xml
 from host_service.routes.responses import errors
 from schemas import ExecutionKind
 from schemas.campaign import CampaignResult
+from service_common.junit import RanOn, campaign_suite, report
 
 router = APIRouter(tags=["campaign"])
 
@@ -85,12 +85,7 @@ async def campaign_junit(
     # Braces in the base (a root path may have them) are text, not fields of the template.
     base = str(request.base_url).rstrip("/").replace("{", "{{").replace("}", "}}")
     template = attachment_url or base + artifact_url("{execution_id}", "{name}")
-    body = junit_xml(
-        record.result,
-        execution_id,
-        record.host_name,
-        record.device_id,
-        record.started_at,
-        attachment_links(record, template),
-    )
+    ran = RanOn(execution_id, record.host_name, record.device_id, record.started_at)
+    suite = campaign_suite(record.result, ran, attachment_links(record, template))
+    body = report(record.result.name, [suite])
     return Response(content=body, media_type="application/xml")

@@ -22,6 +22,7 @@ from proxy_service.lab import feed_rows, health_rows, history_rows, history_stat
 from proxy_service.lab.health_rows import Health
 from proxy_service.lab.history_rows import Cursor, HistoryFilter
 from proxy_service.lab.host_rows import HostRow
+from proxy_service.lab.matrix_store import MatrixCalls, MatrixQueue
 from proxy_service.lab.migrate import upgrade
 from proxy_service.lab.queue_store import LabQueue, QueueCalls
 from proxy_service.lab.url import LabStoreError, shown
@@ -31,9 +32,9 @@ T = TypeVar("T")
 POSTGRES_POOL = 8  # connections, and threads calling them
 
 
-class LabStore(LabQueue, Protocol):
-    """What the lab tier keeps: the host registry, the lab queue, the hosts' feeds and
-    the lab's history."""
+class LabStore(LabQueue, MatrixQueue, Protocol):
+    """What the lab tier keeps: the host registry, the lab queue and its matrix runs, the
+    hosts' feeds and the lab's history."""
 
     backend: str  # "sqlite" or "postgresql"
 
@@ -85,7 +86,7 @@ def create_store_engine(url: URL) -> Engine:
     return create_engine(url, pool_size=POSTGRES_POOL, max_overflow=0, pool_pre_ping=True)
 
 
-class SqlLabStore(QueueCalls):
+class SqlLabStore(QueueCalls, MatrixCalls):
     """The store on SQLAlchemy Core; the same statements on both databases (see `sql.py`)."""
 
     def __init__(self, engine: Engine) -> None:

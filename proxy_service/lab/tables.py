@@ -138,3 +138,27 @@ requests = Table(
         postgresql_where=_HOLDING,
     ),
 )
+
+# Matrix runs: a parent per start with `all_matching`, and its children, one lab request per
+# device that matched at the start (pinned to it). The parent's status, progress and result
+# are summed from its children's rows, so every replica answers the same.
+matrices = Table(
+    "lab_matrices",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("selector", Text, nullable=False),  # the selector the children matched, as JSON
+    Column("created_at", Double, nullable=False),
+    Column("cancel_requested", Boolean, nullable=False),
+    Column("idempotency_key", String(200), unique=True),
+    Column("fingerprint", String(64)),
+)
+matrix_children = Table(
+    "lab_matrix_children",
+    metadata,
+    Column("parent_id", String(36), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("request_id", String(36), nullable=False, unique=True),
+    Column("host_name", String(128), nullable=False),
+    Column("device_id", String(128), nullable=False),
+)

@@ -10,6 +10,7 @@ from proxy_service.routes import (
     health,
     history,
     hosts,
+    matrix,
     metrics,
     operators,
     passthrough,
@@ -37,6 +38,7 @@ def include_proxy_routes(app: FastAPI) -> None:
         events.router,
         devices.router,
         passthrough.router,
+        matrix.router,
         history.router,
         operators.router,
     ):

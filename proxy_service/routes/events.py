@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
 
-from proxy_service import lab_views
+from proxy_service import lab_executions
 from proxy_service.deps import IdPath, LabHostNameQuery, ProxyStateDep
 from proxy_service.relay import relay_stream
 from proxy_service.routes.responses import FORWARDED, errors
@@ -50,8 +50,7 @@ async def stream_events(
     if last_event_id is not None:
         headers["Last-Event-ID"] = last_event_id
     if host_name is None:
-        lab_params: dict[str, object] = {"after": after or None, "wait": wait or None}
-        return await lab_views.events(state, execution_id, lab_params, headers)
+        return await lab_executions.events(state, execution_id, after, wait, headers)
     target = state.registry.route(host_name)
     path = f"/executions/{execution_id}/events"
     if wants_json(accept):  # a page: one bounded answer, not a stream

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from proxy_service import lab_views
+from proxy_service import lab_executions
 from proxy_service.deps import (
     ExecutionIdPath,
     IdPath,
@@ -39,7 +39,7 @@ async def status_response(request: Request, execution_id: str, host_path: str) -
     host_name = parse(LabHostQuery, request.query_params, "query").host_name
     query = parse(StatusQuery, request.query_params, "query")
     if host_name is None:
-        view = await lab_views.view(state, execution_id, query.include_logs, query.wait)
+        view = await lab_executions.view(state, execution_id, query.include_logs, query.wait)
         return Response(view, media_type=JSON)
     target = state.registry.route(host_name)
     content = await state.client.execution(target, host_path, query.include_logs, query.wait)
@@ -138,7 +138,7 @@ async def cancel_execution(
 ) -> Response:
     """Cancel an execution (on `host_name`, or a lab one): queued ones leave, running stop."""
     if host_name is None:
-        return Response(await lab_views.cancel(state, execution_id), media_type=JSON)
+        return Response(await lab_executions.cancel(state, execution_id), media_type=JSON)
     target = state.registry.route(host_name)
     return Response(await state.client.cancel(target, execution_id), media_type=JSON)
 
@@ -160,7 +160,7 @@ async def get_artifact(
 ) -> StreamingResponse:
     """One artifact (a step's screenshot) of an execution on `host_name` or a lab one, streamed."""
     if host_name is None:
-        row = await lab_views.dispatched(state, execution_id, 0)
+        row = await lab_executions.dispatched(state, execution_id, 0)
         assert row.host_name is not None
         execution_id, host_name = str(row.host_execution_id), row.host_name
     target = state.registry.route(host_name)

@@ -2,17 +2,19 @@
 
 import json
 import re
+from collections.abc import Callable
 from urllib.parse import quote
 
 import httpx
 from fastapi import APIRouter, Request, Response
 
-from proxy_service import lab_views
+from proxy_service import lab_executions
 from proxy_service.deps import HostNameQuery, IdPath, LabHostNameQuery, ProxyStateDep
 from proxy_service.errors import BadHostAnswerError, RequestInvalidError
 from proxy_service.hosts import HostEntry
 from proxy_service.routes.responses import FORWARDED, errors
 from proxy_service.state import ProxyState
+from schemas import ExecutionKind
 from schemas.base import IDENTIFIER_PATTERN
 from schemas.library import LibrarySummary
 
@@ -32,6 +34,13 @@ def readable(entry: HostEntry, response: httpx.Response) -> None:
             f"host {entry.name!r} answered something that is not readable JSON or text",
             details={"host_name": entry.name},
         ) from exc
+
+
+def artifact_link(request: Request) -> Callable[[str, str], str]:
+    """Links to a lab execution's artifacts through this proxy: (lab id, name) -> URL."""
+    return lambda execution_id, name: str(
+        request.url_for("get_artifact", execution_id=execution_id, name=name)
+    )
 
 
 async def relay_get(
@@ -96,12 +105,18 @@ async def get_library(
 async def get_junit(
     execution_id: IdPath, request: Request, state: ProxyStateDep, host_name: LabHostNameQuery = None
 ) -> Response:
-    """A campaign's JUnit XML report (on `host_name`, or a lab one); links lead through here."""
+    """A campaign's JUnit XML report (on `host_name`, lab, or a matrix run: a suite per device)."""
+    if host_name is None:
+        matrix = await lab_executions.matrix_report(
+            state, execution_id, ExecutionKind.campaign, artifact_link(request)
+        )
+        if matrix is not None:
+            return Response(matrix, media_type="application/xml")
     # The links name the execution as the request did: by lab id, or by host and id.
     link = str(request.url_for("get_artifact", execution_id=execution_id, name="NAME"))
     template = link.replace("{", "{{").replace("}", "}}").removesuffix("/NAME") + "/{name}"
     if host_name is None:
-        row = await lab_views.dispatched(state, execution_id, 0)
+        row = await lab_executions.dispatched(state, execution_id, 0)
         assert row.host_name is not None
         execution_id, host_name = str(row.host_execution_id), row.host_name
     else:

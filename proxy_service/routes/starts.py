@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from proxy_service.deps import ProxyStateDep
 from proxy_service.errors import RequestInvalidError, field_error
 from proxy_service.lab_starts import check_target, lab_model, queue_start
+from proxy_service.matrix.starts import is_matrix, matrix_start
 from proxy_service.routes.responses import FORWARDED, errors
 from schemas import ExecutionAccepted
 from schemas.base import IDENTIFIER_PATTERN, StartRequest
@@ -58,7 +59,8 @@ def _endpoint(route: KindRoute) -> Any:
         if selector is not None:
             path = host_path(route, request)
             key = idempotency_key(request)
-            code, answer = await queue_start(state, route, path, start_request, selector, key)
+            admit = matrix_start if is_matrix(start_request) else queue_start
+            code, answer = await admit(state, route, path, start_request, selector, key)
             return JSONResponse(
                 answer.model_dump(mode="json"),
                 status_code=code,

@@ -1,5 +1,5 @@
 """The README's run command: proxy and three hosts as real processes, the CLI running a campaign
-and a web testcase."""
+and a web testcase, a testcase on any simtv-4k, and the demo's lab history."""
 
 import re
 import signal
@@ -39,6 +39,18 @@ def test_demo_runs_the_campaign_then_keeps_the_lab_until_ctrl_c_when_asked() -> 
         # The web host's testcase: WebTV in the system Chromium, through the same proxy.
         assert "$ orch run testcase --id webtv_set_resolution --host demo-web-host" in out
         assert "PASSED: testcase" in out
+        # A testcase on any simtv-4k: the lab queue chose the device, on either host.
+        ran = re.search(r"^any simtv-4k: ran on (demo-host-[12])/(tv-\d+), PASSED$", out, re.M)
+        assert ran is not None, out
+        assert ran[2] in ("tv-1", "tv-2", "tv-21")  # the simtv-4k devices of the demo
+        # The demo's history, from the lab store: the three runs above, newest first.
+        assert "history of the demo: 3 executions, newest first" in out
+        rows = re.findall(r"^\d\d:\d\d:\d\d +(\S+) +(\w+) +(\S+) +completed +yes$", out, re.M)
+        assert rows == [
+            (f"{ran[1]}/{ran[2]}", "testcase", "open_guide"),
+            ("demo-web-host/web-1", "testcase", "webtv_set_resolution"),
+            ("demo-host-1/tv-1", "campaign", "nightly_smoke"),
+        ]
         found = re.search(r"^dashboard: (http://127\.0\.0\.1:\d+/)$", out, re.MULTILINE)
         assert found is not None
         url = found[1]

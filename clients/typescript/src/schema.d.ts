@@ -93,7 +93,7 @@ export interface paths {
         };
         /**
          * Get Junit
-         * @description A campaign's JUnit XML report (on `host_name`, or a lab one); links lead through here.
+         * @description A campaign's JUnit XML report (on `host_name`, lab, or a matrix run: a suite per device).
          */
         get: operations["get_campaign_junit"];
         put?: never;
@@ -604,6 +604,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/server/testcase/execution/{execution_id}/junit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Testcase Junit
+         * @description A testcase matrix run's JUnit XML report: one testsuite per device, once it has ended.
+         */
+        get: operations["get_testcase_junit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/server/verification/executeBatch": {
         parameters: {
             query?: never;
@@ -750,6 +770,12 @@ export interface components {
         ActionBatchRequest: {
             /** Actions */
             actions: components["schemas"]["Action"][];
+            /**
+             * All Matching
+             * @description A matrix run: one execution on every device matching `device_selector`, summed in a parent execution.
+             * @default false
+             */
+            all_matching?: boolean;
             /**
              * @description Screenshots kept as artifacts of the execution, on devices that can capture: of every failed step (`on_failure`), of every step (`always`), or none (`never`).
              * @default on_failure
@@ -1180,6 +1206,12 @@ export interface components {
          *     }
          */
         CampaignRequest: {
+            /**
+             * All Matching
+             * @description A matrix run: one execution on every device matching `device_selector`, summed in a parent execution.
+             * @default false
+             */
+            all_matching?: boolean;
             campaign?: components["schemas"]["CampaignDefinition"] | null;
             /** Campaign Id */
             campaign_id?: string | null;
@@ -1465,6 +1497,11 @@ export interface components {
              */
             artifacts_dropped?: number;
             /**
+             * Children
+             * @description A matrix run's executions, one per device (`all_matching`); null otherwise.
+             */
+            children?: components["schemas"]["MatrixChild"][] | null;
+            /**
              * Created At
              * Format: date-time
              */
@@ -1498,7 +1535,7 @@ export interface components {
             /** Queue Position */
             queue_position?: number | null;
             /** Result */
-            result?: (components["schemas"]["ActionBatchResult"] | components["schemas"]["VerificationBatchResult"] | components["schemas"]["StandardBlocksResult"] | components["schemas"]["NavigationResult"] | components["schemas"]["TestcaseResult"] | components["schemas"]["CampaignResult"]) | null;
+            result?: (components["schemas"]["ActionBatchResult"] | components["schemas"]["VerificationBatchResult"] | components["schemas"]["StandardBlocksResult"] | components["schemas"]["NavigationResult"] | components["schemas"]["TestcaseResult"] | components["schemas"]["CampaignResult"] | components["schemas"]["MatrixResult"]) | null;
             /** Started At */
             started_at?: string | null;
             status: components["schemas"]["ExecutionStatus"];
@@ -1963,6 +2000,70 @@ export interface components {
             until_success?: boolean;
         };
         /**
+         * MatrixChild
+         * @description One execution of a matrix run: a lab execution pinned to one device.
+         */
+        MatrixChild: {
+            /** Device Id */
+            device_id: string;
+            /**
+             * Execution Id
+             * @description Its lab id: follow, cancel or report it alone.
+             */
+            execution_id: string;
+            /** Host Name */
+            host_name: string;
+            /** Progress */
+            progress: number;
+            status: components["schemas"]["ExecutionStatus"];
+            /**
+             * Success
+             * @description `result.success` once completed.
+             */
+            success?: boolean | null;
+        };
+        /**
+         * MatrixResult
+         * @description The sum of a matrix run's children, one per device, once every one of them ended.
+         */
+        MatrixResult: {
+            /**
+             * Errors
+             * @description Ended in `error`: the tooling failed.
+             */
+            errors: number;
+            /**
+             * Failed
+             * @description Completed, not passed: the test failed.
+             */
+            failed: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "matrix";
+            /**
+             * Other
+             * @description Cancelled, timed out or interrupted.
+             */
+            other: number;
+            /**
+             * Passed
+             * @description Completed with `result.success`.
+             */
+            passed: number;
+            /**
+             * Success
+             * @description Every child completed and passed.
+             */
+            success: boolean;
+            /**
+             * Total
+             * @description Children: one per device that matched at the start.
+             */
+            total: number;
+        };
+        /**
          * NavEdge
          * @description A directed move between two nodes; `reverse` makes the opposite edge too.
          */
@@ -2055,6 +2156,12 @@ export interface components {
          *     }
          */
         NavigationRequest: {
+            /**
+             * All Matching
+             * @description A matrix run: one execution on every device matching `device_selector`, summed in a parent execution.
+             * @default false
+             */
+            all_matching?: boolean;
             /**
              * @description Screenshots kept as artifacts of the execution, on devices that can capture: of every failed step (`on_failure`), of every step (`always`), or none (`never`).
              * @default on_failure
@@ -2327,6 +2434,12 @@ export interface components {
          *     }
          */
         StandardBlocksRequest: {
+            /**
+             * All Matching
+             * @description A matrix run: one execution on every device matching `device_selector`, summed in a parent execution.
+             * @default false
+             */
+            all_matching?: boolean;
             /** Blocks */
             blocks: components["schemas"]["BlockCall"][];
             /**
@@ -2447,7 +2560,7 @@ export interface components {
              */
             message?: string;
             /** Result */
-            result?: (components["schemas"]["ActionBatchResult"] | components["schemas"]["VerificationBatchResult"] | components["schemas"]["StandardBlocksResult"] | components["schemas"]["NavigationResult"] | components["schemas"]["TestcaseResult"] | components["schemas"]["CampaignResult"]) | null;
+            result?: (components["schemas"]["ActionBatchResult"] | components["schemas"]["VerificationBatchResult"] | components["schemas"]["StandardBlocksResult"] | components["schemas"]["NavigationResult"] | components["schemas"]["TestcaseResult"] | components["schemas"]["CampaignResult"] | components["schemas"]["MatrixResult"]) | null;
             /**
              * Seq
              * @description Position in the execution's log, from 1, no gaps.
@@ -2674,6 +2787,12 @@ export interface components {
          */
         TestcaseRequest: {
             /**
+             * All Matching
+             * @description A matrix run: one execution on every device matching `device_selector`, summed in a parent execution.
+             * @default false
+             */
+            all_matching?: boolean;
+            /**
              * @description Screenshots kept as artifacts of the execution, on devices that can capture: of every failed step (`on_failure`), of every step (`always`), or none (`never`).
              * @default on_failure
              */
@@ -2835,6 +2954,12 @@ export interface components {
          *     }
          */
         VerificationBatchRequest: {
+            /**
+             * All Matching
+             * @description A matrix run: one execution on every device matching `device_selector`, summed in a parent execution.
+             * @default false
+             */
+            all_matching?: boolean;
             /**
              * @description Screenshots kept as artifacts of the execution, on devices that can capture: of every failed step (`on_failure`), of every step (`always`), or none (`never`).
              * @default on_failure
@@ -5180,6 +5305,65 @@ export interface operations {
             };
             /** @description The host did not answer in time */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_testcase_junit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/xml": unknown;
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown host, or the host's own 404 (execution, device, definition) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
