@@ -91,6 +91,8 @@ async def proxy_lifespan(
         background(stack, feed.run(), "feed-follower")
         background(stack, dispatcher.run(settings.dispatch_interval_s), "dispatcher")
         if lab.backend == "postgresql":  # other replicas may share the store: listen to them
-            tier.replicas = Replicas(registry, lab, signals, dispatcher, lab.engine.url)
+            tier.replicas = Replicas(
+                registry, lab, signals, dispatcher, lab.engine.url, lab.backend_pids
+            )
             background(stack, tier.replicas.run(), "replicas")
         yield {"proxy": ProxyState(settings, registry, client, metrics, lab, tier)}

@@ -1,7 +1,8 @@
 """Replicas: what this proxy learns from the others on the same PostgreSQL store.
 
 Replicas never call each other. Every change to the queue or the host registry sends a
-notice from its transaction (`lab/notices.py`), and each replica, listening, looks again:
+notice from its transaction (`lab/notices.py`), and each other replica, listening, looks
+again (a replica acts on its own changes as it makes them):
 - a lab request changed: whoever waits on it here (long-poll, event stream) is woken;
 - the queue or a device changed (a new request, one back in the queue, a device freed or
   given back): this replica's dispatcher runs now, not at its next interval;
@@ -15,6 +16,7 @@ On SQLite (one process) there is nobody to learn from and none of this runs.
 
 import asyncio
 import logging
+from collections.abc import Set
 
 from sqlalchemy.engine import URL
 
@@ -37,12 +39,13 @@ class Replicas:
         signals: LabSignals,
         dispatcher: Dispatcher,
         url: URL,
+        own_pids: Set[int],
     ) -> None:
         self._registry = registry
         self._store = store
         self._signals = signals
         self._dispatcher = dispatcher
-        self.listener = StoreListener(url, self.notice, self.listening)
+        self.listener = StoreListener(url, self.notice, self.listening, own_pids)
         self._hosts_due: set[str] = set()
         self._hosts_changed = asyncio.Event()
 

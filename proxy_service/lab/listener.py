@@ -3,12 +3,13 @@
 It holds one connection of its own, outside the store's pool, in autocommit. When it
 cannot connect or loses the connection it tries again after a pause, and each time it
 listens anew it calls `on_listening` first: what was sent while it was away is lost, so the
-caller reads again what it keeps.
+caller reads again what it keeps. Notices sent from `own_pids` (the server processes of
+the caller's own store connections) are skipped: the caller knows its own changes.
 """
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Set
 
 import psycopg
 from psycopg import sql
@@ -31,8 +32,10 @@ class StoreListener:
         url: URL,
         on_notice: Callable[[Notice], None],
         on_listening: Callable[[], Awaitable[None]],
+        own_pids: Set[int] = frozenset(),
     ) -> None:
         self._url = url
+        self._own_pids = own_pids
         self._conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._on_notice = on_notice
         self._on_listening = on_listening
@@ -60,6 +63,8 @@ class StoreListener:
             await self._on_listening()
             while True:
                 async for notify in connection.notifies(timeout=PING_S):
+                    if notify.pid in self._own_pids:
+                        continue  # sent by this process's own change
                     notice = Notice.parse(notify.payload)
                     if notice is not None:
                         self._on_notice(notice)

@@ -111,6 +111,15 @@ class SqlLabStore(QueueCalls):
         self.backend = engine.dialect.name
         workers = 1 if self.backend == "sqlite" else POSTGRES_POOL
         self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lab-store")
+        # The server processes behind this store's connections: notices they send are this
+        # process's own changes, which it has acted on already (replicas.py).
+        self.backend_pids: set[int] = set()
+        if self.backend == "postgresql":
+            event.listen(engine, "connect", self._connected)
+            engine.dispose()  # the connections made before (migrations) are not counted
+
+    def _connected(self, connection: Any, _: Any) -> None:
+        self.backend_pids.add(connection.info.backend_pid)
 
     @property
     def engine(self) -> Engine:
