@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import make_url
 
-from proxy_service.lab import open_lab_store, queue_rows
+from proxy_service.lab import HostRow, open_lab_store, queue_rows
 from tests.helpers import TERMINAL
 from tests.postgres import PostgresServer
 from tests.proxy_service.lab import LabFactory
@@ -148,3 +148,34 @@ async def test_a_request_another_replica_queued_is_dispatched_at_once(
         while (view := await lab_view(running.client, row.id, wait=1))["status"] not in TERMINAL:
             assert time.monotonic() < give_up, view
         assert view["status"] == "completed"
+
+
+async def test_a_replica_whose_listening_connection_drops_listens_again_and_catches_up(
+    lab: LabFactory, postgres: PostgresServer
+) -> None:
+    url = postgres.new_database()
+    async with lab(TWO, database_url=url) as running:
+        replicas = running.proxy.lab_tier.replicas
+        assert replicas is not None
+
+        async def listening() -> bool:
+            return replicas.listener.listening
+
+        await wait_for(listening, "the replica listens", 5)
+        async with await psycopg.AsyncConnection.connect(url, autocommit=True) as admin:
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name LIKE 'device-orchestrator-proxy:% listener'"
+            )
+        other = store_of(url)
+        try:  # registered through another replica while this one may not be listening
+            await other.save_host(
+                HostRow(name="host-9", url="http://10.0.0.9:8101", source="registered")
+            )
+        finally:
+            await other.close()
+
+        async def known() -> bool:
+            return "host-9" in running.proxy.registry
+
+        await wait_for(known, "the host registered meanwhile", 5)
