@@ -264,8 +264,7 @@ class Dispatcher:
         *,
         view: bytes | None = None,
         error: ExecutionError | None = None,
-    ) -> bool:
-        """End the request in this attempt; False if it was settled already."""
+    ) -> None:
         ended = await self._store.finish_request(
             row.id,
             status.value,
@@ -276,7 +275,6 @@ class Dispatcher:
         if ended:
             self._signals.changed(row.id)
         self.wake()  # its device is free
-        return ended
 
     async def close(self) -> None:
         """Stop following; what is dispatched goes on on its hosts, and the next start (or
