@@ -10,7 +10,8 @@ import logging
 
 from proxy_service.inventory import Inventory, matches
 from proxy_service.lab import LabStore
-from proxy_service.lab.queue_rows import LabRequestRow
+from proxy_service.lab.health_rows import Outcome
+from proxy_service.lab.queue_rows import QUEUED, LabRequestRow
 from schemas import ExecutionStatus, ExecutionView
 from schemas.lab import DeviceSelector
 
@@ -23,21 +24,37 @@ class DeviceHealth:
         self._inventory = inventory
         self._limit = limit
 
-    async def ended(self, row: LabRequestRow, view: ExecutionView) -> bool:
-        """Count the end; True when the request went back to the queue to run elsewhere."""
+    async def ended(self, row: LabRequestRow, view: ExecutionView, final: bytes) -> bool:
+        """Record the end of a dispatched attempt and count it against its device, once
+        (every replica follows every request; the first to record it counts it): back in the
+        queue to run on another device, or ended with `final` as its view. False when another
+        follower recorded it already."""
         assert row.host_name is not None
         assert row.device_id is not None
-        error = view.status is ExecutionStatus.error
-        reason = (view.error.code if view.error else None) or view.message
-        if await self._store.record_outcome(
-            row.host_name, row.device_id, error=error, limit=self._limit, reason=reason
-        ):
-            log.warning("device %s/%s quarantined: %s", row.host_name, row.device_id, reason)
-        return await self._retried(row, view)
+        here = self._retry_exclusion(row, view)
+        outcome = Outcome(
+            row.host_name,
+            row.device_id,
+            error=view.status is ExecutionStatus.error,
+            reason=(view.error.code if view.error else None) or view.message,
+            limit=self._limit,
+        )
+        settled, quarantined = await self._store.settle_request(
+            row.id, row.attempts, view.status.value, view=final, exclude=here, outcome=outcome
+        )
+        if quarantined:
+            log.warning(
+                "device %s/%s quarantined: %s", row.host_name, row.device_id, outcome.reason
+            )
+        if settled == QUEUED:
+            log.info("lab request %s ended in error on %s: retried on another device", row.id, here)
+        return settled is not None
 
-    async def _retried(self, row: LabRequestRow, view: ExecutionView) -> bool:
+    def _retry_exclusion(self, row: LabRequestRow, view: ExecutionView) -> str | None:
+        """The device (`host/device`) to keep the request from when this end sends it back to
+        the queue to run elsewhere; None when it ends here."""
         if not row.retries_after(view.status.value):
-            return False
+            return None
         here = f"{row.host_name}/{row.device_id}"
         excluded = {*row.excluded, here}
         selector = DeviceSelector.model_validate(row.selector)
@@ -46,7 +63,4 @@ class DeviceHealth:
             for d in self._inventory.devices()
             if matches(selector, d) and "/".join(d.key) not in excluded
         ]
-        if not others or not await self._store.release_request(row.id, exclude=here):
-            return False
-        log.info("lab request %s ended in error on %s: retried on another device", row.id, here)
-        return True
+        return here if others else None

@@ -8,12 +8,18 @@ asked with an Idempotency-Key made of the request id and its attempt, so asking 
 after a crash or a lost answer finds the execution created the first time, never a second.
 
 Every process follows every dispatched request (long-polling its host) until it ends, so
-a replica that dies loses nothing: the others already follow, or pick up the claim.
+a replica that dies loses nothing: the others already follow, or pick up the claim. Each
+step of an attempt is a conditional change of the row for that attempt, so when several
+followers see the same end, one records it (and counts it against the device), and a
+replica acting on an attempt another has settled changes nothing.
 """
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import os
+import socket
 import time
 import uuid
 from collections.abc import Coroutine
@@ -39,6 +45,12 @@ RETRY_CLAIM_S = 2.0  # a claim whose host did not answer is asked again after th
 CLOSE_S = 2.0  # a follow stuck in a host call is left behind after this, at shutdown
 
 
+def replica_name() -> str:
+    """Who claims, as `claimed_by` shows it: this machine, this process, and a random part
+    (a restarted container may have the same host name and pid)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
 def lab_view(row: LabRequestRow, host_view: bytes) -> bytes:
     """The host's view under the lab's id: clients keep following the id they were given."""
     view = ExecutionView.model_validate_json(host_view)
@@ -61,7 +73,7 @@ class Dispatcher:
         self._inventory = inventory
         self._signals = signals
         self._health = DeviceHealth(store, inventory, quarantine_after)
-        self.replica = uuid.uuid4().hex[:12]
+        self.replica = replica_name()
         self._wake = asyncio.Event()
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._last_sweep = 0.0
@@ -104,6 +116,8 @@ class Dispatcher:
                     row.attempts + 1,
                 )
                 self._spawn(row.id, self._dispatch(row))
+            else:  # another replica took the request or the device: look again at once
+                self.wake()
 
     @staticmethod
     def _assign(
@@ -160,8 +174,8 @@ class Dispatcher:
         except ProxyError as exc:
             entry_offline = self._host_offline(row.host_name)
             log.info("lab request %s: host %s did not take it: %s", row.id, row.host_name, exc)
-            if entry_offline:  # it cannot have started there: choose another device
-                await self._store.release_request(row.id)
+            # Offline, it cannot have started there: choose another device.
+            if entry_offline and await self._store.release_request(row.id, attempt=row.attempts):
                 self._signals.changed(row.id)
                 self.wake()
             return  # else the sweep asks the same host again, with the same key
@@ -174,13 +188,33 @@ class Dispatcher:
             return True
 
     async def _started(self, row: LabRequestRow, accepted: ExecutionAccepted) -> None:
-        await self._store.request_running(row.id, accepted.execution_id)
-        self.dispatched += 1
+        if await self._store.request_running(row.id, accepted.execution_id, row.attempts):
+            self.dispatched += 1
+            self._signals.changed(row.id)
+        elif not await self._recorded_by_another(row, accepted.execution_id):
+            return
         row.state, row.host_execution_id = RUNNING, accepted.execution_id
-        self._signals.changed(row.id)
         if row.cancel_requested or (await self._store.lab_request(row.id) or row).cancel_requested:
             await self.cancel_on_host(row)
         await self._follow(row)
+
+    async def _recorded_by_another(self, row: LabRequestRow, execution_id: str) -> bool:
+        """The claim was settled while its host was asked: True when another replica asked
+        the same (same key, same execution) and recorded it running; else the attempt was
+        given up, and the host's execution is cancelled so that only one runs."""
+        now = await self._store.lab_request(row.id)
+        if now is not None and now.host_execution_id == execution_id:
+            return now.state == RUNNING
+        log.warning(
+            "lab request %s: attempt %d given up; cancelling its late start %s on %s",
+            row.id,
+            row.attempts,
+            execution_id,
+            row.host_name,
+        )
+        with contextlib.suppress(ProxyError):
+            await self.cancel_on_host(dataclasses.replace(row, host_execution_id=execution_id))
+        return False
 
     async def cancel_on_host(self, row: LabRequestRow) -> bytes | None:
         assert row.host_name is not None
@@ -218,11 +252,9 @@ class Dispatcher:
                 continue
             view = ExecutionView.model_validate_json(content)
             if view.status.terminal:
-                if await self._health.ended(row, view):  # back in the queue
+                if await self._health.ended(row, view, lab_view(row, content)):
                     self._signals.changed(row.id)
-                    self.wake()
-                else:
-                    await self._end(row, view.status, view=lab_view(row, content))
+                self.wake()  # its device is free
                 return
 
     async def _end(
@@ -238,6 +270,7 @@ class Dispatcher:
             status.value,
             view=view,
             error=None if error is None else error.model_dump(mode="json"),
+            attempt=row.attempts,
         )
         if ended:
             self._signals.changed(row.id)

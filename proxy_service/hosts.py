@@ -27,6 +27,10 @@ class HostEntry:
     last_error: str | None = None
 
 
+def _later(theirs: datetime | None, ours: datetime | None) -> bool:
+    return theirs is not None and (ours is None or theirs > ours)
+
+
 class HostRegistry:
     """Configured and registered hosts with their liveness.
 
@@ -47,6 +51,13 @@ class HostRegistry:
 
     def __len__(self) -> int:
         return len(self._hosts)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._hosts
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
 
     def get(self, name: str) -> HostEntry:
         entry = self._hosts.get(name)
@@ -113,11 +124,36 @@ class HostRegistry:
             known.last_heartbeat, known.last_seen = saved.last_heartbeat, saved.last_seen
             known.seen_at = saved.seen_at
 
+    def merge(self, saved: HostEntry) -> None:
+        """Take what another replica wrote of a host, where it is newer than what is known here:
+        a registration (a new host, or one moved to another URL), a heartbeat (its devices),
+        a sign of life. A configured host's URL and devices stay this proxy's own."""
+        known = self._hosts.get(saved.name)
+        if known is None or known.url != saved.url:
+            if saved.source == "registered" and (
+                known is None
+                or (known.source == "registered" and _later(saved.last_seen, known.last_seen))
+            ):
+                self._hosts[saved.name] = saved
+            return
+        if _later(saved.last_heartbeat, known.last_heartbeat):
+            known.last_heartbeat = saved.last_heartbeat
+            if known.source == "registered":
+                known.devices = saved.devices
+        if _later(saved.last_seen, known.last_seen):
+            known.last_seen, known.seen_at = saved.last_seen, saved.seen_at
+            known.failing, known.last_error = False, None
+
+    def drop(self, name: str) -> None:
+        """Another replica forgot a registered host; configured ones stay."""
+        entry = self._hosts.get(name)
+        if entry is not None and entry.source == "registered":
+            del self._hosts[name]
+
     def forget(self, name: str) -> None:
         """Drop a registered host; configured hosts stay, they are the proxy's own list."""
-        entry = self.get(name)
-        if entry.source == "registered":
-            del self._hosts[name]
+        self.get(name)
+        self.drop(name)
 
     def heartbeat(self, name: str, heartbeat: HostHeartbeat) -> HostEntry:
         """A host is alive, with these devices. A configured host's devices are what the

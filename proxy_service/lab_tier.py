@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from proxy_service.dispatcher import Dispatcher
 from proxy_service.feed import FeedFollower
 from proxy_service.inventory import Inventory
+from proxy_service.replicas import Replicas
 from proxy_service.signals import LabSignals
 
 
@@ -14,3 +15,4 @@ class LabTier:
     signals: LabSignals
     dispatcher: Dispatcher
     feed: FeedFollower
+    replicas: Replicas | None = None  # on PostgreSQL: what this replica hears of the others

@@ -21,6 +21,7 @@ from proxy_service.lab_tier import LabTier
 from proxy_service.metrics import ProxyMetrics
 from proxy_service.monitor import HostMonitor
 from proxy_service.persisted_hosts import restore_hosts
+from proxy_service.replicas import Replicas
 from proxy_service.settings import ProxySettings
 from proxy_service.signals import LabSignals
 from proxy_service.state import ProxyState
@@ -89,4 +90,9 @@ async def proxy_lifespan(
         background(stack, monitor.run(), "host-monitor")
         background(stack, feed.run(), "feed-follower")
         background(stack, dispatcher.run(settings.dispatch_interval_s), "dispatcher")
+        if lab.backend == "postgresql":  # other replicas may share the store: listen to them
+            tier.replicas = Replicas(
+                registry, lab, signals, dispatcher, lab.engine.url, lab.backend_pids
+            )
+            background(stack, tier.replicas.run(), "replicas")
         yield {"proxy": ProxyState(settings, registry, client, metrics, lab, tier)}

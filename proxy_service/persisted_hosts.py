@@ -1,10 +1,12 @@
-"""The host registry kept in the lab store: saved on every change, taken back at start."""
+"""The host registry kept in the lab store: saved on every change, taken back at start, and
+brought up to date with what other replicas on the same store wrote (docs/lab.md)."""
 
 from datetime import UTC, datetime
 from typing import Literal
 
 from proxy_service.hosts import Clock, HostEntry, HostRegistry
 from proxy_service.lab import HostRow, LabStore
+from schemas import HostHeartbeat
 
 
 def row_of(entry: HostEntry) -> HostRow:
@@ -45,3 +47,35 @@ async def restore_hosts(registry: HostRegistry, store: LabStore, clock: Clock) -
 
 async def save_host(store: LabStore, entry: HostEntry) -> None:
     await store.save_host(row_of(entry))
+
+
+async def sync_host(registry: HostRegistry, store: LabStore, name: str) -> None:
+    """Take the store's row of one host (written by any replica): newer news, or its end."""
+    row = await store.load_host(name)
+    if row is None:
+        registry.drop(name)
+    else:
+        registry.merge(entry_of(row, registry.clock))
+
+
+async def sync_hosts(registry: HostRegistry, store: LabStore) -> None:
+    """Take every host's row; registered hosts the store no longer has are dropped."""
+    rows = await store.load_hosts()
+    for row in rows:
+        registry.merge(entry_of(row, registry.clock))
+    kept = {row.name for row in rows}
+    for entry in registry:
+        if entry.name not in kept:
+            registry.drop(entry.name)
+
+
+async def heartbeat(
+    registry: HostRegistry, store: LabStore, name: str, beat: HostHeartbeat
+) -> HostEntry:
+    """A host's heartbeat, also when another replica took its registration moments ago (its
+    notice not here yet); saved for every replica. 404 only if no replica knows the host."""
+    if name not in registry:
+        await sync_host(registry, store, name)
+    entry = registry.heartbeat(name, beat)
+    await save_host(store, entry)
+    return entry

@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from proxy_service.lab import notices
+from proxy_service.lab.notices import Topic
 from proxy_service.lab.sql import upsert
 from proxy_service.lab.tables import device_health
 
@@ -76,6 +78,17 @@ def every(connection: Connection) -> dict[tuple[str, str], Health]:
     }
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """How a lab execution ended on its device, as its health counts it."""
+
+    host_name: str
+    device_id: str
+    error: bool  # ended in `error`: a tooling fault
+    reason: str
+    limit: int  # errors in a row that quarantine it; 0: never
+
+
 def record(
     connection: Connection,
     host_name: str,
@@ -118,4 +131,5 @@ def hold(
     else:
         changed = Health(host_name, device_id, known.errors_in_row, state, reason, now)
     _save(connection, changed, now)
+    notices.send(connection, Topic.queue)  # a device taken from the lab, or given back
     return changed

@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 from pydantic import TypeAdapter
 from sqlalchemy import delete, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
+from proxy_service.lab import notices
+from proxy_service.lab.notices import Topic
 from proxy_service.lab.sql import upsert
 from proxy_service.lab.tables import hosts
 from schemas import HostDevice
@@ -46,23 +48,31 @@ def save(connection: Connection, row: HostRow) -> None:
         "updated_at": datetime.now(UTC).timestamp(),
     }
     upsert(connection, hosts, [values], ["name"])
+    notices.send(connection, Topic.host, row.name)
+
+
+def _row(r: RowMapping) -> HostRow:
+    return HostRow(
+        name=r["name"],
+        url=r["url"],
+        source=r["source"],
+        devices=_DEVICES.validate_python(json.loads(r["devices"])),
+        last_heartbeat=_time(r["last_heartbeat"]),
+        last_seen=_time(r["last_seen"]),
+        last_error=r["last_error"],
+    )
 
 
 def load(connection: Connection) -> list[HostRow]:
     rows = connection.execute(select(hosts).order_by(hosts.c.name)).mappings()
-    return [
-        HostRow(
-            name=r["name"],
-            url=r["url"],
-            source=r["source"],
-            devices=_DEVICES.validate_python(json.loads(r["devices"])),
-            last_heartbeat=_time(r["last_heartbeat"]),
-            last_seen=_time(r["last_seen"]),
-            last_error=r["last_error"],
-        )
-        for r in rows
-    ]
+    return [_row(r) for r in rows]
+
+
+def load_one(connection: Connection, name: str) -> HostRow | None:
+    found = connection.execute(select(hosts).where(hosts.c.name == name)).mappings().first()
+    return None if found is None else _row(found)
 
 
 def remove(connection: Connection, name: str) -> None:
     connection.execute(delete(hosts).where(hosts.c.name == name))
+    notices.send(connection, Topic.host, name)

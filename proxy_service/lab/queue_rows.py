@@ -2,8 +2,10 @@
 
 A claim is a conditional update of a queued row, and a partial unique index allows one
 claimed or running request per device: whichever replica claims, no request is taken twice
-and no device gets two lab requests. On PostgreSQL the queued rows a dispatcher looks at
-are locked `FOR UPDATE SKIP LOCKED`, so replicas work on different requests.
+and no device gets two lab requests. On PostgreSQL the queued rows a dispatcher reads are
+locked `FOR UPDATE SKIP LOCKED`, but only while that read's transaction lasts: two replicas
+may choose the same request, and the one whose claim finds it taken looks again at once.
+What follows a claim is in `attempt_rows.py`.
 """
 
 import json
@@ -15,6 +17,9 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
+from proxy_service.lab import notices
+from proxy_service.lab.notices import Topic
+from proxy_service.lab.sql import insert_new
 from proxy_service.lab.tables import requests
 
 QUEUED, CLAIMED, RUNNING, DONE = "queued", "claimed", "running", "done"
@@ -71,16 +76,11 @@ class LabRequestRow:
 
 
 def add(connection: Connection, values: dict[str, Any]) -> LabRequestRow:
-    """A new queued request; the row with the same idempotency key if there is one."""
-    key = values.get("idempotency_key")
-    if key is not None:
-        known = (
-            connection.execute(select(requests).where(requests.c.idempotency_key == key))
-            .mappings()
-            .first()
-        )
-        if known is not None:
-            return LabRequestRow.of(known)
+    """A new queued request; the row with the same idempotency key if there is one.
+
+    The insert skips a row whose key is taken, so two replicas given the same key at once
+    both answer with the one row that was made first (no unique-key error).
+    """
     row = {
         **values,
         "body": json.dumps(values["body"]),
@@ -91,9 +91,18 @@ def add(connection: Connection, values: dict[str, Any]) -> LabRequestRow:
         "attempts": 0,
         "cancel_requested": False,
     }
-    connection.execute(requests.insert(), [row])
-    found = get(connection, values["id"])
+    key = values.get("idempotency_key")
+    if key is None:
+        connection.execute(requests.insert(), [row])
+        found = get(connection, values["id"])
+    else:
+        insert_new(connection, requests, [row], ["idempotency_key"])
+        known = connection.execute(select(requests).where(requests.c.idempotency_key == key))
+        first = known.mappings().first()
+        found = None if first is None else LabRequestRow.of(first)
     assert found is not None
+    if found.id == values["id"]:
+        notices.send(connection, Topic.queue, found.id)
     return found
 
 
@@ -148,67 +157,12 @@ def claim(
     return bool(changed)
 
 
-def running(connection: Connection, request_id: str, host_execution_id: str) -> None:
-    connection.execute(
-        update(requests)
-        .where(requests.c.id == request_id, requests.c.state == CLAIMED)
-        .values(state=RUNNING, host_execution_id=host_execution_id, status="queued")
-    )
-
-
 def status(connection: Connection, request_id: str, value: str) -> None:
     connection.execute(
         update(requests)
         .where(requests.c.id == request_id, requests.c.state == RUNNING)
         .values(status=value)
     )
-
-
-def release(connection: Connection, request_id: str, exclude: str | None = None) -> bool:
-    """Back to the queue (not dispatched after all), optionally never to `exclude` again."""
-    row = get(connection, request_id)
-    if row is None or row.state not in (CLAIMED, RUNNING):
-        return False
-    excluded = row.excluded + ([exclude] if exclude else [])
-    connection.execute(
-        update(requests)
-        .where(requests.c.id == request_id)
-        .values(
-            state=QUEUED,
-            status="queued",
-            host_name=None,
-            device_id=None,
-            host_execution_id=None,
-            claimed_by=None,
-            claimed_at=None,
-            excluded=json.dumps(excluded),
-        )
-    )
-    return True
-
-
-def finish(
-    connection: Connection,
-    request_id: str,
-    status_: str,
-    now: float,
-    *,
-    view: bytes | None = None,
-    error: dict[str, Any] | None = None,
-) -> bool:
-    """End a request once; False when it had ended already."""
-    changed = connection.execute(
-        update(requests)
-        .where(requests.c.id == request_id, requests.c.state != DONE)
-        .values(
-            state=DONE,
-            status=status_,
-            finished_at=now,
-            view=None if view is None else zlib.compress(view),
-            error=None if error is None else json.dumps(error),
-        )
-    ).rowcount
-    return bool(changed)
 
 
 def request_cancel(connection: Connection, request_id: str) -> None:
@@ -252,17 +206,21 @@ def cancel_queued(connection: Connection, request_id: str, now: float) -> bool:
         .where(requests.c.id == request_id, requests.c.state == QUEUED)
         .values(state=DONE, status="cancelled", finished_at=now)
     ).rowcount
+    if changed:
+        notices.send(connection, Topic.request, request_id)
     return bool(changed)
 
 
 def expire(connection: Connection, now: float) -> list[str]:
     """End the requests that waited past their queue wait limit: `timed_out`."""
-    ids = expired(connection, now)
-    for request_id in ids:
+    ended = []
+    for request_id in expired(connection, now):
         error = {"code": "queue_timeout", "message": "no matching device was free in time"}
-        connection.execute(
+        if connection.execute(
             update(requests)
             .where(requests.c.id == request_id, requests.c.state == QUEUED)
             .values(state=DONE, status="timed_out", finished_at=now, error=json.dumps(error))
-        )
-    return ids
+        ).rowcount:
+            notices.send(connection, Topic.request, request_id)
+            ended.append(request_id)
+    return ended

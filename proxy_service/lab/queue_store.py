@@ -7,7 +7,8 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.engine import Connection
 
-from proxy_service.lab import queue_rows
+from proxy_service.lab import attempt_rows, queue_rows
+from proxy_service.lab.health_rows import Outcome
 from proxy_service.lab.queue_rows import LabRequestRow
 
 T = TypeVar("T")
@@ -19,8 +20,12 @@ class LabQueue(Protocol):
     async def queued(self, limit: int) -> list[LabRequestRow]: ...
     async def holding(self) -> set[tuple[str, str]]: ...
     async def claim(self, request_id: str, host_name: str, device_id: str, by: str) -> bool: ...
-    async def request_running(self, request_id: str, host_execution_id: str) -> None: ...
-    async def release_request(self, request_id: str, exclude: str | None = None) -> bool: ...
+    async def request_running(
+        self, request_id: str, host_execution_id: str, attempt: int | None = None
+    ) -> bool: ...
+    async def release_request(
+        self, request_id: str, exclude: str | None = None, attempt: int | None = None
+    ) -> bool: ...
     async def finish_request(
         self,
         request_id: str,
@@ -28,7 +33,18 @@ class LabQueue(Protocol):
         *,
         view: bytes | None = None,
         error: dict[str, Any] | None = None,
+        attempt: int | None = None,
     ) -> bool: ...
+    async def settle_request(
+        self,
+        request_id: str,
+        attempt: int,
+        status: str,
+        *,
+        view: bytes,
+        exclude: str | None,
+        outcome: Outcome,
+    ) -> tuple[str | None, bool]: ...
     async def request_cancel(self, request_id: str) -> None: ...
     async def cancel_queued(self, request_id: str) -> bool: ...
     async def expire_requests(self, now: float) -> list[str]: ...
@@ -65,14 +81,24 @@ class QueueCalls:
         )
         return await self.run(work)
 
-    async def request_running(self, request_id: str, host_execution_id: str) -> None:
+    async def request_running(
+        self, request_id: str, host_execution_id: str, attempt: int | None = None
+    ) -> bool:
         work = partial(
-            queue_rows.running, request_id=request_id, host_execution_id=host_execution_id
+            attempt_rows.running,
+            request_id=request_id,
+            host_execution_id=host_execution_id,
+            attempt=attempt,
         )
-        await self.run(work)
+        return await self.run(work)
 
-    async def release_request(self, request_id: str, exclude: str | None = None) -> bool:
-        return await self.run(partial(queue_rows.release, request_id=request_id, exclude=exclude))
+    async def release_request(
+        self, request_id: str, exclude: str | None = None, attempt: int | None = None
+    ) -> bool:
+        work = partial(
+            attempt_rows.release, request_id=request_id, exclude=exclude, attempt=attempt
+        )
+        return await self.run(work)
 
     async def finish_request(
         self,
@@ -81,14 +107,38 @@ class QueueCalls:
         *,
         view: bytes | None = None,
         error: dict[str, Any] | None = None,
+        attempt: int | None = None,
     ) -> bool:
         work = partial(
-            queue_rows.finish,
+            attempt_rows.finish,
             request_id=request_id,
             status_=status,
             now=time.time(),
             view=view,
             error=error,
+            attempt=attempt,
+        )
+        return await self.run(work)
+
+    async def settle_request(
+        self,
+        request_id: str,
+        attempt: int,
+        status: str,
+        *,
+        view: bytes,
+        exclude: str | None,
+        outcome: Outcome,
+    ) -> tuple[str | None, bool]:
+        work = partial(
+            attempt_rows.settle,
+            request_id=request_id,
+            attempt=attempt,
+            status_=status,
+            now=time.time(),
+            view=view,
+            exclude=exclude,
+            outcome=outcome,
         )
         return await self.run(work)
 

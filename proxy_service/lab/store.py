@@ -6,6 +6,7 @@ on PostgreSQL a small pool, where claims rely on row locks (`FOR UPDATE SKIP LOC
 """
 
 import asyncio
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -30,6 +31,12 @@ from schemas.history import FeedEntry, HistoryItem, HistoryStatsRow, StatsBucket
 
 T = TypeVar("T")
 POSTGRES_POOL = 8  # connections, and threads calling them
+IDLE_IN_TRANSACTION_MS = 10_000
+
+
+def application_name() -> str:
+    """How this process's connections show in pg_stat_activity."""
+    return f"device-orchestrator-proxy:{os.getpid()}"
 
 
 class LabStore(LabQueue, MatrixQueue, Protocol):
@@ -39,6 +46,7 @@ class LabStore(LabQueue, MatrixQueue, Protocol):
     backend: str  # "sqlite" or "postgresql"
 
     async def load_hosts(self) -> list[HostRow]: ...
+    async def load_host(self, name: str) -> HostRow | None: ...
     async def save_host(self, row: HostRow) -> None: ...
     async def remove_host(self, name: str) -> None: ...
     async def feed_position(self, host_name: str) -> tuple[int, list[int]]: ...
@@ -60,9 +68,6 @@ class LabStore(LabQueue, MatrixQueue, Protocol):
     ) -> list[HistoryStatsRow]: ...
     async def history_view(self, host_name: str, execution_id: str) -> bytes | None: ...
     async def device_health(self) -> dict[tuple[str, str], Health]: ...
-    async def record_outcome(
-        self, host_name: str, device_id: str, *, error: bool, limit: int, reason: str
-    ) -> bool: ...
     async def hold_device(
         self, host_name: str, device_id: str, state: str | None, reason: str
     ) -> Health: ...
@@ -83,7 +88,20 @@ def create_store_engine(url: URL) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, pool_size=1)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_size=POSTGRES_POOL, max_overflow=0, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_size=POSTGRES_POOL,
+        max_overflow=0,
+        pool_pre_ping=True,
+        connect_args={
+            # Which replica holds a connection, in pg_stat_activity.
+            "application_name": application_name(),
+            # The store's transactions never wait on anything but SQL: one idle this long
+            # is a hung replica (paused VM, stopped process), and the server ends it so
+            # that its row locks stop holding up the other replicas.
+            "options": f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}",
+        },
+    )
 
 
 class SqlLabStore(QueueCalls, MatrixCalls):
@@ -94,6 +112,15 @@ class SqlLabStore(QueueCalls, MatrixCalls):
         self.backend = engine.dialect.name
         workers = 1 if self.backend == "sqlite" else POSTGRES_POOL
         self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lab-store")
+        # The server processes behind this store's connections: notices they send are this
+        # process's own changes, which it has acted on already (replicas.py).
+        self.backend_pids: set[int] = set()
+        if self.backend == "postgresql":
+            event.listen(engine, "connect", self._connected)
+            engine.dispose()  # the connections made before (migrations) are not counted
+
+    def _connected(self, connection: Any, _: Any) -> None:
+        self.backend_pids.add(connection.info.backend_pid)
 
     @property
     def engine(self) -> Engine:
@@ -110,6 +137,9 @@ class SqlLabStore(QueueCalls, MatrixCalls):
 
     async def load_hosts(self) -> list[HostRow]:
         return await self.run(host_rows.load)
+
+    async def load_host(self, name: str) -> HostRow | None:
+        return await self.run(partial(host_rows.load_one, name=name))
 
     async def save_host(self, row: HostRow) -> None:
         await self.run(partial(host_rows.save, row=row))
@@ -159,20 +189,6 @@ class SqlLabStore(QueueCalls, MatrixCalls):
 
     async def device_health(self) -> dict[tuple[str, str], Health]:
         return await self.run(health_rows.every)
-
-    async def record_outcome(
-        self, host_name: str, device_id: str, *, error: bool, limit: int, reason: str
-    ) -> bool:
-        work = partial(
-            health_rows.record,
-            host_name=host_name,
-            device_id=device_id,
-            error=error,
-            limit=limit,
-            reason=reason,
-            now=time.time(),
-        )
-        return await self.run(work)
 
     async def hold_device(
         self, host_name: str, device_id: str, state: str | None, reason: str

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from proxy_service.deps import IdPath, ProxyStateDep
 from proxy_service.errors import RequestInvalidError, field_error
 from proxy_service.host_urls import HostUrlError, check_registrable
+from proxy_service.persisted_hosts import heartbeat as shared_heartbeat
 from proxy_service.persisted_hosts import save_host
 from proxy_service.routes.responses import errors
 from schemas import HostHeartbeat, HostRegistration, HostView
@@ -45,8 +46,7 @@ async def register_host(body: HostRegistration, state: ProxyStateDep) -> HostVie
 )
 async def heartbeat(host_name: IdPath, body: HostHeartbeat, state: ProxyStateDep) -> HostView:
     """A registered host is still alive; a 404 tells it to register again."""
-    entry = state.registry.heartbeat(host_name, body)
-    await save_host(state.lab, entry)
+    entry = await shared_heartbeat(state.registry, state.lab, host_name, body)
     return state.registry.view(entry)
 
 

@@ -1,4 +1,5 @@
-"""docker-compose.yml: valid against the compose spec, healthy-before-dependent, secrets required.
+"""docker-compose.yml: valid against the compose spec, healthy-before-dependent, secrets required,
+the proxy's lab store on the PostgreSQL service.
 
 No Docker engine exists where the tests run, so the file is checked with
 check-jsonschema and its vendored compose-spec schema.
@@ -46,17 +47,40 @@ def test_compose_file_is_valid_against_the_compose_spec(tmp_path: Path) -> None:
     assert validate(broken).returncode != 0  # the validator does catch a wrong condition
 
 
-def test_proxy_waits_for_both_hosts_to_be_healthy() -> None:
+def test_proxy_waits_for_its_store_and_both_hosts_to_be_healthy() -> None:
     found = services()
-    assert set(found) == {"proxy", "host-1", "host-2"}
+    assert set(found) == {"proxy", "host-1", "host-2", "postgres"}
     assert found["proxy"]["depends_on"] == {
+        "postgres": {"condition": "service_healthy"},
         "host-1": {"condition": "service_healthy"},
         "host-2": {"condition": "service_healthy"},
     }
-    for name, service in found.items():
-        test = service["healthcheck"]["test"]
+    for name in ("proxy", "host-1", "host-2"):
+        test = found[name]["healthcheck"]["test"]
         assert test[0] == "CMD", name
         assert "/health" in test[-1], name
+    # PostgreSQL is healthy once it accepts connections to the lab's database, as its user.
+    assert found["postgres"]["healthcheck"]["test"] == [
+        "CMD",
+        "pg_isready",
+        "--username",
+        "lab",
+        "--dbname",
+        "lab",
+    ]
+
+
+def test_the_proxy_keeps_its_lab_store_in_the_postgres_service() -> None:
+    found = services()
+    store = found["postgres"]
+    assert (store["environment"]["POSTGRES_USER"], store["environment"]["POSTGRES_DB"]) == (
+        "lab",
+        "lab",
+    )
+    assert store["volumes"] == ["lab-store:/var/lib/postgresql/data"]  # survives a rebuild
+    assert "lab-store" in yaml.safe_load(COMPOSE.read_text())["volumes"]
+    url = found["proxy"]["environment"]["PROXY_DATABASE_URL"]
+    assert re.fullmatch(r"postgresql://lab:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432/lab", url)
 
 
 def test_hosts_run_simulated_devices_on_one_read_only_library() -> None:
@@ -70,7 +94,12 @@ def test_hosts_run_simulated_devices_on_one_read_only_library() -> None:
 
 def test_every_secret_comes_from_the_environment_and_is_required() -> None:
     text = COMPOSE.read_text()
-    for variable in ("PROXY_API_KEYS", "HOST_TOKEN", "PROXY_REGISTRATION_TOKEN"):
+    for variable in (
+        "PROXY_API_KEYS",
+        "HOST_TOKEN",
+        "PROXY_REGISTRATION_TOKEN",
+        "POSTGRES_PASSWORD",
+    ):
         assert re.search(r"\$\{" + variable + r":\?[^}]+\}", text), variable
     found = services()
     secrets = {
@@ -79,6 +108,7 @@ def test_every_secret_comes_from_the_environment_and_is_required() -> None:
         "PROXY_REGISTRATION_TOKEN",
         "HOST_TOKEN",
         "HOST_PROXY_REGISTRATION_TOKEN",
+        "POSTGRES_PASSWORD",
     }
     for name, service in found.items():
         for key, value in service["environment"].items():
