@@ -92,7 +92,7 @@ def host_factory(tmp_path: Path) -> HostFactory:
         defaults = {"latency_scale": 0.01, "gc_tuning": False}
         host_settings = HostSettings(config_path=config, **{**defaults, **settings})
         app = create_app(host_settings, drivers=TEST_DRIVERS)
-        async with LifespanManager(app) as manager:
+        async with LifespanManager(app, startup_timeout=30) as manager:
             transport = httpx.ASGITransport(app=manager.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://host") as client:
                 # asgi-lifespan keeps the lifespan state it hands to requests here.

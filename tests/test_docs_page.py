@@ -36,7 +36,7 @@ async def test_docs_page_assets_are_served_locally(service_name: str) -> None:
     host = HostSettings(journal="none")
     app = create_host(host) if service_name == "host" else create_proxy(ProxySettings())
     async with (
-        LifespanManager(app) as manager,
+        LifespanManager(app, startup_timeout=30) as manager,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(manager.app), base_url="http://service"
         ) as client,

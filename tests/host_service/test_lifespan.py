@@ -48,7 +48,7 @@ async def test_a_driver_that_fails_to_open_closes_what_was_opened(tmp_path: Path
     app = create_app(settings, drivers={**TEST_DRIVERS, "recorder": recorder})
     before = journal_threads()
     with pytest.raises(RuntimeError, match="cannot be opened"):
-        async with LifespanManager(app):
+        async with LifespanManager(app, startup_timeout=30):
             pass
     assert lifecycle == ["open first", "open second", "close second", "close first"]
     assert journal_threads() == before  # the journal's writer and checkpointer ended
@@ -68,6 +68,6 @@ async def test_drivers_open_before_serving_and_close_in_reverse(tmp_path: Path) 
         HostSettings(config_path=config, journal="none"),
         drivers={**TEST_DRIVERS, "recorder": recorder},
     )
-    async with LifespanManager(app):
+    async with LifespanManager(app, startup_timeout=30):
         assert lifecycle == ["open a", "open b"]
     assert lifecycle == ["open a", "open b", "close b", "close a"]

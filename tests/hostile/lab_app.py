@@ -75,9 +75,9 @@ class LabApp:
         async with AsyncExitStack() as stack:
             await receive()  # lifespan.startup
             for url, app in self.hosts.items():
-                manager = await stack.enter_async_context(LifespanManager(app))
+                manager = await stack.enter_async_context(LifespanManager(app, startup_timeout=30))
                 self.links[url].inner = httpx.ASGITransport(app=manager.app)
-            proxy = await stack.enter_async_context(LifespanManager(self.proxy))
+            proxy = await stack.enter_async_context(LifespanManager(self.proxy, startup_timeout=30))
             self._serving = proxy.app
             await send({"type": "lifespan.startup.complete"})
             await receive()  # lifespan.shutdown

@@ -93,7 +93,7 @@ async def in_process_host(
         drivers=TEST_DRIVERS,
         proxy_transport=proxy_transport,
     )
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=30) as manager:
         yield httpx.ASGITransport(app=manager.app), manager._state["host"]
 
 
@@ -134,7 +134,7 @@ def lab_factory(tmp_path: Path) -> LabFactory:
             clock = FakeClock()
             settings = ProxySettings(config_path=config, **{"gc_tuning": False, **proxy_settings})
             app = create_proxy(settings, mounts=mounts, clock=clock)
-            manager = await stack.enter_async_context(LifespanManager(app))
+            manager = await stack.enter_async_context(LifespanManager(app, startup_timeout=30))
             headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
             client = await stack.enter_async_context(
                 httpx.AsyncClient(

@@ -27,7 +27,7 @@ async def proxy_for(
         config.write_text(yaml.safe_dump({"hosts": [{"name": "slow", "url": url}]}))
         app = create_app(ProxySettings(config_path=config, gc_tuning=False, **{**FAST, **settings}))
         async with (
-            LifespanManager(app) as manager,
+            LifespanManager(app, startup_timeout=30) as manager,
             httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=manager.app), base_url="http://proxy"
             ) as client,

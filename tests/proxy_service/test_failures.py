@@ -101,7 +101,7 @@ async def test_slow_host_is_a_504_after_the_read_timeout(tmp_path: Path) -> None
         settings = ProxySettings(config_path=config, read_timeout_s=0.2, gc_tuning=False)
         app = create_app(settings)
         async with (
-            LifespanManager(app) as manager,
+            LifespanManager(app, startup_timeout=30) as manager,
             httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=manager.app), base_url="http://proxy"
             ) as client,

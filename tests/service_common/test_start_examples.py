@@ -40,7 +40,7 @@ async def follow(client: httpx.AsyncClient, status_url: str) -> dict[str, Any]:
 @pytest.fixture(params=["host", "proxy"])
 async def demo(request: pytest.FixtureRequest) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
     app = host_app(EXAMPLES / "host.yaml") if request.param == "host" else LabApp()
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://demo") as client:
             yield client, getattr(app, "proxy", app)

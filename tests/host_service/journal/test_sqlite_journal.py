@@ -213,7 +213,7 @@ async def test_an_unopenable_journal_stops_the_host_at_startup(tmp_path: Path) -
     path, _ = unopenable(tmp_path)[0]
     app = create_app(HostSettings(config_path=config, journal=str(path)), drivers=TEST_DRIVERS)
     with pytest.raises(JournalError, match="not a database"):
-        async with LifespanManager(app):
+        async with LifespanManager(app, startup_timeout=30):
             pass
 
 

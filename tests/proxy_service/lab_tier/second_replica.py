@@ -35,7 +35,7 @@ async def second_replica(lab: Lab, **settings: Any) -> AsyncIterator[Replica]:
         lab.proxy.settings.model_copy(update=settings), mounts=mounts, clock=FakeClock()
     )
     async with (
-        LifespanManager(app) as manager,
+        LifespanManager(app, startup_timeout=30) as manager,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app), base_url="http://replica"
         ) as client,
