@@ -13,6 +13,7 @@ device held (`stuck`) until it comes back.
 import asyncio
 import bisect
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -48,8 +49,12 @@ class _DeviceQueue:
 
 
 class DeviceLeases:
-    def __init__(self, device_ids: list[str]) -> None:
+    def __init__(
+        self, device_ids: list[str], returned: Callable[[str], None] | None = None
+    ) -> None:
+        """`returned(device_id)` hears of every holder's thread coming back (from it)."""
         self._queues = {device_id: _DeviceQueue() for device_id in device_ids}
+        self._returned = returned
 
     def request(self, device_id: str, execution_id: str) -> asyncio.Future[None]:
         """Join the device's queue now; the future resolves when the lease is granted."""
@@ -86,6 +91,8 @@ class DeviceLeases:
     def mark_returned(self, device_id: str, execution_id: str) -> None:
         """Called by the worker thread of `execution_id` before it records its outcome."""
         self._queues[device_id].returned = execution_id
+        if self._returned is not None:  # a stuck device is idle from now on
+            self._returned(device_id)
 
     def has_returned(self, device_id: str, execution_id: str) -> bool:
         """Whether the work of the lease holder `execution_id` has come back."""
