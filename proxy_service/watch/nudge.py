@@ -1,10 +1,9 @@
 """WatchNudge: a start or cancel the proxy relayed makes the watch read that host now.
 
-Hosts offer no stream of device changes, so the watch reads each host every
-`refresh_s`; but every start and cancel of the lab goes through the proxy, and the
-proxy's own answer names the host (the start's `Location`, the cancel's `host_name`).
-Reading that host at once shows the device busy within a round trip, not a refresh
-interval. Only a start made on a host directly waits for the next reading.
+Hosts with the change feed tell the watch themselves within a round trip; a host
+without it (an older one) is read every `refresh_s`. Every start and cancel this proxy
+relays names its host (the start's `Location`, the cancel's `host_name`), so reading
+that host at once shows the device busy within a round trip there too.
 """
 
 from urllib.parse import parse_qs, urlsplit
