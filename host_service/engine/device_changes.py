@@ -97,8 +97,10 @@ class DeviceChanges:
             self._woken = asyncio.Event()
         woken = self._woken
         try:
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can lose a cancellation.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(woken.wait(), seconds)
+                async with asyncio.timeout(seconds):
+                    await woken.wait()
         finally:
             with self._lock:
                 self._waiting -= 1

@@ -10,6 +10,7 @@ from proxy_service.routes import (
     health,
     history,
     hosts,
+    lab_queue,
     metrics,
     operators,
     passthrough,
@@ -37,6 +38,7 @@ def include_proxy_routes(app: FastAPI) -> None:
         passthrough.router,
         history.router,
         operators.router,
+        lab_queue.router,
     ):
         # Every route here answers 401 when API keys are configured (auth.py).
         app.include_router(router, prefix=PREFIX, responses=errors(401))

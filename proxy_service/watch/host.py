@@ -55,8 +55,11 @@ class HostWatch:
         budget: FollowBudget,
         publish: Publish,
         refresh_s: float,
+        moved: Callable[[], None] = lambda: None,
     ) -> None:
+        """`moved()` hears of a device taking up or ending an execution."""
         self.name = name
+        self._moved = moved
         self._registry = registry
         self._client = client
         self._budget = budget
@@ -177,9 +180,12 @@ class HostWatch:
             self._executions.pop(view.device_id, None)
             shown = None
         device = device_of(view, shown)
-        if self.devices.get(view.device_id) != device:
+        known = self.devices.get(view.device_id)
+        if known != device:
             self.devices[view.device_id] = device
             self._send_device(device)
+            if known is None or known.current_execution_id != device.current_execution_id:
+                self._moved()
 
     def _follow(self, entry: HostEntry, busy: list[DeviceView]) -> None:
         wanted = {v.current_execution_id: v.device_id for v in busy if v.current_execution_id}
