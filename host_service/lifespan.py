@@ -18,6 +18,7 @@ from host_service.announcer import announcing
 from host_service.config import load_host_config
 from host_service.drivers import DriverFactory
 from host_service.engine.artifact_store import ArtifactStore
+from host_service.engine.device_changes import DeviceChanges
 from host_service.engine.device_view import DeviceViews
 from host_service.engine.devices import DeviceCatalog
 from host_service.engine.leases import DeviceLeases
@@ -103,7 +104,8 @@ async def host_lifespan(
             stack.callback(journal.close)
         artifacts = artifact_store(url, config.host_name, settings)
         stack.callback(artifacts.close)
-        leases = DeviceLeases(devices.ids())
+        changes = DeviceChanges(devices.ids())
+        leases = DeviceLeases(devices.ids(), returned=changes.note)
         registry = ExecutionRegistry(
             max_age_s=settings.retention_max_age_s,
             max_count=settings.retention_max_count,
@@ -117,6 +119,8 @@ async def host_lifespan(
         else:
             registry.subscribe(artifacts)
         views = DeviceViews(devices, leases, registry)
+        changes.bind_loop(loop)
+        registry.subscribe(changes)
         metrics = HostMetrics(views, registry)
         registry.subscribe(metrics)  # after recovery: counts what this process runs
         pool = ThreadPoolExecutor(
@@ -149,6 +153,7 @@ async def host_lifespan(
             settings=settings,
             devices=devices,
             device_views=views,
+            device_changes=changes,
             registry=registry,
             leases=leases,
             orchestrator=orchestrator,

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from host_service.announcer import ProxyAnnouncer
 from host_service.engine.artifact_store import ArtifactStore
+from host_service.engine.device_changes import DeviceChanges
 from host_service.engine.device_view import DeviceViews
 from host_service.engine.devices import DeviceCatalog
 from host_service.engine.leases import DeviceLeases
@@ -21,6 +22,7 @@ class HostState:
     settings: HostSettings
     devices: DeviceCatalog
     device_views: DeviceViews
+    device_changes: DeviceChanges
     registry: ExecutionRegistry
     leases: DeviceLeases
     orchestrator: ExecutionOrchestrator

@@ -25,6 +25,7 @@ from proxy_service.metrics import ProxyMetrics
 from proxy_service.settings import ProxySettings
 from proxy_service.upstream_errors import bad_answer, mapped_errors
 from schemas import DeviceView, ExecutionAccepted, ExecutionPage, ExecutionView, HealthView
+from schemas.device_changes import DeviceChanges
 from service_common.stopping import Stopping
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -239,6 +240,14 @@ class HostClient:
             return DEVICE_LIST.validate_json(response.content)
         except ValidationError as exc:
             raise bad_answer(entry, "a device list", exc) from exc
+
+    async def device_changes(
+        self, entry: HostEntry, after: str | None, wait: float
+    ) -> DeviceChanges:
+        """The host's devices that moved past `after` (all of them without), long-polled."""
+        params = {"after": after, "wait": wait or None}
+        response = await self.long_poll(entry, "/devices/changes", params, wait)
+        return self.validated(DeviceChanges, entry, response)
 
     async def device(self, entry: HostEntry, device_id: str) -> bytes:
         response = await self.send(entry, "GET", f"/devices/{device_id}")

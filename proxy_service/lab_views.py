@@ -34,29 +34,29 @@ def _time(value: float | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
-def own_view(row: LabRequestRow, position: int | None) -> bytes:
+def own_model(row: LabRequestRow, position: int | None) -> ExecutionView:
     """The lab's view of a request no host runs: waiting, or ended before it ran."""
     status = ExecutionStatus(row.status)
     waiting = "waiting for a free device matching " + str(row.selector)
     error = None if row.error is None else ExecutionError.model_validate(row.error)
     message = error.message if error is not None else (waiting if not status.terminal else status)
-    return (
-        ExecutionView(
-            execution_id=row.id,
-            kind=ExecutionKind(row.kind),
-            host_name=row.host_name or "",
-            device_id=row.device_id or "",
-            status=status,
-            progress=0,
-            message=str(message),
-            created_at=datetime.fromtimestamp(row.created_at, UTC),
-            finished_at=_time(row.finished_at),
-            queue_position=position,
-            error=error,
-        )
-        .model_dump_json()
-        .encode()
+    return ExecutionView(
+        execution_id=row.id,
+        kind=ExecutionKind(row.kind),
+        host_name=row.host_name or "",
+        device_id=row.device_id or "",
+        status=status,
+        progress=0,
+        message=str(message),
+        created_at=datetime.fromtimestamp(row.created_at, UTC),
+        finished_at=_time(row.finished_at),
+        queue_position=position,
+        error=error,
     )
+
+
+def own_view(row: LabRequestRow, position: int | None) -> bytes:
+    return own_model(row, position).model_dump_json().encode()
 
 
 async def current(state: ProxyState, row: LabRequestRow, include_logs: bool, wait: float) -> bytes:

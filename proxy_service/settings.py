@@ -95,8 +95,9 @@ class ProxySettings(BaseSettings):
     watch_refresh_s: float = Field(
         default=2.0,
         ge=0.1,
-        description="How often the live watch (`/server/watch`, the dashboard) reads every "
-        "host's devices while someone watches; running executions are followed as they go.",
+        description="While someone watches (`/server/watch`, the dashboard): how long a "
+        "host's change feed is long-polled before every device is read again, and how often "
+        "hosts without the feed and the lab queue are read.",
     )
     watch_max_followed: int = Field(
         default=100,

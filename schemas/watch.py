@@ -1,8 +1,8 @@
 """The lab as one live picture: every host and device, for walls and dashboards.
 
 `GET /server/watch` sends a `snapshot` (a `LabSnapshot`) and then each change as
-it happens: `host` (a `WatchHostState`), `device` (a `WatchDevice`) and
-`host_removed` (a `WatchHostRemoved`).
+it happens: `host` (a `WatchHostState`), `device` (a `WatchDevice`),
+`host_removed` (a `WatchHostRemoved`) and `lab_queue` (a `LabQueuePage`).
 """
 
 from datetime import datetime
@@ -14,6 +14,7 @@ from schemas.devices import DeviceState
 from schemas.errors import ErrorBody
 from schemas.execution import ExecutionKind, ExecutionStatus
 from schemas.hosts import HostStatus
+from schemas.lab_queue import LabQueuePage
 
 
 class WatchExecution(ResponseModel):
@@ -66,3 +67,6 @@ class LabSnapshot(ResponseModel):
     """Every known host with its devices, as the watch last read them."""
 
     hosts: list[WatchHost]
+    lab_queue: LabQueuePage | None = Field(
+        default=None, description="Lab requests waiting for a device (the first 50)."
+    )

@@ -15,6 +15,7 @@ turns terminal, so a driver call that ignores cancellation keeps the device held
 
 import bisect
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -48,9 +49,13 @@ class _DeviceQueue:
 
 
 class DeviceLeases:
-    def __init__(self, device_ids: list[str]) -> None:
+    def __init__(
+        self, device_ids: list[str], returned: Callable[[str], None] | None = None
+    ) -> None:
+        """`returned(device_id)` hears of every holder's thread coming back (from it)."""
         self._queues = {device_id: _DeviceQueue() for device_id in device_ids}
         self._lock = threading.Lock()
+        self._returned = returned
 
     def request(self, device_id: str, execution_id: str) -> bool:
         """Take the lease now (True) or join the device's queue (False)."""
@@ -86,6 +91,8 @@ class DeviceLeases:
     def mark_returned(self, device_id: str, execution_id: str) -> None:
         """Called by the worker thread of `execution_id` before it records its outcome."""
         self._queues[device_id].returned = execution_id
+        if self._returned is not None:  # a stuck device is idle from now on
+            self._returned(device_id)
 
     def has_returned(self, device_id: str, execution_id: str) -> bool:
         """Whether the work of the lease holder `execution_id` has come back."""

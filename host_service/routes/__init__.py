@@ -6,6 +6,7 @@ from host_service.kinds import EXECUTOR_TYPES
 from host_service.routes import (
     artifacts,
     blocks,
+    device_changes,
     devices,
     events,
     executions,
@@ -29,6 +30,7 @@ def include_host_routes(app: FastAPI) -> None:
         executions.router,
         events.router,
         artifacts.router,
+        device_changes.router,  # before devices: /devices/changes is not a device id
         devices.router,
         blocks.router,
         library.router,

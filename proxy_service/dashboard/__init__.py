@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from proxy_service.dashboard.pages import include_pages
+from proxy_service.lab_queue import queue_page
 from proxy_service.routes.responses import errors
 from proxy_service.routes.watch import router as watch_router
 from proxy_service.state import ProxyState
@@ -33,6 +34,7 @@ async def dashboard_lifespan(proxy: ProxyState) -> AsyncIterator[dict[str, LabWa
         refresh_s=settings.watch_refresh_s,
         max_followed=min(settings.watch_max_followed, settings.max_connections // 2),
         first_read_s=settings.connect_timeout_s,
+        queue=lambda: queue_page(proxy),
     ) as watch:
         yield {"watch": watch}
 

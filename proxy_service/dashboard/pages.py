@@ -15,7 +15,14 @@ from service_common.route_table import include_flat
 
 STATIC = Path(__file__).parent / "static"
 # The client-side routes of the app (clients/dashboard/src/routes.ts).
-PAGES = ("/", "/executions", "/executions/{host_name}/{execution_id}", "/history", "/start")
+PAGES = (
+    "/",
+    "/executions",
+    "/executions/{execution_id}",  # a lab execution: no host chosen when it was started
+    "/executions/{host_name}/{execution_id}",
+    "/history",
+    "/start",
+)
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; "
     "style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",

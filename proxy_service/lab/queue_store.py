@@ -7,7 +7,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.engine import Connection
 
-from proxy_service.lab import attempt_rows, queue_rows
+from proxy_service.lab import attempt_rows, queue_listing, queue_rows
 from proxy_service.lab.health_rows import Outcome
 from proxy_service.lab.queue_rows import LabRequestRow
 
@@ -50,6 +50,7 @@ class LabQueue(Protocol):
     async def expire_requests(self, now: float) -> list[str]: ...
     async def request_position(self, row: LabRequestRow) -> int: ...
     async def unsettled(self) -> list[LabRequestRow]: ...
+    async def waiting(self, offset: int, limit: int) -> tuple[list[LabRequestRow], int]: ...
 
 
 class QueueCalls:
@@ -158,3 +159,6 @@ class QueueCalls:
 
     async def unsettled(self) -> list[LabRequestRow]:
         return await self.run(queue_rows.unsettled)
+
+    async def waiting(self, offset: int, limit: int) -> tuple[list[LabRequestRow], int]:
+        return await self.run(partial(queue_listing.waiting, offset=offset, limit=limit))

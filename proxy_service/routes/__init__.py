@@ -10,6 +10,7 @@ from proxy_service.routes import (
     health,
     history,
     hosts,
+    lab_queue,
     matrix,
     metrics,
     operators,
@@ -41,6 +42,7 @@ def include_proxy_routes(app: FastAPI) -> None:
         matrix.router,
         history.router,
         operators.router,
+        lab_queue.router,
     ):
         # Every route here answers 401 when API keys are configured (auth.py).
         include_flat(app, router, prefix=PREFIX, responses=errors(401))

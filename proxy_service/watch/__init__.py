@@ -2,9 +2,10 @@
 `GET /server/watch` (the dashboard's wall).
 
     lab.py           LabWatch: listeners, one HostWatch per host while anyone listens
-    host.py          HostWatch: reads a host's devices, follows its busy devices' executions
+    host.py          HostWatch: a host's device change feed, its busy devices' executions
     follower.py      one execution's event stream, summed up for a wall
     subscription.py  one listener's bounded queue
+    queue.py         QueueWatch: the lab queue, re-read when lab requests start, end or move
     budget.py        how many event streams are held open at once
     nudge.py         starts and cancels relayed by the proxy wake their host's reading
 """

@@ -15,6 +15,7 @@ from proxy_service.client import HostClient
 from proxy_service.hosts import HostRegistry
 from proxy_service.watch.budget import FollowBudget
 from proxy_service.watch.host import HostWatch
+from proxy_service.watch.queue import QueueReader, QueueWatch
 from proxy_service.watch.subscription import Subscription
 from schemas.watch import LabSnapshot, WatchHostRemoved
 
@@ -31,7 +32,9 @@ class LabWatch:
         max_followed: int,
         first_read_s: float,
         linger_s: float = LINGER_S,
+        queue: QueueReader | None = None,
     ) -> None:
+        """`queue` reads the lab queue (waiting lab requests); without it none is shown."""
         self._registry = registry
         self._client = client
         self._refresh_s = refresh_s
@@ -39,6 +42,8 @@ class LabWatch:
         self._linger_s = linger_s
         self._budget = FollowBudget(max_followed)
         self._hosts: dict[str, tuple[HostWatch, asyncio.Task[None]]] = {}
+        self._queue_reader = queue
+        self._queue: tuple[QueueWatch, asyncio.Task[None]] | None = None
         self._listeners: set[Subscription] = set()
         self._supervisor: asyncio.Task[None] | None = None
         self._linger: asyncio.Task[None] | None = None
@@ -53,8 +58,16 @@ class LabWatch:
         if found is not None:
             found[0].wake()
 
+    def wake_queue(self) -> None:
+        """Read the lab queue now: a lab request was started or cancelled here."""
+        if self._queue is not None:
+            self._queue[0].wake()
+
     def snapshot(self) -> LabSnapshot:
-        return LabSnapshot(hosts=[watch.host() for watch, _ in self._hosts.values()])
+        return LabSnapshot(
+            hosts=[watch.host() for watch, _ in self._hosts.values()],
+            lab_queue=None if self._queue is None else self._queue[0].page,
+        )
 
     def _snapshot_json(self) -> str:
         return self.snapshot().model_dump_json()
@@ -68,8 +81,12 @@ class LabWatch:
             self._linger = None
         if self._supervisor is None:
             self._sync_hosts()
+            if self._queue_reader is not None:
+                queue = QueueWatch(self._queue_reader, self._publish, self._refresh_s)
+                self._queue = (queue, asyncio.create_task(queue.run(), name="watch-lab-queue"))
             self._supervisor = asyncio.create_task(self._supervise(), name="lab-watch")
-        reads = [asyncio.ensure_future(w.read_once.wait()) for w, _ in self._hosts.values()]
+        watches = [w for w, _ in self._hosts.values()] + ([self._queue[0]] if self._queue else [])
+        reads = [asyncio.ensure_future(w.read_once.wait()) for w in watches]
         if reads:
             await asyncio.wait(reads, timeout=self._first_read_s)
             for read in reads:
@@ -87,6 +104,10 @@ class LabWatch:
         for listener in self._listeners:
             listener.put((name, data))
 
+    def _device_moved(self) -> None:
+        if self._queue is not None and self._queue[0].waiting:
+            self._queue[0].wake()  # requests wait: this device may have taken one
+
     def _sync_hosts(self) -> None:
         """A HostWatch per host of the registry: registered hosts join, forgotten ones leave."""
         known = {entry.name for entry in self._registry}
@@ -97,7 +118,13 @@ class LabWatch:
                 self._publish("host_removed", WatchHostRemoved(host_name=name).model_dump_json())
         for name in sorted(known - set(self._hosts)):
             watch = HostWatch(
-                name, self._registry, self._client, self._budget, self._publish, self._refresh_s
+                name,
+                self._registry,
+                self._client,
+                self._budget,
+                self._publish,
+                self._refresh_s,
+                moved=self._device_moved,
             )
             self._hosts[name] = (watch, asyncio.create_task(watch.run(), name=f"watch-{name}"))
             if self._supervisor is not None:  # a host that joined while someone watches
@@ -121,6 +148,9 @@ class LabWatch:
         supervisor, self._supervisor = self._supervisor, None
         tasks = [task for _, task in self._hosts.values()]
         self._hosts.clear()
+        if self._queue is not None:
+            tasks.append(self._queue[1])
+            self._queue = None
         if supervisor is not None:
             tasks.append(supervisor)
         for task in tasks:
@@ -137,6 +167,7 @@ async def lab_watch(
     refresh_s: float,
     max_followed: int,
     first_read_s: float,
+    queue: QueueReader | None = None,
 ) -> AsyncIterator[LabWatch]:
     """The watch for the lifespan: whatever it still reads is stopped on the way out."""
     watch = LabWatch(
@@ -145,6 +176,7 @@ async def lab_watch(
         refresh_s=refresh_s,
         max_followed=max_followed,
         first_read_s=first_read_s,
+        queue=queue,
     )
     try:
         yield watch

@@ -1,10 +1,10 @@
 """WatchNudge: a start or cancel the proxy relayed makes the watch read that host now.
 
-Hosts offer no stream of device changes, so the watch reads each host every
-`refresh_s`; but every start and cancel of the lab goes through the proxy, and the
-proxy's own answer names the host (the start's `Location`, the cancel's `host_name`).
-Reading that host at once shows the device busy within a round trip, not a refresh
-interval. Only a start made on a host directly waits for the next reading.
+Hosts with the change feed tell the watch themselves within a round trip; a host
+without it (an older one) is read every `refresh_s`. Every start and cancel this proxy
+relays names its host (the start's `Location`, the cancel's `host_name`), so reading
+that host at once shows the device busy within a round trip there too. A start or
+cancel of a lab request (no host named) makes the watch read the lab queue instead.
 """
 
 from urllib.parse import parse_qs, urlsplit
@@ -17,6 +17,20 @@ from proxy_service.watch.lab import LabWatch
 def _host_name(query: str) -> str | None:
     names = parse_qs(query).get("host_name")
     return names[0] if names else None
+
+
+def nudge(watch: LabWatch, scope: Scope, headers: dict[bytes, bytes]) -> None:
+    """Wake what a successful POST moved: its host, or the lab queue for a lab request's
+    start (a `Location` without a host) or cancel (no `host_name`)."""
+    location = headers.get(b"location")
+    if location is not None:
+        name = _host_name(urlsplit(location.decode("latin-1")).query)
+    else:
+        name = _host_name(scope.get("query_string", b"").decode("latin-1"))
+    if name is not None:
+        watch.wake(name)
+    elif location is not None or str(scope.get("path", "")).endswith("/cancel"):
+        watch.wake_queue()
 
 
 class WatchNudge:
@@ -34,13 +48,7 @@ class WatchNudge:
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start" and 200 <= message["status"] < 300:
-                headers = dict(message.get("headers", []))
-                location = headers.get(b"location", b"").decode("latin-1")
-                name = _host_name(urlsplit(location).query) or _host_name(
-                    scope.get("query_string", b"").decode("latin-1")
-                )
-                if name is not None:
-                    watch.wake(name)
+                nudge(watch, scope, dict(message.get("headers", [])))
             await send(message)
 
         await self.app(scope, receive, sending)

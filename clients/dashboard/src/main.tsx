@@ -27,7 +27,9 @@ function Page({ route }: { route: Route }) {
     case "executions":
       return <Executions />;
     case "execution":
-      return <Execution key={route.executionId} hostName={route.hostName} executionId={route.executionId} />;
+      return (
+        <Execution key={`${route.hostName}/${route.executionId}`} hostName={route.hostName} executionId={route.executionId} />
+      );
     case "history":
       return <History />;
     case "start":

@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 export type Route =
   | { page: "wall" }
   | { page: "executions" }
-  | { page: "execution"; hostName: string; executionId: string }
+  | { page: "execution"; hostName: string | null; executionId: string } // null: a lab id
   | { page: "history" }
   | { page: "start" }
   | { page: "missing" };
@@ -22,11 +22,15 @@ export function parse(pathname: string): Route {
       executionId: decodeURIComponent(one[2]),
     };
   }
+  const lab = /^\/executions\/([^/]+)$/.exec(pathname);
+  if (lab?.[1]) return { page: "execution", hostName: null, executionId: decodeURIComponent(lab[1]) };
   return { page: "missing" };
 }
 
-export function executionPath(hostName: string, executionId: string): string {
-  return `/executions/${encodeURIComponent(hostName)}/${encodeURIComponent(executionId)}`;
+/** The page of an execution on a host, or of a lab execution (`hostName` null). */
+export function executionPath(hostName: string | null, executionId: string): string {
+  const id = encodeURIComponent(executionId);
+  return hostName === null ? `/executions/${id}` : `/executions/${encodeURIComponent(hostName)}/${id}`;
 }
 
 const listeners = new Set<() => void>();

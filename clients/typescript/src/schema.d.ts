@@ -524,6 +524,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/server/lab/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lab Queue
+         * @description Lab requests waiting for a free matching device, in dispatch order, with positions.
+         */
+        get: operations["lab_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/server/library/reload": {
         parameters: {
             query?: never;
@@ -1909,12 +1929,30 @@ export interface components {
             tags?: string[];
         };
         /**
+         * LabQueuePage
+         * @description Lab requests waiting for a free matching device, in dispatch order.
+         */
+        LabQueuePage: {
+            /**
+             * Items
+             * @description Each as its lab view (`execution_id` the lab's), with `queue_position`.
+             */
+            items: components["schemas"]["ExecutionView"][];
+            /**
+             * Total
+             * @description Requests waiting in all.
+             */
+            total: number;
+        };
+        /**
          * LabSnapshot
          * @description Every known host with its devices, as the watch last read them.
          */
         LabSnapshot: {
             /** Hosts */
             hosts: components["schemas"]["WatchHost"][];
+            /** @description Lab requests waiting for a device (the first 50). */
+            lab_queue?: components["schemas"]["LabQueuePage"] | null;
         };
         /**
          * LibraryProblem
@@ -4921,6 +4959,47 @@ export interface operations {
             };
             /** @description Missing or wrong API key or token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    lab_queue: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabQueuePage"];
+                };
+            };
+            /** @description Missing or wrong API key or token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request: `details` names each field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

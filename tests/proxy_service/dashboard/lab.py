@@ -48,6 +48,31 @@ WATCHED = {
         ],
     },
 }  # fmt: skip
+# A check that fails (its screenshot is kept), then a pause before the run ends failed.
+SHOT_THEN_PAUSE = {
+    "id": "shot_then_pause",
+    "name": "A failed check, then a pause",
+    "inputs": [{"name": "pause_s", "type": "number", "default": 1.5}],
+    "graph": {
+        "nodes": [
+            {"id": "start", "type": "start"},
+            {"id": "missing", "type": "verification", "label": "8K is listed",
+             "verifications": [{"type": "text", "command": "wait_for_text_to_appear",
+                                "params": {"text": "8K"}, "timeout_s": 0.2}]},
+            {"id": "pause", "type": "block", "label": "Pause", "block": "sleep",
+             "params": {"seconds": "{pause_s}"}},
+            {"id": "passed", "type": "success"},
+            {"id": "failed", "type": "failure", "message": "8K is not listed"},
+        ],
+        "edges": [
+            {"source": "start", "target": "missing"},
+            {"source": "missing", "target": "passed"},
+            {"source": "missing", "target": "pause", "outcome": "failure"},
+            {"source": "pause", "target": "failed"},
+            {"source": "pause", "target": "failed", "outcome": "failure"},
+        ],
+    },
+}  # fmt: skip
 LONG_CAMPAIGN = {
     "id": "long_watch",
     "name": "Two long pauses",
@@ -63,12 +88,14 @@ class DashboardLab:
     url: str
     hosts: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     proxy_config: Path = Path()
+    host_urls: dict[str, str] = field(default_factory=dict)  # to reach a host directly
 
 
 def library(folder: Path) -> Path:
     target = folder / "library"
     shutil.copytree(EXAMPLES / "library", target)
     (target / "testcases" / "watched_guide.yaml").write_text(yaml.safe_dump(WATCHED))
+    (target / "testcases" / "shot_then_pause.yaml").write_text(yaml.safe_dump(SHOT_THEN_PAUSE))
     (target / "campaigns" / "long_watch.yaml").write_text(yaml.safe_dump(LONG_CAMPAIGN))
     return target
 
@@ -128,6 +155,7 @@ def dashboard_lab(folder: Path, env: dict[str, str] | None = None) -> Iterator[D
         stack.callback(stop_process, proxy)
         wait_until_healthy(f"{url}/server/health", proxy)
         lab = DashboardLab(url, proxy_config=proxy_config)
+        lab.host_urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
         for name, config in host_configs.items():
             process = start(
                 ["host_service", "--port", str(ports[name]), "--config", str(config),

@@ -51,6 +51,20 @@ def test_a_failing_testcase_shows_its_failure_and_evidence(
     assert shots.first.evaluate("img => img.naturalWidth") > 0
 
 
+def test_a_screenshot_taken_mid_run_shows_at_once_and_the_run_is_followed_to_its_end(
+    page: Page, live_lab: DashboardLab
+) -> None:
+    start_from_the_form(page, live_lab.url, "testcase", "shot_then_pause", "tv-2")
+    page.get_by_role("button", name="Start").click()
+    status = page.get_by_test_id("status")
+    shots = page.get_by_role("region", name="Screenshots").locator("img")
+    expect(shots).to_have_count(1)  # from the stream's artifact event, while it pauses
+    expect(status).to_contain_text("running")
+    expect(page.locator('[data-step="pause"]')).to_contain_text("running")
+    expect(status).to_contain_text("failed", timeout=10_000)
+    expect(page.get_by_role("region", name="Failed")).to_contain_text("8K is not listed")
+
+
 def test_cancel_stops_a_running_campaign(page: Page, live_lab: DashboardLab) -> None:
     start_from_the_form(page, live_lab.url, "campaign", "long_watch", "tv-3")
     page.get_by_role("button", name="Start").click()

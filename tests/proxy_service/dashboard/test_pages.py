@@ -64,7 +64,7 @@ def refused(page: Page, live_lab: DashboardLab) -> None:
     page.goto(f"{live_lab.url}/start?host=demo-host-1&device=tv-1")
     page.get_by_role("radio", name="navigation").check()
     expect(page.get_by_label("Target node")).not_to_be_empty()
-    page.get_by_label("Device").select_option("tv-2")
+    page.get_by_label("Device", exact=True).select_option("tv-2")
     page.evaluate("document.getElementById('target').add(new Option('nowhere', 'nowhere'))")
     page.get_by_label("Target node").select_option("nowhere")
     page.get_by_role("button", name="Start").click()

@@ -52,6 +52,23 @@ def test_a_run_started_elsewhere_shows_on_the_wall_and_ends_without_a_reload(
     assert page.evaluate("window.__sameDocument") is True
 
 
+def test_a_run_started_on_its_host_directly_shows_on_the_wall_within_a_second(
+    page: Page, live_lab: DashboardLab
+) -> None:
+    page.goto(live_lab.url)
+    device = card(page, "demo-host-1", "tv-2")
+    expect(device.locator(".badge").first).to_have_text("○ idle")
+    began = time.monotonic()
+    started = httpx.post(
+        f"{live_lab.host_urls['demo-host-1']}/host/testcase/execute",
+        json={"device_id": "tv-2", "testcase_id": "watched_guide", "inputs": {"pause_s": 1}},
+    )  # not through the proxy: only the host's change feed tells the wall
+    assert started.status_code == 202, started.text
+    expect(device.locator(".badge").first).to_have_text("▶ busy", timeout=1000)
+    assert time.monotonic() - began < 1
+    expect(device.locator(".badge").first).to_have_text("○ idle", timeout=5000)
+
+
 def test_a_killed_host_turns_its_devices_offline_within_5_s(
     page: Page, live_lab: DashboardLab
 ) -> None:

@@ -3,10 +3,13 @@
 import asyncio
 import json
 import time
+from pathlib import Path
 from typing import Any
 
+import httpx
+
 from proxy_service.watch import LabWatch, Subscription
-from tests.proxy_service.lab import Lab, LabFactory
+from tests.proxy_service.lab import Lab, LabFactory, in_process_host
 
 ACTIONS = [{"command": "press_key", "params": {"key": "HOME"}, "iterator": 3, "wait_time_ms": 50}]
 
@@ -72,6 +75,57 @@ async def test_a_start_through_the_proxy_shows_at_once_and_its_end_follows(
             busy = await device_event(listener, {"device_id": "tv-2", "state": "busy"})
             assert busy["current_execution_id"] == execution_id
             await device_event(listener, {"device_id": "tv-2", "state": "idle"})
+
+
+async def test_a_start_made_on_the_host_directly_shows_through_its_change_feed(
+    lab: LabFactory,
+) -> None:
+    # Hosts are read once a minute and the proxy relays nothing: only the feed can tell.
+    async with lab(watch_refresh_s=60) as running:
+        watch = running_watch(running)
+        async with watch.subscribe() as listener:
+            direct = httpx.AsyncClient(transport=running.links["host-2"].inner, base_url="http://h")
+            async with direct:
+                answer = await direct.post(
+                    "/host/action/executeBatch", json={"device_id": "tv-1", "actions": ACTIONS}
+                )
+            assert answer.status_code == 202, answer.text
+            busy = await device_event(listener, {"host_name": "host-2", "state": "busy"})
+            assert busy["current_execution_id"] == answer.json()["execution_id"]
+            await device_event(listener, {"host_name": "host-2", "state": "idle"})
+
+
+class WithoutFeed(httpx.AsyncBaseTransport):
+    """A host from before the change feed: its /devices/changes is an unknown device."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.asked = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/host/devices/changes":
+            self.asked += 1
+            body = {"error": "device_not_found", "message": "no device 'changes'"}
+            return httpx.Response(404, json=body)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_host_without_the_change_feed_is_read_as_before(
+    lab: LabFactory, tmp_path: Path
+) -> None:
+    async with in_process_host(tmp_path, "old-host", None) as (transport, _):
+        old = WithoutFeed(transport)
+        mounts: dict[str, httpx.AsyncBaseTransport] = {"http://old-host": old}
+        async with lab(hosts={}, external=("old-host",), extra_mounts=mounts) as running:
+            async with running_watch(running).subscribe() as listener:
+                assert devices(json.loads(listener.first[1])) == {
+                    "old-host/tv-1": "idle", "old-host/tv-2": "idle",
+                }  # fmt: skip
+                execution_id = await start(running, "old-host", "tv-1")  # read at once
+                busy = await device_event(listener, {"device_id": "tv-1", "state": "busy"})
+                assert busy["current_execution_id"] == execution_id
+                await device_event(listener, {"device_id": "tv-1", "state": "idle"})
+            assert old.asked == 1
 
 
 def reading(watch: LabWatch) -> bool:

@@ -10,7 +10,7 @@ function isImage(artifact: Artifact): boolean {
   return artifact.media_type.startsWith("image/") || /\.(png|jpe?g)$/i.test(artifact.name);
 }
 
-export function Screenshots(props: { hostName: string; executionId: string; artifacts: Artifact[] }) {
+export function Screenshots(props: { hostName: string | null; executionId: string; artifacts: Artifact[] }) {
   const images = props.artifacts.filter(isImage);
   const [urls, setUrls] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);

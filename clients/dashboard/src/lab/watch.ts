@@ -4,7 +4,7 @@ import type { EventSourceMessage } from "eventsource-parser";
 import { keyNeeded } from "../api/auth";
 import { describe } from "../api/http";
 import { aborted, backoff, pause, readStream } from "../api/stream";
-import type { LabSnapshot, WatchDevice, WatchHostState } from "../api/types";
+import type { LabQueuePage, LabSnapshot, WatchDevice, WatchHostState } from "../api/types";
 
 export interface HostEntry {
   state: WatchHostState;
@@ -13,6 +13,7 @@ export interface HostEntry {
 
 export interface Lab {
   hosts: Map<string, HostEntry>; // in the order the proxy lists them
+  queue: LabQueuePage | null; // lab requests waiting for a device (the first 50)
   live: boolean; // the stream is open and the picture current
   loaded: boolean; // a first snapshot arrived
   error: string | null;
@@ -21,7 +22,8 @@ export interface Lab {
 
 type Listener = (lab: Lab) => void;
 
-let lab: Lab = { hosts: new Map(), live: false, loaded: false, error: null, changedAt: 0 };
+export const EMPTY: Lab = { hosts: new Map(), queue: null, live: false, loaded: false, error: null, changedAt: 0 };
+let lab: Lab = EMPTY;
 const listeners = new Set<Listener>();
 let controller: AbortController | null = null;
 let stopTimer: ReturnType<typeof setTimeout> | null = null;
@@ -51,9 +53,13 @@ function apply(message: EventSourceMessage): void {
           devices: new Map((devices ?? []).map((d) => [d.device_id, d])),
         });
       }
-      changed({ hosts, loaded: true, live: true, error: null });
+      const queue = (data as LabSnapshot).lab_queue ?? null;
+      changed({ hosts, queue, loaded: true, live: true, error: null });
       return;
     }
+    case "lab_queue":
+      changed({ queue: data as LabQueuePage });
+      return;
     case "host": {
       const state = data as WatchHostState;
       const known = hosts.get(state.host_name);

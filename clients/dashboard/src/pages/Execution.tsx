@@ -12,6 +12,7 @@ import { useExecution } from "../execution/follow";
 import { Screenshots } from "../execution/Screenshots";
 import { Steps } from "../execution/Steps";
 import { dateTime, duration, words } from "../format";
+import { useLab } from "../lab/hooks";
 
 interface Outcome {
   success?: boolean;
@@ -40,10 +41,11 @@ function Log({ lines }: { lines: string[] }) {
   );
 }
 
-function Actions({ view, replace }: { view: ExecutionView; replace: (v: ExecutionView) => void }) {
+function Actions(props: { hostName: string | null; view: ExecutionView; replace: (v: ExecutionView) => void }) {
+  const { view, replace } = props;
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-  const query = { host_name: view.host_name };
+  const query = { host_name: props.hostName }; // none for a lab execution: the lab's routes
   const cancel = async (): Promise<void> => {
     setBusy(true);
     try {
@@ -85,8 +87,17 @@ function Actions({ view, replace }: { view: ExecutionView; replace: (v: Executio
   );
 }
 
-export function Execution({ hostName, executionId }: { hostName: string; executionId: string }) {
+/** A lab execution's place in the queue, live from the watch; the view's until it shows. */
+function usePosition(view: ExecutionView | null): number | null | undefined {
+  const lab = useLab();
+  if (!view || view.host_name) return view?.queue_position;
+  const queued = lab.queue?.items.find((item) => item.execution_id === view.execution_id);
+  return queued?.queue_position ?? view.queue_position;
+}
+
+export function Execution({ hostName, executionId }: { hostName: string | null; executionId: string }) {
   const { view, log, error, live, replace } = useExecution(hostName, executionId);
+  const position = usePosition(view);
   if (!view) {
     return (
       <>
@@ -101,7 +112,7 @@ export function Execution({ hostName, executionId }: { hostName: string; executi
   return (
     <>
       <h1>
-        {words(view.kind)} on {view.device_id}
+        {words(view.kind)} {view.device_id ? `on ${view.device_id}` : "waiting for a device"}
       </h1>
       <section class="execution-head" aria-label="Status">
         <p class="status-line" data-testid="status">
@@ -114,7 +125,13 @@ export function Execution({ hostName, executionId }: { hostName: string; executi
         {error && <Notice tone="error">{error}</Notice>}
         <dl class="facts">
           <dt>Host</dt>
-          <dd>{view.host_name}</dd>
+          <dd data-testid="host">{view.host_name || "not chosen yet (lab queue)"}</dd>
+          {hostName === null && (
+            <>
+              <dt>Device</dt>
+              <dd data-testid="device">{view.device_id || "any free device matching its selector"}</dd>
+            </>
+          )}
           <dt>Execution</dt>
           <dd>
             <code>{view.execution_id}</code>
@@ -127,14 +144,17 @@ export function Execution({ hostName, executionId }: { hostName: string; executi
           <dd>{dateTime(view.finished_at)}</dd>
           <dt>Elapsed</dt>
           <dd>{duration(view.elapsed_ms)}</dd>
-          {view.queue_position != null && (
+          {position != null && ACTIVE.has(view.status) && (
             <>
               <dt>Queue position</dt>
-              <dd>{view.queue_position}</dd>
+              <dd data-testid="queue-position">
+                {position}
+                {view.host_name ? ` on ${view.device_id}` : " in the lab queue"}
+              </dd>
             </>
           )}
         </dl>
-        <Actions view={view} replace={replace} />
+        <Actions hostName={hostName} view={view} replace={replace} />
       </section>
       {view.error && (
         <section aria-labelledby="failure" class="failure">
@@ -158,7 +178,7 @@ export function Execution({ hostName, executionId }: { hostName: string; executi
       {result?.path && result.path.length > 0 && <NavigationPath path={result.path} />}
       {result && <Evidence result={result} />}
       {view.artifacts && (
-        <Screenshots hostName={view.host_name} executionId={view.execution_id} artifacts={view.artifacts} />
+        <Screenshots hostName={hostName} executionId={view.execution_id} artifacts={view.artifacts} />
       )}
       <Log lines={log} />
       {result && (

@@ -106,6 +106,11 @@ export function Executions() {
     navigate(`/executions${next.size ? `?${next}` : ""}`, true);
   };
   const hosts = [...lab.hosts.keys()];
+  // Lab requests waiting for a device (no host or device yet), live from the watch.
+  const waiting =
+    filters.host_name || filters.device_id || (filters.status && filters.status !== "queued")
+      ? []
+      : (lab.queue?.items ?? []).filter((view) => !filters.kind || view.kind === filters.kind);
   return (
     <>
       <h1>Executions</h1>
@@ -154,8 +159,8 @@ export function Executions() {
         </Notice>
       ))}
       {loaded === null && !error && <p role="status">Loading…</p>}
-      {loaded && loaded.items.length === 0 && <p>No executions match.</p>}
-      {loaded && loaded.items.length > 0 && (
+      {loaded && loaded.items.length === 0 && waiting.length === 0 && <p>No executions match.</p>}
+      {loaded && loaded.items.length + waiting.length > 0 && (
         <table class="executions">
           <thead>
             <tr>
@@ -169,6 +174,23 @@ export function Executions() {
             </tr>
           </thead>
           <tbody>
+            {waiting.map((view) => (
+              <tr key={view.execution_id} data-execution={view.execution_id} data-lab="true">
+                <td>
+                  <Badge value="queued" />
+                </td>
+                <td>
+                  <a href={executionPath(null, view.execution_id)}>{words(view.kind)}</a>
+                </td>
+                <td>lab queue, position {view.queue_position}</td>
+                <td>
+                  <Progress value={0} label={`${view.kind} ${view.execution_id} progress`} />
+                </td>
+                <td>{view.message}</td>
+                <td>{time(view.created_at)}</td>
+                <td>{duration(view.elapsed_ms)}</td>
+              </tr>
+            ))}
             {loaded.items.map((view) => {
               const now = live.get(view.execution_id);
               const status = now?.status ?? view.status;

@@ -1,7 +1,9 @@
-// Start a testcase, campaign or navigation from the library on a device; land on its page.
+// Start a testcase, campaign or navigation from the library on a device, or on any device
+// matching a selector (a lab request); land on its live page.
 import { useEffect, useState } from "preact/hooks";
 
-import { ApiError, describe, getJson, postJson } from "../api/http";
+import { capabilities } from "../api/capabilities";
+import { describe, getJson, postJson } from "../api/http";
 import type {
   DefinitionSummary,
   ExecutionAccepted,
@@ -12,61 +14,13 @@ import type {
 import { Notice } from "../components/Notice";
 import { useLab } from "../lab/hooks";
 import { executionPath, navigate, useLocation } from "../router";
+import { InputField, problems } from "../start/InputField";
 import { initial, typed, type Values } from "../start/inputs";
+import { type Mode, RunOn } from "../start/RunOn";
+import { matching, NO_SELECTOR, type SelectorFields, selectorOf } from "../start/selector";
 
 type Kind = "testcase" | "campaign" | "navigation";
 const CATALOGUE: Record<Kind, string> = { testcase: "testcases", campaign: "campaigns", navigation: "trees" };
-
-function InputField({ spec, value, set }: { spec: InputSpec; value: string | boolean; set: (v: string | boolean) => void }) {
-  const id = `input-${spec.name}`;
-  const help = spec.description ? `${id}-help` : undefined;
-  const type = spec.type ?? "any";
-  return (
-    <p class="field">
-      <label for={id}>
-        {spec.name}
-        {spec.required ? " (required)" : ""} <span class="muted">{type}</span>
-      </label>
-      {type === "boolean" ? (
-        <input id={id} type="checkbox" checked={value === true} aria-describedby={help} onChange={(e) => set(e.currentTarget.checked)} />
-      ) : type === "integer" || type === "number" ? (
-        <input
-          id={id}
-          type="number"
-          step={type === "integer" ? 1 : "any"}
-          required={spec.required ?? false}
-          value={String(value)}
-          aria-describedby={help}
-          onInput={(e) => set(e.currentTarget.value)}
-        />
-      ) : (
-        <input
-          id={id}
-          type="text"
-          required={spec.required ?? false}
-          value={String(value)}
-          aria-describedby={help}
-          onInput={(e) => set(e.currentTarget.value)}
-        />
-      )}
-      {help && (
-        <span id={help} class="muted">
-          {spec.description}
-        </span>
-      )}
-    </p>
-  );
-}
-
-function problems(error: unknown): string {
-  if (error instanceof ApiError && Array.isArray(error.body.details)) {
-    const fields = (error.body.details as { loc?: unknown[]; msg?: string }[])
-      .map((d) => `${(d.loc ?? []).join(".")}: ${d.msg ?? ""}`)
-      .join("; ");
-    return `${error.body.message}${fields ? ` — ${fields}` : ""}`;
-  }
-  return describe(error);
-}
 
 export function Start() {
   const location = useLocation();
@@ -82,40 +36,57 @@ export function Start() {
   const [target, setTarget] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  const [mode, setMode] = useState<Mode>("device");
+  const [fields, setFields] = useState<SelectorFields>(NO_SELECTOR);
+  const [selectorOffered, setSelectorOffered] = useState(false);
+  useEffect(() => {
+    void capabilities().then((found) => setSelectorOffered(found.deviceSelector));
+  }, []);
 
   const hosts = [...lab.hosts.values()];
-  const chosenHost = host || hosts.find((h) => h.state.reachable)?.state.host_name || "";
+  const reachable = hosts.filter((h) => h.state.reachable).map((h) => h.state.host_name);
+  const chosenHost = host || reachable[0] || "";
   const devices = [...(lab.hosts.get(chosenHost)?.devices.values() ?? [])];
   const chosenDevice = device || devices[0]?.device_id || "";
+  const selector = selectorOf(fields);
+  const matched = matching(
+    hosts.flatMap((h) => [...h.devices.values()]),
+    selector,
+  );
+  // The library is read from one host (hosts share it): with a selector, one it may run on.
+  const libraryHost =
+    mode === "device"
+      ? chosenHost
+      : fields.host || matched.find((d) => reachable.includes(d.host_name))?.host_name || reachable[0] || "";
 
   useEffect(() => {
-    if (!chosenHost) return;
+    if (!libraryHost) return;
     setDefinitions([]);
     setDefinition("");
-    getJson<DefinitionSummary[]>(`/server/library/${CATALOGUE[kind]}`, { host_name: chosenHost })
+    getJson<DefinitionSummary[]>(`/server/library/${CATALOGUE[kind]}`, { host_name: libraryHost })
       .then((found) => {
         setDefinitions(found);
         setDefinition(found[0]?.id ?? "");
       })
       .catch((e: unknown) => setError(describe(e)));
-  }, [kind, chosenHost]);
+  }, [kind, libraryHost]);
 
   useEffect(() => {
     setInputs([]);
     setValues({});
     setNodes([]);
     setTarget("");
-    if (!definition || !chosenHost) return;
+    if (!definition || !libraryHost) return;
     const path = `/server/library/${CATALOGUE[kind]}/${encodeURIComponent(definition)}`;
     if (kind === "testcase") {
-      getJson<TestcaseDefinition>(path, { host_name: chosenHost })
+      getJson<TestcaseDefinition>(path, { host_name: libraryHost })
         .then((found) => {
           setInputs(found.inputs ?? []);
           setValues(initial(found.inputs ?? []));
         })
         .catch((e: unknown) => setError(describe(e)));
     } else if (kind === "navigation") {
-      getJson<NavigationTree>(path, { host_name: chosenHost })
+      getJson<NavigationTree>(path, { host_name: libraryHost })
         .then((tree) => {
           const found = (tree.nodes ?? []).map((n) => ({ id: n.id, label: n.label || n.id }));
           setNodes(found);
@@ -123,12 +94,12 @@ export function Start() {
         })
         .catch((e: unknown) => setError(describe(e)));
     }
-  }, [kind, definition, chosenHost]);
+  }, [kind, definition, libraryHost]);
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     setError(null);
-    const base = { host_name: chosenHost, device_id: chosenDevice };
+    const base = mode === "device" ? { host_name: chosenHost, device_id: chosenDevice } : { device_selector: selector };
     let path: string;
     let body: Record<string, unknown>;
     if (kind === "testcase") {
@@ -146,7 +117,7 @@ export function Start() {
     setSending(true);
     try {
       const accepted = await postJson<ExecutionAccepted>(path, body);
-      navigate(executionPath(chosenHost, accepted.execution_id));
+      navigate(executionPath(mode === "device" ? chosenHost : null, accepted.execution_id));
     } catch (e) {
       setError(problems(e));
     } finally {
@@ -166,27 +137,21 @@ export function Start() {
             </label>
           ))}
         </fieldset>
-        <p class="field">
-          <label for="host">Host</label>
-          <select id="host" value={chosenHost} onChange={(e) => { setHost(e.currentTarget.value); setDevice(""); }}>
-            {hosts.map((h) => (
-              <option key={h.state.host_name} value={h.state.host_name}>
-                {h.state.host_name}
-                {h.state.reachable ? "" : " (unreachable)"}
-              </option>
-            ))}
-          </select>
-        </p>
-        <p class="field">
-          <label for="device">Device</label>
-          <select id="device" value={chosenDevice} onChange={(e) => setDevice(e.currentTarget.value)}>
-            {devices.map((d) => (
-              <option key={d.device_id} value={d.device_id}>
-                {d.name} ({d.device_id}, {d.state})
-              </option>
-            ))}
-          </select>
-        </p>
+        <RunOn
+          mode={mode}
+          setMode={setMode}
+          selectorOffered={selectorOffered}
+          hosts={hosts}
+          host={chosenHost}
+          setHost={(h) => {
+            setHost(h);
+            setDevice("");
+          }}
+          device={chosenDevice}
+          setDevice={setDevice}
+          fields={fields}
+          setFields={setFields}
+        />
         <p class="field">
           <label for="definition">{kind === "navigation" ? "Tree" : kind === "campaign" ? "Campaign" : "Testcase"}</label>
           <select id="definition" value={definition} onChange={(e) => setDefinition(e.currentTarget.value)}>
@@ -223,7 +188,7 @@ export function Start() {
           </fieldset>
         )}
         {error && <Notice tone="error">{error}</Notice>}
-        <button type="submit" disabled={sending || !definition || !chosenDevice}>
+        <button type="submit" disabled={sending || !definition || (mode === "device" ? !chosenDevice : matched.length === 0)}>
           Start
         </button>
       </form>
