@@ -7,8 +7,10 @@ and learn of each other's changes through notices.
 import asyncio
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 from sqlalchemy.engine import make_url
 
@@ -179,3 +181,58 @@ async def test_a_replica_whose_listening_connection_drops_listens_again_and_catc
             return "host-9" in running.proxy.registry
 
         await wait_for(known, "the host registered meanwhile", 5)
+
+
+class HeldStart(httpx.AsyncBaseTransport):
+    """The network to a host, holding the first start request until the test lets it go."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.release = asyncio.Event()
+        self._held = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and not self._held:
+            self._held = True
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_late_start_of_an_attempt_another_replica_gave_up_is_cancelled(
+    lab: LabFactory, postgres: PostgresServer, tmp_path: Path
+) -> None:
+    lagging = tmp_path / "lagging.yaml"  # a replica whose config does not have the host yet
+    lagging.write_text("hosts: []\n")
+    one = {"host-1": [device("d1", "m")]}
+    async with lab(one, database_url=postgres.new_database()) as a:
+        direct = a.links["host-1"].inner
+        assert direct is not None
+        held = HeldStart(direct)
+        a.links["host-1"].inner = held
+        async with second_replica(a, config_path=lagging):
+            body = {"device_selector": {"model": "m"}, "actions": [{"command": "gate"}]}
+            started = await a.client.post(START, json=body)
+            assert started.status_code == 202, started.text
+            request = started.json()["execution_id"]
+
+            async def retried() -> bool:  # the lagging replica gave the claim up; a again
+                row = await a.proxy.lab.lab_request(request)
+                return row is not None and (row.attempts, row.state) == (2, "running")
+
+            await wait_for(retried, "the request dispatched again", 10)
+            held.release.set()  # the first start reaches the host after all
+            async with httpx.AsyncClient(transport=direct, base_url="http://host-1") as host:
+
+                async def late_one_cancelled() -> list[dict[str, Any]]:
+                    items: list[dict[str, Any]] = (await host.get("/host/executions")).json()[
+                        "items"
+                    ]
+                    return items if any(i["status"] == "cancelled" for i in items) else []
+
+                made = await wait_for(late_one_cancelled, "the late start cancelled", 5)
+                assert len(made) == 2
+                gate(a, "host-1", "d1").set()
+                done = await until(a.client, request, TERMINAL)
+                assert done["status"] == "completed"
+                late = next(i for i in made if i["status"] == "cancelled")
+                assert late["started_at"] is None  # it never drove the device
