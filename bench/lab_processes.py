@@ -1,0 +1,93 @@
+"""The lab of `bench/lab.py` as real processes on loopback: hosts of simulated TVs and a proxy.
+
+Every host is its own process (`python -m host_service`) with its SQLite journal, at no
+device latency (an execution lasts what its actions wait); they start together and each
+is waited for until healthy. Always stopped afterwards.
+"""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from tests.processes import REPO, free_port, stop_process, wait_until_healthy
+
+UI_MODEL = REPO / "examples" / "ui" / "simtv.yaml"
+LIBRARY = REPO / "examples" / "library"
+MODEL = "simtv-4k"
+
+
+@dataclass(frozen=True)
+class RunningLab:
+    proxy: str  # base URL
+    hosts: dict[str, str]  # host name -> base URL
+    devices: list[tuple[str, str]]  # (host name, device id)
+
+
+def host_config(folder: Path, name: str, h: int, per_host: int) -> Path:
+    tvs = [
+        {"id": f"tv-{h}-{i}", "name": f"TV {h}.{i}", "model": MODEL, "driver": "simulated"}
+        | {"tags": [f"rack-{i % 5}"], "settings": {"ui_model": str(UI_MODEL)}}
+        for i in range(per_host)
+    ]
+    config = folder / f"{name}.yaml"
+    document = {"host_name": name, "library_path": str(LIBRARY), "devices": tvs}
+    config.write_text(yaml.safe_dump(document))
+    return config
+
+
+@contextmanager
+def processes(
+    commands: list[tuple[list[str], str]], env: dict[str, str] | None = None
+) -> Iterator[list[str]]:
+    """Start `python -m <args> --port P` for each (args, health path) at once; yield the base
+    URLs once all are healthy; stop them all afterwards."""
+    with ExitStack() as stack:
+        started = []
+        for args, health in commands:
+            port = free_port()
+            process = subprocess.Popen(
+                [sys.executable, "-m", *args, "--port", str(port)],
+                cwd=REPO,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, **(env or {})},
+            )
+            stack.callback(stop_process, process)
+            started.append((f"http://127.0.0.1:{port}", health, process))
+        for url, health, process in started:
+            wait_until_healthy(url + health, process, seconds=60)
+        yield [url for url, _, _ in started]
+
+
+@contextmanager
+def lab(
+    folder: Path, hosts: int, per_host: int, database_url: str | None = None
+) -> Iterator[RunningLab]:
+    names = [f"bench-host-{h}" for h in range(hosts)]
+    quiet = ["--log-level", "warning"]
+    commands = [
+        (
+            [
+                "host_service",
+                *("--config", str(host_config(folder, name, h, per_host))),
+                *("--latency-scale", "0", *quiet),
+            ],
+            "/host/health",
+        )
+        for h, name in enumerate(names)
+    ]
+    with processes(commands) as urls:
+        proxy_config = folder / "proxy.yaml"
+        hosts_list = [{"name": n, "url": u} for n, u in zip(names, urls, strict=True)]
+        proxy_config.write_text(yaml.safe_dump({"hosts": hosts_list}))
+        env = {} if database_url is None else {"PROXY_DATABASE_URL": database_url}
+        proxy_command = ["proxy_service", "--config", str(proxy_config), *quiet]
+        with processes([(proxy_command, "/server/health")], env) as (proxy,):
+            devices = [(n, f"tv-{h}-{i}") for h, n in enumerate(names) for i in range(per_host)]
+            yield RunningLab(proxy, dict(zip(names, urls, strict=True)), devices)
