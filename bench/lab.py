@@ -121,7 +121,7 @@ def drain_direct(running: RunningLab, count: int, run_ms: int) -> float:
     with httpx.Client(timeout=30) as client:
         for name, url in running.hosts.items():
             mine = {i for i, (h, _) in zip(ids, requests, strict=True) if h.startswith(url)}
-            active = {"status": ["queued", "running"], "limit": 1}
+            active: dict[str, str | list[str]] = {"status": ["queued", "running"], "limit": "1"}
             while client.get(f"{url}/host/executions", params=active).json()["total"]:
                 time.sleep(0.05)  # polled; the end time comes from the views, not from this
             offset = 0
@@ -139,36 +139,58 @@ def drain_direct(running: RunningLab, count: int, run_ms: int) -> float:
     return count / (ended - began)
 
 
-def drain_lab(running: RunningLab, store: URL, count: int, run_ms: int) -> float:
-    """Executions a second: `count` lab starts, until the lab recorded every one ended."""
-    body = action(run_ms) | {"device_selector": {"model": MODEL}}
-    requests = [(f"{running.proxy}/server/action/executeBatch", body)] * count
-    began = time.time()
-    asyncio.run(post_all(requests))
+def lab_ended(store: URL, since: float, count: int) -> float:
+    """When the lab recorded the last of the `count` requests made since `since` ended."""
     engine = create_engine(store)
-    mine = "FROM lab_requests WHERE created_at >= :began"
+    mine = "FROM lab_requests WHERE created_at >= :since"
     try:
         with engine.connect() as connection:
             while True:
                 left = connection.execute(
-                    text(f"SELECT count(*) {mine} AND state != 'done'"), {"began": began}
+                    text(f"SELECT count(*) {mine} AND state != 'done'"), {"since": since}
                 ).scalar()
                 connection.commit()  # a fresh snapshot at the next look
                 if not left:
                     break
                 time.sleep(0.05)  # polled; the end time comes from the store's finished_at
-            statuses = dict(
-                connection.execute(
-                    text(f"SELECT status, count(*) {mine} GROUP BY status"), {"began": began}
-                ).all()
+            counted = connection.execute(
+                text(f"SELECT status, count(*) {mine} GROUP BY status"), {"since": since}
             )
+            statuses = {status: n for status, n in counted}
             assert statuses == {"completed": count}, statuses
-            ended = connection.execute(
-                text(f"SELECT max(finished_at) {mine}"), {"began": began}
-            ).scalar()
+            ended: float = connection.execute(
+                text(f"SELECT max(finished_at) {mine}"), {"since": since}
+            ).scalar_one()
     finally:
         engine.dispose()
-    return count / (float(ended) - began)
+    return ended
+
+
+def drain_lab(running: RunningLab, store: URL, count: int, run_ms: int) -> tuple[float, float]:
+    """Executions a second from the first post until the lab recorded every one ended, and
+    the starts it accepted a second meanwhile."""
+    body = action(run_ms) | {"device_selector": {"model": MODEL}}
+    requests = [(f"{running.proxy}/server/action/executeBatch", body)] * count
+    began = time.time()
+    asyncio.run(post_all(requests))
+    posted = time.time()
+    return count / (lab_ended(store, began, count) - began), count / (posted - began)
+
+
+def drain_queue(running: RunningLab, store: URL, count: int, run_ms: int) -> float:
+    """Executions a second of a full lab queue: `count` starts accepted while every host is
+    drained, then the hosts released; until the lab recorded every one ended."""
+    body = action(run_ms) | {"device_selector": {"model": MODEL}}
+    requests = [(f"{running.proxy}/server/action/executeBatch", body)] * count
+    since = time.time()
+    with httpx.Client(base_url=running.proxy, timeout=30) as client:
+        for name in running.hosts:
+            client.post(f"/server/hosts/{name}/drain").raise_for_status()
+        asyncio.run(post_all(requests))
+        began = time.time()
+        for name in running.hosts:
+            client.post(f"/server/hosts/{name}/release").raise_for_status()
+    return count / (lab_ended(store, since, count) - began)
 
 
 @contextmanager
@@ -179,6 +201,33 @@ def proxy_database(database: str) -> Iterator[str | None]:
             yield server.new_database()
     else:
         yield None
+
+
+def drains(running: RunningLab, store: URL, args: argparse.Namespace, label: str) -> None:
+    """The three drains of one round, each with the CPU its processes spent per execution."""
+    count, run_ms, hosts = args.queue, args.run_ms, list(running.hosts)
+
+    def cpu(before: tuple[float, float]) -> str:
+        proxy, on_hosts = running.cpu_s("proxy") - before[0], running.cpu_s(*hosts) - before[1]
+        per = f"proxy {proxy / count * 1e6:,.0f} us, hosts {on_hosts / count * 1e6:,.0f} us"
+        return f"CPU per execution: {per}"
+
+    def now() -> tuple[float, float]:
+        return running.cpu_s("proxy"), running.cpu_s(*hosts)
+
+    print(f"{label}: {count:,} executions of {run_ms} ms over {len(running.devices)} devices")
+    before = now()
+    direct = drain_direct(running, count, run_ms)
+    print(f"  direct (baseline) {direct:,.0f}/s; {cpu(before)}")
+    before = now()
+    through_lab, accepted = drain_lab(running, store, count, run_ms)
+    print(
+        f"  lab, posted while it drains {through_lab:,.0f}/s, "
+        f"direct/lab {direct / through_lab:.2f}x (starts accepted {accepted:,.0f}/s); {cpu(before)}"
+    )
+    before = now()
+    full = drain_queue(running, store, count, run_ms)
+    print(f"  lab, a full queue {full:,.0f}/s, direct/lab {direct / full:.2f}x; {cpu(before)}")
 
 
 def lab_figures(args: argparse.Namespace, folder: Path) -> None:
@@ -196,13 +245,7 @@ def lab_figures(args: argparse.Namespace, folder: Path) -> None:
                 shown = f"({len(samples)}): {ms_figures(samples)}"
                 print(f"round {r + 1} dispatch 202 -> running {shown}")
             if "drain" in args.parts:
-                direct = drain_direct(running, args.queue, args.run_ms)
-                through_lab = drain_lab(running, store, args.queue, args.run_ms)
-                print(
-                    f"round {r + 1} drain of {args.queue} over {devices} devices: "
-                    f"direct {direct:,.0f}/s, lab {through_lab:,.0f}/s, "
-                    f"direct/lab {direct / through_lab:.2f}x"
-                )
+                drains(running, store, args, f"round {r + 1}")
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ import statistics
 import time
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +43,13 @@ def real_views(folder: Path) -> list[dict[str, Any]]:
     """Finished views of real executions on a simulated TV: the templates of the history."""
     config = host_config(folder, "view-host", 0, 1)
     args = ["host_service", "--config", str(config), "--latency-scale", "0", "--journal", "none"]
-    starts = [
+    starts: list[tuple[str, dict[str, Any]]] = [
         ("testcase/execute", {"testcase_id": "zap_channels"}),
         ("testcase/execute", {"testcase_id": "check_resolution", "inputs": {"resolution": "8K"}}),
         ("action/executeBatch", {"actions": [{"command": "press_key", "params": {"key": "OK"}}]}),
     ]
     views = []
-    with processes([(args, "/host/health")]) as (url,), httpx.Client(base_url=url) as client:
+    with processes([(args, "/host/health")]) as [(url, _)], httpx.Client(base_url=url) as client:
         for path, body in starts:
             started = client.post(f"/host/{path}", json=body | {"device_id": "tv-0-0"})
             assert started.status_code == 202, started.text
@@ -173,10 +173,13 @@ def read_latency(proxy: str, queries: int, rng: random.Random) -> dict[str, list
     def device() -> dict[str, str]:
         return {"device_id": f"tv-{rng.randrange(HOSTS)}-{rng.randrange(PER_HOST)}"}
 
-    filters = {
+    def both() -> dict[str, str]:
+        return testcase() | device()
+
+    filters: dict[str, Callable[[], dict[str, str]]] = {
         "testcase": testcase,
         "device": device,
-        "testcase and device": lambda: testcase() | device(),
+        "testcase and device": both,
     }
     found: dict[str, list[float]] = {name: [] for name in filters}
     with httpx.Client(base_url=proxy, timeout=30) as client:
@@ -194,7 +197,7 @@ def measure(folder: Path, label: str, database_url: str, queries: int, rounds: i
     config.write_text(yaml.safe_dump({"hosts": []}))
     proxy = ["proxy_service", "--config", str(config), "--log-level", "warning"]
     env = {"PROXY_DATABASE_URL": database_url}
-    with processes([(proxy, "/server/health")], env) as (url,):
+    with processes([(proxy, "/server/health")], env) as [(url, _)]:
         for r in range(rounds):
             for name, samples in read_latency(url, queries, random.Random(r)).items():
                 cuts = statistics.quantiles(samples, n=100, method="inclusive")

@@ -27,6 +27,15 @@ class RunningLab:
     proxy: str  # base URL
     hosts: dict[str, str]  # host name -> base URL
     devices: list[tuple[str, str]]  # (host name, device id)
+    pids: dict[str, int]  # "proxy" and each host name -> process id
+
+    def cpu_s(self, *names: str) -> float:
+        """CPU seconds (user and system) the named processes used so far, from /proc."""
+        total = 0
+        for name in names or tuple(self.pids):
+            fields = Path(f"/proc/{self.pids[name]}/stat").read_text().rpartition(")")[2].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
 
 def host_config(folder: Path, name: str, h: int, per_host: int) -> Path:
@@ -44,9 +53,9 @@ def host_config(folder: Path, name: str, h: int, per_host: int) -> Path:
 @contextmanager
 def processes(
     commands: list[tuple[list[str], str]], env: dict[str, str] | None = None
-) -> Iterator[list[str]]:
-    """Start `python -m <args> --port P` for each (args, health path) at once; yield the base
-    URLs once all are healthy; stop them all afterwards."""
+) -> Iterator[list[tuple[str, int]]]:
+    """Start `python -m <args> --port P` for each (args, health path) at once; yield their
+    base URLs and process ids once all are healthy; stop them all afterwards."""
     with ExitStack() as stack:
         started = []
         for args, health in commands:
@@ -62,7 +71,7 @@ def processes(
             started.append((f"http://127.0.0.1:{port}", health, process))
         for url, health, process in started:
             wait_until_healthy(url + health, process, seconds=60)
-        yield [url for url, _, _ in started]
+        yield [(url, process.pid) for url, _, process in started]
 
 
 @contextmanager
@@ -82,12 +91,16 @@ def lab(
         )
         for h, name in enumerate(names)
     ]
-    with processes(commands) as urls:
+    with processes(commands) as started:
+        urls = [url for url, _ in started]
         proxy_config = folder / "proxy.yaml"
         hosts_list = [{"name": n, "url": u} for n, u in zip(names, urls, strict=True)]
         proxy_config.write_text(yaml.safe_dump({"hosts": hosts_list}))
         env = {} if database_url is None else {"PROXY_DATABASE_URL": database_url}
         proxy_command = ["proxy_service", "--config", str(proxy_config), *quiet]
-        with processes([(proxy_command, "/server/health")], env) as (proxy,):
+        with processes([(proxy_command, "/server/health")], env) as [(proxy, proxy_pid)]:
             devices = [(n, f"tv-{h}-{i}") for h, n in enumerate(names) for i in range(per_host)]
-            yield RunningLab(proxy, dict(zip(names, urls, strict=True)), devices)
+            pids = {"proxy": proxy_pid} | {
+                n: pid for n, (_, pid) in zip(names, started, strict=True)
+            }
+            yield RunningLab(proxy, dict(zip(names, urls, strict=True)), devices, pids)
