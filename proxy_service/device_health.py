@@ -23,13 +23,16 @@ class DeviceHealth:
         self._inventory = inventory
         self._limit = limit
 
-    async def ended(self, row: LabRequestRow, view: ExecutionView) -> bool:
-        """Count the end; True when the request went back to the queue to run elsewhere."""
+    async def ended(self, row: LabRequestRow, view: ExecutionView, clean: bool = False) -> bool:
+        """Count the end; True when the request went back to the queue to run elsewhere.
+
+        `clean`: the device had no errors in a row when the request was claimed, and only
+        this request's end can change that; a clean end then has nothing to record."""
         assert row.host_name is not None
         assert row.device_id is not None
         error = view.status is ExecutionStatus.error
         reason = (view.error.code if view.error else None) or view.message
-        if await self._store.record_outcome(
+        if (error or not clean) and await self._store.record_outcome(
             row.host_name, row.device_id, error=error, limit=self._limit, reason=reason
         ):
             log.warning("device %s/%s quarantined: %s", row.host_name, row.device_id, reason)

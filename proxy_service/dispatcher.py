@@ -42,9 +42,8 @@ RETRY_CLAIM_S = 2.0  # a claim whose host did not answer is asked again after th
 CLOSE_S = 2.0  # a follow stuck in a host call is left behind after this, at shutdown
 
 
-def lab_view(row: LabRequestRow, host_view: bytes) -> bytes:
+def lab_view(row: LabRequestRow, view: ExecutionView) -> bytes:
     """The host's view under the lab's id: clients keep following the id they were given."""
-    view = ExecutionView.model_validate_json(host_view)
     return view.model_copy(update={"execution_id": row.id}).model_dump_json().encode()
 
 
@@ -67,6 +66,9 @@ class Dispatcher:
         self.replica = uuid.uuid4().hex[:12]
         self._wake = asyncio.Event()
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        # Requests claimed for a device without errors in a row (the tick's health read
+        # follows the end of the device's previous request): a clean end records nothing.
+        self._clean: set[str] = set()
         self._last_sweep = 0.0
         self.dispatched = 0  # requests this process handed to a host
 
@@ -95,8 +97,8 @@ class Dispatcher:
             await self._inventory.refresh()
             await self._sweep(now)
         held = await self._store.holding()
-        usable = self._inventory.usable(await self._store.device_health())
-        free = [d for d in usable if d.key not in held]
+        health = await self._store.device_health()
+        free = [d for d in self._inventory.usable(health) if d.key not in held]
         assigned = await self._choose(free)
         claims = [(row.id, device.host_name, device.device_id) for row, device in assigned]
         taken = await self._store.claim(claims, self.replica)
@@ -107,6 +109,8 @@ class Dispatcher:
                     device.device_id,
                     row.attempts + 1,
                 )
+                if device.key not in health or not health[device.key].errors_in_row:
+                    self._clean.add(row.id)
                 self._spawn(row.id, self._dispatch(row))
 
     async def _choose(self, free: list[LabDevice]) -> list[tuple[LabRequestRow, LabDevice]]:
@@ -142,7 +146,11 @@ class Dispatcher:
     def _spawn(self, request_id: str, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work, name=f"lab-{request_id}")
         self._tasks[request_id] = task
-        task.add_done_callback(lambda _: self._tasks.pop(request_id, None))
+        task.add_done_callback(lambda _: self._forget(request_id))
+
+    def _forget(self, request_id: str) -> None:
+        self._tasks.pop(request_id, None)
+        self._clean.discard(request_id)
 
     async def _sweep(self, now: float) -> None:
         """Requests claimed or running that no task of this process looks after: a claim
@@ -235,11 +243,11 @@ class Dispatcher:
                 continue
             view = ExecutionView.model_validate_json(content)
             if view.status.terminal:
-                if await self._health.ended(row, view):  # back in the queue
+                if await self._health.ended(row, view, row.id in self._clean):  # requeued
                     self._signals.changed(row.id)
                     self.wake()
                 else:
-                    await self._end(row, view.status, view=lab_view(row, content))
+                    await self._end(row, view.status, view=lab_view(row, view))
                 return
 
     async def _end(
