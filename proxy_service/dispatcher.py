@@ -35,7 +35,7 @@ from schemas.lab import DeviceSelector
 log = logging.getLogger("device_orchestrator.dispatcher")
 
 QUEUE_SCAN = 2_000  # queued requests looked at per tick, at most
-QUEUE_PAGE = 100  # read at a time, or twice the free devices if more
+QUEUE_PAGE = 32  # read at a time, or twice the free devices if more
 SWEEP_S = 1.0  # how often claimed and running requests are checked for a follower
 FOLLOW_WAIT_S = 30.0  # one long-poll of a dispatched execution
 RETRY_CLAIM_S = 2.0  # a claim whose host did not answer is asked again after this
