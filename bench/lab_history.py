@@ -5,10 +5,10 @@ passing and one failing, and an action batch); their finished views are the temp
 the history: 1,000 variants of each (own execution id, device, times), compressed as the
 store records them. The store (migrated by the proxy's own code) is then filled in bulk:
 `executemany` in transactions of 20,000 rows on SQLite, `COPY` on PostgreSQL, followed by
-`VACUUM ANALYZE` there (what autovacuum does to a table that grew over weeks). Then a proxy
-process on that store answers `GET /server/history` (first page, 50 items) filtered by
-testcase, by device, and by both, each `queries` times with random values; the latency is
-the client's, request sent to answer read.
+`VACUUM ANALYZE` there (what autovacuum does to a table that grew over weeks) and a
+checkpoint. Then a proxy process on that store answers `GET /server/history` (first page,
+50 items) filtered by testcase, by device, and by both, each `queries` times with random
+values; the latency is the client's, request sent to answer read.
 """
 
 import json
@@ -147,6 +147,7 @@ def fill_postgres(url: str, count: int, views: list[dict[str, Any]]) -> None:
             for row in rows(count, views):
                 copy.write_row(row)
         connection.execute("VACUUM ANALYZE lab_history")
+        connection.execute("CHECKPOINT")  # the fill's writes flushed before the reads
 
 
 def sqlite_bytes(path: Path) -> dict[str, int]:

@@ -50,6 +50,9 @@ def host_config(folder: Path, name: str, h: int, per_host: int) -> Path:
     return config
 
 
+STARTS = 3  # tries of a process that exits before it is healthy (its free port taken meanwhile)
+
+
 @contextmanager
 def processes(
     commands: list[tuple[list[str], str]], env: dict[str, str] | None = None
@@ -57,8 +60,8 @@ def processes(
     """Start `python -m <args> --port P` for each (args, health path) at once; yield their
     base URLs and process ids once all are healthy; stop them all afterwards."""
     with ExitStack() as stack:
-        started = []
-        for args, health in commands:
+
+        def launch(args: list[str]) -> tuple[str, subprocess.Popen[bytes]]:
             port = free_port()
             process = subprocess.Popen(
                 [sys.executable, "-m", *args, "--port", str(port)],
@@ -68,10 +71,21 @@ def processes(
                 env={**os.environ, **(env or {})},
             )
             stack.callback(stop_process, process)
-            started.append((f"http://127.0.0.1:{port}", health, process))
-        for url, health, process in started:
-            wait_until_healthy(url + health, process, seconds=60)
-        yield [(url, process.pid) for url, _, process in started]
+            return f"http://127.0.0.1:{port}", process
+
+        started = [(*launch(args), args, health) for args, health in commands]
+        found = []
+        for url, process, args, health in started:
+            for attempt in range(1, STARTS + 1):
+                try:
+                    wait_until_healthy(url + health, process, seconds=60)
+                    break
+                except AssertionError:
+                    if process.poll() is None or attempt == STARTS:
+                        raise
+                    url, process = launch(args)
+            found.append((url, process.pid))
+        yield found
 
 
 @contextmanager
