@@ -2,8 +2,10 @@
 
 A tick expires requests past their queue wait limit, then walks the queue in dispatch
 order (priority, then arrival) and gives each request the first free device it matches:
-a request that matches no free device waits without holding up the ones behind it. A
-claim in the store makes the choice exclusive (see `lab/queue_rows.py`). The host is
+a request that matches no free device waits without holding up the ones behind it. The
+queue is read a page at a time, only as far as there are free devices left, and the tick's
+choices are claimed in one transaction of the store, which makes each exclusive (see
+`lab/queue_rows.py`): one call per tick, not one per request. The host is
 asked with an Idempotency-Key made of the request id and its attempt, so asking again
 after a crash or a lost answer finds the execution created the first time, never a second.
 
@@ -38,7 +40,8 @@ from schemas.lab import DeviceSelector
 
 log = logging.getLogger("device_orchestrator.dispatcher")
 
-QUEUE_SCAN = 2_000  # queued requests looked at per tick
+QUEUE_SCAN = 2_000  # queued requests looked at per tick, at most
+QUEUE_PAGE = 32  # read at a time, or twice the free devices if more
 SWEEP_S = 1.0  # how often claimed and running requests are checked for a follower
 FOLLOW_WAIT_S = 30.0  # one long-poll of a dispatched execution
 RETRY_CLAIM_S = 2.0  # a claim whose host did not answer is asked again after this
@@ -104,12 +107,13 @@ class Dispatcher:
             await self._inventory.refresh()
             await self._sweep(now)
         held = await self._store.holding()
-        usable = self._inventory.usable(await self._store.device_health())
-        free = [d for d in usable if d.key not in held]
-        if not free:
-            return
-        for row, device in self._assign(await self._store.queued(QUEUE_SCAN), free):
-            if await self._store.claim(row.id, device.host_name, device.device_id, self.replica):
+        health = await self._store.device_health()
+        free = [d for d in self._inventory.usable(health) if d.key not in held]
+        assigned = await self._choose(free)
+        claims = [(row.id, device.host_name, device.device_id) for row, device in assigned]
+        taken = await self._store.claim(claims, self.replica)
+        for row, device in assigned:
+            if row.id in taken:
                 row.host_name, row.device_id, row.attempts = (
                     device.host_name,
                     device.device_id,
@@ -118,6 +122,19 @@ class Dispatcher:
                 self._spawn(row.id, self._dispatch(row))
             else:  # another replica took the request or the device: look again at once
                 self.wake()
+
+    async def _choose(self, free: list[LabDevice]) -> list[tuple[LabRequestRow, LabDevice]]:
+        """Requests for the free devices, reading the queue only as far as it takes."""
+        assigned: list[tuple[LabRequestRow, LabDevice]] = []
+        after, scanned = None, 0
+        while free and scanned < QUEUE_SCAN:
+            wanted = min(QUEUE_SCAN - scanned, max(QUEUE_PAGE, 2 * len(free)))
+            page = await self._store.queued(wanted, after)
+            assigned += self._assign(page, free)
+            if len(page) < wanted:
+                break
+            scanned, after = scanned + len(page), (page[-1].priority, page[-1].seq)
+        return assigned
 
     @staticmethod
     def _assign(
@@ -139,7 +156,10 @@ class Dispatcher:
     def _spawn(self, request_id: str, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work, name=f"lab-{request_id}")
         self._tasks[request_id] = task
-        task.add_done_callback(lambda _: self._tasks.pop(request_id, None))
+        task.add_done_callback(lambda _: self._forget(request_id))
+
+    def _forget(self, request_id: str) -> None:
+        self._tasks.pop(request_id, None)
 
     async def _sweep(self, now: float) -> None:
         """Requests claimed or running that no task of this process looks after: a claim

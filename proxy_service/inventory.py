@@ -69,10 +69,20 @@ class Inventory:
         self._registry = registry
         self._client = client
         self._asked: dict[str, float] = {}
+        # Per host: the device list last seen (hosts replace it, never change it in place)
+        # and its LabDevices, so every start and tick does not build 500 of them again.
+        self._built: dict[str, tuple[list[HostDevice], list[LabDevice]]] = {}
+
+    def _of(self, entry: HostEntry) -> list[LabDevice]:
+        seen, built = self._built.get(entry.name, (None, []))
+        if seen is not entry.devices:
+            built = [lab_device(entry.name, d) for d in entry.devices]
+            self._built[entry.name] = (entry.devices, built)
+        return built
 
     def devices(self) -> list[LabDevice]:
         """Every known device."""
-        return [lab_device(e.name, d) for e in self._registry for d in e.devices]
+        return [d for e in self._registry for d in self._of(e)]
 
     def usable(self, health: HealthMap) -> list[LabDevice]:
         """The devices the lab may dispatch to: of online hosts, not offline or stuck, and
@@ -81,11 +91,11 @@ class Inventory:
         for entry in self._registry:
             if self._registry.status(entry) is HostStatus.offline:
                 continue
-            for device in entry.devices:
+            for device in self._of(entry):
                 if device.state in (DeviceState.offline, DeviceState.stuck):
                     continue
                 if hold_on(health, entry.name, device.device_id) is None:
-                    found.append(lab_device(entry.name, device))
+                    found.append(device)
         return found
 
     async def refresh(self) -> None:

@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +23,23 @@ from proxy_service.lab.sql import insert_new
 from proxy_service.lab.tables import requests
 
 QUEUED, CLAIMED, RUNNING, DONE = "queued", "claimed", "running", "done"
+
+# The statements of every dispatched request, built once: building one costs more than
+# SQLite takes to run it (~150 us of SQLAlchemy's coercions and cache keys per call).
+_c = requests.c
+_BY_ID = select(requests).where(_c.id == bindparam("request_id"))
+_CLAIM = (
+    update(requests)
+    .where(_c.id == bindparam("request_id"), _c.state == QUEUED)
+    .values(
+        state=CLAIMED,
+        host_name=bindparam("host"),
+        device_id=bindparam("device"),
+        claimed_by=bindparam("by"),
+        claimed_at=bindparam("now"),
+        attempts=_c.attempts + 1,
+    )
+)
 
 
 @dataclass
@@ -90,6 +107,8 @@ def add(connection: Connection, values: dict[str, Any]) -> LabRequestRow:
         "status": "queued",
         "attempts": 0,
         "cancel_requested": False,
+        **dict.fromkeys(("host_execution_id", "claimed_at", "finished_at", "claimed_by")),
+        **dict.fromkeys(("error", "view")),
     }
     key = values.get("idempotency_key")
     if key is None:
@@ -107,18 +126,21 @@ def add(connection: Connection, values: dict[str, Any]) -> LabRequestRow:
 
 
 def get(connection: Connection, request_id: str) -> LabRequestRow | None:
-    row = connection.execute(select(requests).where(requests.c.id == request_id)).mappings().first()
+    row = connection.execute(_BY_ID, {"request_id": request_id}).mappings().first()
     return None if row is None else LabRequestRow.of(row)
 
 
-def queued(connection: Connection, limit: int) -> list[LabRequestRow]:
-    """The queue in dispatch order: priority, higher first, then first come first served."""
-    query = (
-        select(requests)
-        .where(requests.c.state == QUEUED)
-        .order_by(requests.c.priority.desc(), requests.c.seq)
-        .limit(limit)
-    )
+def queued(
+    connection: Connection, limit: int, after: tuple[int, int] | None = None
+) -> list[LabRequestRow]:
+    """The queue in dispatch order: priority, higher first, then first come first served;
+    `after` (a row's priority and seq) continues past that row."""
+    c = requests.c
+    query = select(requests).where(c.state == QUEUED)
+    if after is not None:
+        priority, seq = after
+        query = query.where(or_(c.priority < priority, and_(c.priority == priority, c.seq > seq)))
+    query = query.order_by(c.priority.desc(), c.seq).limit(limit)
     if connection.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return [LabRequestRow.of(r) for r in connection.execute(query).mappings()]
@@ -135,26 +157,21 @@ def holding(connection: Connection) -> set[tuple[str, str]]:
 
 
 def claim(
-    connection: Connection, request_id: str, host_name: str, device_id: str, by: str, now: float
-) -> bool:
-    """Take a queued request for a device; False if it is taken or the device is held."""
-    try:
-        with connection.begin_nested():
-            changed = connection.execute(
-                update(requests)
-                .where(requests.c.id == request_id, requests.c.state == QUEUED)
-                .values(
-                    state=CLAIMED,
-                    host_name=host_name,
-                    device_id=device_id,
-                    claimed_by=by,
-                    claimed_at=now,
-                    attempts=requests.c.attempts + 1,
-                )
-            ).rowcount
-    except IntegrityError:  # another request holds the device (another replica's claim)
-        return False
-    return bool(changed)
+    connection: Connection, claims: list[tuple[str, str, str]], by: str, now: float
+) -> set[str]:
+    """Take queued requests for devices, `(request id, host, device)` each, in one
+    transaction; the ids taken (not one that is taken already or whose device is held)."""
+    taken = set()
+    for request_id, host_name, device_id in claims:
+        values = {"request_id": request_id, "host": host_name, "device": device_id}
+        try:
+            with connection.begin_nested():
+                changed = connection.execute(_CLAIM, {**values, "by": by, "now": now}).rowcount
+        except IntegrityError:  # another request holds the device (another replica's claim)
+            continue
+        if changed:
+            taken.add(request_id)
+    return taken
 
 
 def status(connection: Connection, request_id: str, value: str) -> None:

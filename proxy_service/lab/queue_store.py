@@ -17,9 +17,11 @@ T = TypeVar("T")
 class LabQueue(Protocol):
     async def add_request(self, values: dict[str, Any]) -> LabRequestRow: ...
     async def lab_request(self, request_id: str) -> LabRequestRow | None: ...
-    async def queued(self, limit: int) -> list[LabRequestRow]: ...
+    async def queued(
+        self, limit: int, after: tuple[int, int] | None = None
+    ) -> list[LabRequestRow]: ...
     async def holding(self) -> set[tuple[str, str]]: ...
-    async def claim(self, request_id: str, host_name: str, device_id: str, by: str) -> bool: ...
+    async def claim(self, claims: list[tuple[str, str, str]], by: str) -> set[str]: ...
     async def request_running(
         self, request_id: str, host_execution_id: str, attempt: int | None = None
     ) -> bool: ...
@@ -65,22 +67,16 @@ class QueueCalls:
     async def lab_request(self, request_id: str) -> LabRequestRow | None:
         return await self.run(partial(queue_rows.get, request_id=request_id))
 
-    async def queued(self, limit: int) -> list[LabRequestRow]:
-        return await self.run(partial(queue_rows.queued, limit=limit))
+    async def queued(self, limit: int, after: tuple[int, int] | None = None) -> list[LabRequestRow]:
+        return await self.run(partial(queue_rows.queued, limit=limit, after=after))
 
     async def holding(self) -> set[tuple[str, str]]:
         return await self.run(queue_rows.holding)
 
-    async def claim(self, request_id: str, host_name: str, device_id: str, by: str) -> bool:
-        work = partial(
-            queue_rows.claim,
-            request_id=request_id,
-            host_name=host_name,
-            device_id=device_id,
-            by=by,
-            now=time.time(),
-        )
-        return await self.run(work)
+    async def claim(self, claims: list[tuple[str, str, str]], by: str) -> set[str]:
+        if not claims:
+            return set()
+        return await self.run(partial(queue_rows.claim, claims=claims, by=by, now=time.time()))
 
     async def request_running(
         self, request_id: str, host_execution_id: str, attempt: int | None = None

@@ -80,6 +80,7 @@ history = Table(
     Index("ix_lab_history_host", "host_name", "created_at", "id"),
     Index("ix_lab_history_device", "device_id", "created_at", "id"),
     Index("ix_lab_history_definition", "definition_id", "created_at", "id"),
+    Index("ix_lab_history_definition_device", "definition_id", "device_id", "created_at", "id"),
 )
 
 # How far each host's feed was read, and the executions it showed still running.
@@ -129,6 +130,7 @@ requests = Table(
     Column("idempotency_key", String(200), unique=True),
     Column("fingerprint", String(64)),
     Index("ix_lab_requests_queue", "state", "priority", "seq"),
+    Index("ix_lab_requests_deadline", "state", "queue_deadline"),
     Index(
         "uq_lab_requests_device",
         "host_name",

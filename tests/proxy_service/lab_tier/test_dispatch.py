@@ -1,11 +1,13 @@
 """Starts for any matching device: the lab queue, its order, and dispatch exactly once."""
 
+import asyncio
 import itertools
 from datetime import datetime
 from typing import Any
 
 import httpx
 
+from proxy_service.dispatcher import QUEUE_PAGE
 from tests.helpers import TERMINAL
 from tests.proxy_service.lab import Lab, LabFactory
 
@@ -108,6 +110,24 @@ async def test_a_request_for_a_free_model_passes_one_that_waits(lab: LabFactory)
         gate(running, "host-1", "d1").set()
         gate(running, "host-1", "d2").set()
         assert (await until(running.client, waiting, TERMINAL))["status"] == "completed"
+
+
+async def test_a_free_model_is_found_behind_more_waiting_requests_than_one_read(
+    lab: LabFactory,
+) -> None:
+    async with lab(HOSTS) as running:
+        busy = [await lab_start(running, {"model": "box-a"}, "gate") for _ in range(2)]
+        for execution_id in busy:
+            await until(running.client, execution_id, {"running"})
+        # More requests for the busy model than the dispatcher reads at a time.
+        waiting = await asyncio.gather(
+            *(lab_start(running, {"model": "box-a"}) for _ in range(QUEUE_PAGE + 5))
+        )
+        other = await lab_start(running, {"model": "box-b"})
+        assert (await until(running.client, other, TERMINAL))["status"] == "completed"
+        assert (await lab_view(running.client, waiting[-1]))["status"] == "queued"
+        gate(running, "host-1", "d1").set()
+        gate(running, "host-1", "d2").set()
 
 
 async def test_higher_priority_goes_first_and_fifo_within_a_priority(lab: LabFactory) -> None:

@@ -69,6 +69,16 @@ async def test_errors_in_a_row_quarantine_a_device_and_requests_go_to_another(
         assert (await until(running.client, waiting, TERMINAL))["status"] == "completed"
 
 
+async def test_an_end_that_is_not_an_error_breaks_the_row_of_errors(lab: LabFactory) -> None:
+    async with lab(BOX_A, quarantine_after_errors=2) as running:
+        on_d1 = {"host_name": "host-1", "device_ids": ["d1"]}
+        for command in ("broken", "ok", "broken"):
+            await until(running.client, await lab_start(running, on_d1, command), TERMINAL)
+        # Dispatched only once the last one ended in the lab, and only if d1 is not held.
+        after = await until(running.client, await lab_start(running, on_d1), TERMINAL)
+        assert (after["device_id"], after["status"]) == ("d1", "completed")
+
+
 async def test_a_request_ending_in_error_is_retried_once_on_another_device(
     lab: LabFactory,
 ) -> None:
