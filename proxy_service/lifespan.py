@@ -85,8 +85,11 @@ async def proxy_lifespan(
         # One round before serving, so the first requests already know which hosts are down;
         # it is bounded by the connect timeout, whatever the hosts do.
         await monitor.check_due()
-        with contextlib.suppress(TimeoutError):  # what is not known yet, the dispatcher asks
-            await asyncio.wait_for(inventory.refresh(), settings.connect_timeout_s)
+        # What is not known yet, the dispatcher asks. asyncio.timeout, not wait_for: on
+        # 3.11 wait_for can lose the cancellation of a startup that ran out of time.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(settings.connect_timeout_s):
+                await inventory.refresh()
         background(stack, monitor.run(), "host-monitor")
         background(stack, feed.run(), "feed-follower")
         background(stack, dispatcher.run(settings.dispatch_interval_s), "dispatcher")
