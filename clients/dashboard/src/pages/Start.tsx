@@ -60,15 +60,25 @@ export function Start() {
       : fields.host || matched.find((d) => reachable.includes(d.host_name))?.host_name || reachable[0] || "";
 
   useEffect(() => {
-    if (!libraryHost) return;
     setDefinitions([]);
     setDefinition("");
+  }, [kind]);
+
+  // Only the latest answer counts: an earlier read that answers late (the library host
+  // changed meanwhile) must not undo the user's choice.
+  useEffect(() => {
+    if (!libraryHost) return;
+    let latest = true;
     getJson<DefinitionSummary[]>(`/server/library/${CATALOGUE[kind]}`, { host_name: libraryHost })
       .then((found) => {
+        if (!latest) return;
         setDefinitions(found);
-        setDefinition(found[0]?.id ?? "");
+        setDefinition((chosen) => (found.some((d) => d.id === chosen) ? chosen : (found[0]?.id ?? "")));
       })
-      .catch((e: unknown) => setError(describe(e)));
+      .catch((e: unknown) => latest && setError(describe(e)));
+    return () => {
+      latest = false;
+    };
   }, [kind, libraryHost]);
 
   useEffect(() => {
@@ -77,23 +87,29 @@ export function Start() {
     setNodes([]);
     setTarget("");
     if (!definition || !libraryHost) return;
+    let latest = true;
     const path = `/server/library/${CATALOGUE[kind]}/${encodeURIComponent(definition)}`;
     if (kind === "testcase") {
       getJson<TestcaseDefinition>(path, { host_name: libraryHost })
         .then((found) => {
+          if (!latest) return;
           setInputs(found.inputs ?? []);
           setValues(initial(found.inputs ?? []));
         })
-        .catch((e: unknown) => setError(describe(e)));
+        .catch((e: unknown) => latest && setError(describe(e)));
     } else if (kind === "navigation") {
       getJson<NavigationTree>(path, { host_name: libraryHost })
         .then((tree) => {
+          if (!latest) return;
           const found = (tree.nodes ?? []).map((n) => ({ id: n.id, label: n.label || n.id }));
           setNodes(found);
           setTarget(found[0]?.id ?? "");
         })
-        .catch((e: unknown) => setError(describe(e)));
+        .catch((e: unknown) => latest && setError(describe(e)));
     }
+    return () => {
+      latest = false;
+    };
   }, [kind, definition, libraryHost]);
 
   const submit = async (event: Event): Promise<void> => {
