@@ -1,20 +1,21 @@
 """The lab tier's figures (issue 14): dispatch latency, queue drain, history reads, store size.
 
     .venv/bin/python -m bench.lab [--hosts 10] [--per-host 50] [--samples 300]
-        [--queue 10000] [--rounds 2] [--history-rows 1000000] [--parts dispatch,drain,history]
+        [--queue 10000] [--run-ms 0] [--rounds 2] [--history-rows 1000000]
+        [--database sqlite|postgresql] [--parts dispatch,drain,history]
 
 Real processes on loopback: `--hosts` host processes of `--per-host` simulated TVs each
 (their SQLite journals, no device latency) and a proxy in front of them, with its lab store
 on SQLite (the default) or, with `--database postgresql`, on a PostgreSQL server started for
 the run (`tests/postgres.py`).
 
-- dispatch: lab starts (`device_selector: {model}`) one at a time on an idle lab; latency =
-  the host execution's `started_at` (running, the host's clock) minus the moment the 202
-  arrived at the client (same machine, same clock).
-- drain: `--queue` lab starts posted at once (32 connections) over all the devices, until
-  the lab has recorded every one ended; baseline in the same round: the same executions
-  posted to their hosts naming the device, round robin over the devices, until every host
-  execution ended. Rates are executions per second from the first post to the last end.
+- dispatch: lab starts (`device_selector: {model}`) one at a time on an idle lab (its
+  history caught up with the hosts); latency = the host execution's `started_at` (running,
+  the host's clock) minus the moment the 202 arrived at the client (same machine, clock).
+- drain (`bench/lab_drain.py`): `--queue` executions over all the devices, three ways a
+  round: posted to their hosts naming the device (the baseline), posted as lab requests
+  while the lab drains them, and waiting in a full lab queue until the hosts are released;
+  executions per second to the last end, and the CPU each process spent per execution.
 - history, store bytes: see `bench/lab_history.py`.
 """
 
@@ -26,30 +27,19 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import httpx
 from sqlalchemy import URL, create_engine, text
 
+from bench.lab_drain import action, drains, epoch
 from bench.lab_history import history_figures
 from bench.lab_processes import MODEL, RunningLab, lab
 from proxy_service.lab import store_url
 from tests.postgres import postgres_server
 
 TERMINAL = {"completed", "error", "cancelled", "timed_out", "interrupted"}
-CONNECTIONS = 32
-
-
-def action(run_ms: int) -> dict[str, Any]:
-    key = {"command": "press_key", "params": {"key": "HOME"}, "wait_time_ms": run_ms}
-    return {"actions": [key]}
-
-
-def epoch(at: str) -> float:
-    return datetime.fromisoformat(at).timestamp()
 
 
 def ms_figures(samples: list[float]) -> str:
@@ -91,108 +81,6 @@ async def dispatch_latency(proxy: str, samples: int, run_ms: int) -> list[float]
     return found
 
 
-async def post_all(requests: list[tuple[str, dict[str, Any]]]) -> list[str]:
-    """POST every (url, body) over `CONNECTIONS` connections; the execution ids, in order."""
-    ids: list[str] = [""] * len(requests)
-    connector = aiohttp.TCPConnector(limit=CONNECTIONS)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        queue = iter(enumerate(requests))
-
-        async def worker() -> None:
-            for n, (url, body) in queue:
-                async with session.post(url, json=body) as answer:
-                    assert answer.status == 202, await answer.text()
-                    ids[n] = (await answer.json())["execution_id"]
-
-        await asyncio.gather(*(worker() for _ in range(CONNECTIONS)))
-    return ids
-
-
-def drain_direct(running: RunningLab, count: int, run_ms: int) -> float:
-    """Executions a second: `count` starts on named devices, until every one ended."""
-    devices = running.devices
-    requests = [
-        (f"{running.hosts[h]}/host/action/executeBatch", action(run_ms) | {"device_id": d})
-        for h, d in (devices[n % len(devices)] for n in range(count))
-    ]
-    began = time.time()
-    ids = asyncio.run(post_all(requests))
-    ended = 0.0
-    with httpx.Client(timeout=30) as client:
-        for name, url in running.hosts.items():
-            mine = {i for i, (h, _) in zip(ids, requests, strict=True) if h.startswith(url)}
-            active: dict[str, str | list[str]] = {"status": ["queued", "running"], "limit": "1"}
-            while client.get(f"{url}/host/executions", params=active).json()["total"]:
-                time.sleep(0.05)  # polled; the end time comes from the views, not from this
-            offset = 0
-            while mine:  # newest first: this round's executions come first
-                page = client.get(
-                    f"{url}/host/executions", params={"limit": 500, "offset": offset}
-                ).json()
-                assert page["items"], f"{name}: {len(mine)} executions not found"
-                for view in page["items"]:
-                    if view["execution_id"] in mine:
-                        mine.discard(view["execution_id"])
-                        assert view["status"] == "completed", view
-                        ended = max(ended, epoch(view["finished_at"]))
-                offset += 500
-    return count / (ended - began)
-
-
-def lab_ended(store: URL, since: float, count: int) -> float:
-    """When the lab recorded the last of the `count` requests made since `since` ended."""
-    engine = create_engine(store)
-    mine = "FROM lab_requests WHERE created_at >= :since"
-    try:
-        with engine.connect() as connection:
-            while True:
-                left = connection.execute(
-                    text(f"SELECT count(*) {mine} AND state != 'done'"), {"since": since}
-                ).scalar()
-                connection.commit()  # a fresh snapshot at the next look
-                if not left:
-                    break
-                time.sleep(0.05)  # polled; the end time comes from the store's finished_at
-            counted = connection.execute(
-                text(f"SELECT status, count(*) {mine} GROUP BY status"), {"since": since}
-            )
-            statuses = {status: n for status, n in counted}
-            assert statuses == {"completed": count}, statuses
-            ended: float = connection.execute(
-                text(f"SELECT max(finished_at) {mine}"), {"since": since}
-            ).scalar_one()
-    finally:
-        engine.dispose()
-    return ended
-
-
-def drain_lab(running: RunningLab, store: URL, count: int, run_ms: int) -> tuple[float, float]:
-    """Executions a second from the first post until the lab recorded every one ended, and
-    the starts it accepted a second meanwhile."""
-    body = action(run_ms) | {"device_selector": {"model": MODEL}}
-    requests = [(f"{running.proxy}/server/action/executeBatch", body)] * count
-    began = time.time()
-    asyncio.run(post_all(requests))
-    posted = time.time()
-    return count / (lab_ended(store, began, count) - began), count / (posted - began)
-
-
-def drain_queue(running: RunningLab, store: URL, count: int, run_ms: int) -> float:
-    """Executions a second of a full lab queue: `count` starts accepted while every host is
-    drained, then the hosts released; until the lab recorded every one ended."""
-    body = action(run_ms) | {"device_selector": {"model": MODEL}}
-    requests = [(f"{running.proxy}/server/action/executeBatch", body)] * count
-    since = time.time()
-    with httpx.Client(base_url=running.proxy, timeout=30) as client:
-        for name in running.hosts:
-            client.post(f"/server/hosts/{name}/drain").raise_for_status()
-        asyncio.run(post_all(requests))
-        began = time.time()
-        for name in running.hosts:
-            client.post(f"/server/hosts/{name}/release").raise_for_status()
-    return count / (lab_ended(store, since, count) - began)
-
-
 @contextmanager
 def proxy_database(database: str) -> Iterator[str | None]:
     """PROXY_DATABASE_URL for the proxy: None for its default SQLite file."""
@@ -201,33 +89,6 @@ def proxy_database(database: str) -> Iterator[str | None]:
             yield server.new_database()
     else:
         yield None
-
-
-def drains(running: RunningLab, store: URL, args: argparse.Namespace, label: str) -> None:
-    """The three drains of one round, each with the CPU its processes spent per execution."""
-    count, run_ms, hosts = args.queue, args.run_ms, list(running.hosts)
-
-    def cpu(before: tuple[float, float]) -> str:
-        proxy, on_hosts = running.cpu_s("proxy") - before[0], running.cpu_s(*hosts) - before[1]
-        per = f"proxy {proxy / count * 1e6:,.0f} us, hosts {on_hosts / count * 1e6:,.0f} us"
-        return f"CPU per execution: {per}"
-
-    def now() -> tuple[float, float]:
-        return running.cpu_s("proxy"), running.cpu_s(*hosts)
-
-    print(f"{label}: {count:,} executions of {run_ms} ms over {len(running.devices)} devices")
-    before = now()
-    direct = drain_direct(running, count, run_ms)
-    print(f"  direct (baseline) {direct:,.0f}/s; {cpu(before)}")
-    before = now()
-    through_lab, accepted = drain_lab(running, store, count, run_ms)
-    print(
-        f"  lab, posted while it drains {through_lab:,.0f}/s, "
-        f"direct/lab {direct / through_lab:.2f}x (starts accepted {accepted:,.0f}/s); {cpu(before)}"
-    )
-    before = now()
-    full = drain_queue(running, store, count, run_ms)
-    print(f"  lab, a full queue {full:,.0f}/s, direct/lab {direct / full:.2f}x; {cpu(before)}")
 
 
 def wait_for_history(running: RunningLab, store: URL) -> None:
