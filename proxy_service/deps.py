@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from proxy_service.state import ProxyState
 from schemas.base import IDENTIFIER_PATTERN
 from service_common.kind_path import KIND, StatusKind
+from service_common.queries import StatusQuery
 
 # A host name is a registry key, never a URL; ids reach host paths, so no "/" or "..".
 NAME_PATTERN = IDENTIFIER_PATTERN
@@ -60,7 +61,9 @@ class KindExecutionIdPath(BaseModel):
     execution_id: str = Field(min_length=1, max_length=128, pattern=NAME_PATTERN)
 
 
-class LabHostQuery(BaseModel):
+class LabStatusQuery(StatusQuery):
+    """A status read's query at the proxy: the host's, and the host it runs on."""
+
     host_name: str | None = Field(
         None, min_length=1, max_length=128, pattern=NAME_PATTERN, description=LAB_HOST
     )

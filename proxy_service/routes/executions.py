@@ -11,7 +11,7 @@ from proxy_service.deps import (
     IdPath,
     KindExecutionIdPath,
     LabHostNameQuery,
-    LabHostQuery,
+    LabStatusQuery,
     OptionalHostNameQuery,
     ProxyStateDep,
     proxy_state,
@@ -27,7 +27,7 @@ from schemas import (
 from schemas.artifacts import ARTIFACT_NAME_PATTERN
 from service_common.event_stream import ARTIFACT_FILE
 from service_common.kind_path import execution_kind
-from service_common.queries import KindsQuery, StatusesQuery, StatusQuery
+from service_common.queries import KindsQuery, StatusesQuery
 from service_common.route_params import documented, parse
 
 router = APIRouter(tags=["executions"])
@@ -36,12 +36,11 @@ router = APIRouter(tags=["executions"])
 async def status_response(request: Request, execution_id: str, host_path: str) -> Response:
     """A status read: forwarded to `host_name`, or the lab execution's view."""
     state = proxy_state(request)
-    host_name = parse(LabHostQuery, request.query_params, "query").host_name
-    query = parse(StatusQuery, request.query_params, "query")
-    if host_name is None:
+    query = parse(LabStatusQuery, request.query_params, "query")
+    if query.host_name is None:
         view = await lab_executions.view(state, execution_id, query.include_logs, query.wait)
         return Response(view, media_type=JSON)
-    target = state.registry.route(host_name)
+    target = state.registry.route(query.host_name)
     content = await state.client.execution(target, host_path, query.include_logs, query.wait)
     return Response(content, media_type=JSON)
 
@@ -63,9 +62,7 @@ ArtifactNamePath = Annotated[
     response_model=ExecutionView,
     responses=errors(*FORWARDED),
     operation_id="get_execution_status",
-    openapi_extra=documented(
-        (KindExecutionIdPath, "path"), (LabHostQuery, "query"), (StatusQuery, "query")
-    ),
+    openapi_extra=documented((KindExecutionIdPath, "path"), (LabStatusQuery, "query")),
 )
 async def get_status(request: Request) -> Response:
     """The status of one execution of the given kind on `host_name`, or of a lab execution."""
@@ -117,9 +114,7 @@ async def list_executions(
     response_model=ExecutionView,
     responses=errors(*FORWARDED),
     operation_id="get_execution",
-    openapi_extra=documented(
-        (ExecutionIdPath, "path"), (LabHostQuery, "query"), (StatusQuery, "query")
-    ),
+    openapi_extra=documented((ExecutionIdPath, "path"), (LabStatusQuery, "query")),
 )
 async def get_execution(request: Request) -> Response:
     """One execution on `host_name` (or a lab execution); `wait` long-polls for a change."""

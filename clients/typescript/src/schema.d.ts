@@ -4040,12 +4040,12 @@ export interface operations {
     get_execution: {
         parameters: {
             query?: {
-                /** @description The host the execution runs on; absent for a lab execution's id. */
-                host_name?: string;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
                 wait?: number;
                 /** @description Include the captured log lines. */
                 include_logs?: boolean;
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string;
             };
             header?: never;
             path: {
@@ -5600,12 +5600,12 @@ export interface operations {
     get_execution_status: {
         parameters: {
             query?: {
-                /** @description The host the execution runs on; absent for a lab execution's id. */
-                host_name?: string;
                 /** @description Long-poll: answer when the status changes, or after this many seconds. */
                 wait?: number;
                 /** @description Include the captured log lines. */
                 include_logs?: boolean;
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string;
             };
             header?: never;
             path: {
