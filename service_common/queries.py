@@ -9,14 +9,15 @@ from schemas import ExecutionKind, ExecutionStatus
 
 WAIT = "Long-poll: answer when the status changes, or after this many seconds."
 LOGS = "Include the captured log lines."
-WaitQuery = Annotated[float, Query(ge=0, le=60, description=WAIT)]
+WAIT_MAX_S = 60
+WaitQuery = Annotated[float, Query(ge=0, le=WAIT_MAX_S, description=WAIT)]
 LogsQuery = Annotated[bool, Query(description=LOGS)]
 
 
 class StatusQuery(BaseModel):
     """The status reads' query, parsed by the routes themselves (route_params.py)."""
 
-    wait: float = Field(0, ge=0, le=60, description=WAIT)
+    wait: float = Field(0, ge=0, le=WAIT_MAX_S, description=WAIT)
     include_logs: bool = Field(False, description=LOGS)
 
 

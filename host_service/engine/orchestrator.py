@@ -15,7 +15,7 @@ thread returns (`stuck`).
 import asyncio
 import contextvars
 from concurrent.futures import Executor as ThreadPool
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Any
 
 from host_service.drivers import Device
@@ -53,17 +53,17 @@ class _Run:
     job: Job
     timeout_s: float
     context: contextvars.Context  # the work's, with `current_execution_id` set
-    loop: asyncio.AbstractEventLoop
+    loop: InitVar[asyncio.AbstractEventLoop]
     # Resolved on the loop: once it started (by the thread it was passed to); once its
     # work returned, or it never ran; at the first of that and a stop request.
     started: asyncio.Future[None] = field(init=False)
     done: asyncio.Future[None] = field(init=False)
     wake: asyncio.Future[None] = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.started = self.loop.create_future()
-        self.done = self.loop.create_future()
-        self.wake = self.loop.create_future()
+    def __post_init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.started = loop.create_future()
+        self.done = loop.create_future()
+        self.wake = loop.create_future()
 
     @property
     def execution_id(self) -> str:
