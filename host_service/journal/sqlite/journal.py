@@ -26,6 +26,7 @@ from host_service.journal.sqlite.migrations import MIGRATIONS, migrate
 from host_service.journal.sqlite.rows import (
     DELETE_LOG,
     EVICT,
+    EVICTED_UP_TO,
     INSERT,
     INSERT_EVENT,
     INSERT_LOG,
@@ -144,7 +145,8 @@ class ExecutionJournal:
                         record.append_log(line)
                         record.logs_dropped = n - len(record.logs)
                 self._numbers = {r.execution_id: number for number, r in by_number.items()}
-                self._next_number = max(by_number, default=0) + 1
+                given = self._db.execute("SELECT last_no FROM numbering").fetchone()
+                self._next_number = max(max(by_number, default=0), given[0] if given else 0) + 1
                 records = list(by_number.values())
         except (sqlite3.Error, ValueError) as exc:
             raise JournalError(f"cannot read journal {self.path}: {exc}") from exc
@@ -173,14 +175,16 @@ class ExecutionJournal:
 
     def evicted(self, execution_ids: list[str]) -> None:
         numbers = [(i, self._numbers.pop(i)) for i in execution_ids if i in self._numbers]
-        self._writer.enqueue(
-            f"the eviction of {len(execution_ids)} executions",
-            [
-                (op, execution_id, partial(tuple, (number,)))
-                for execution_id, number in numbers
-                for op in EVICT
-            ],
-        )
+        if not numbers:
+            return
+        statements: list[Statement] = [
+            (op, execution_id, partial(tuple, (number,)))
+            for execution_id, number in numbers
+            for op in EVICT
+        ]
+        up_to = max(number for _, number in numbers)
+        statements.append((EVICTED_UP_TO, "numbering", partial(tuple, (up_to,))))
+        self._writer.enqueue(f"the eviction of {len(execution_ids)} executions", statements)
 
     def numbered(
         self, after: int, limit: int, only: list[int] | None = None

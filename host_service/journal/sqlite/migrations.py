@@ -78,7 +78,22 @@ ALTER TABLE executions ADD COLUMN artifacts_dropped INTEGER NOT NULL DEFAULT 0;
 PRAGMA user_version = 3;
 """
 
-MIGRATIONS = {1: _V1_TO_V2, 2: _V2_TO_V3}  # from version -> the script that makes it the next one
+# Version 4 keeps the highest execution number ever given (rows.py says why); a journal
+# of version 3 starts from the highest it still holds.
+_V3_TO_V4 = """
+CREATE TABLE numbering (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    last_no INTEGER NOT NULL
+);
+INSERT INTO numbering (id, last_no) SELECT 1, coalesce(max(execution_no), 0) FROM executions;
+PRAGMA user_version = 4;
+"""
+
+MIGRATIONS = {
+    1: _V1_TO_V2,
+    2: _V2_TO_V3,
+    3: _V3_TO_V4,
+}  # from version -> the script that makes it the next one
 
 
 def migrate(db: sqlite3.Connection, version: int) -> None:

@@ -16,13 +16,15 @@ from host_service.journal.sqlite.writer import RowOp
 from schemas import ExecutionKind, ExecutionStatus, StepView
 from schemas.events import EXECUTION_EVENT
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Rows are keyed by `execution_no`, the order in which this host created its
 # executions: new rows land at the end of every B-tree instead of at a random
 # place (ids are random UUIDs), so a commit dirties a few pages, not one per
-# execution. Version 1 keyed them by execution_id, version 2 had no artifacts
-# (migrations.py).
+# execution. Version 1 keyed them by execution_id, version 2 had no artifacts, version 3
+# no `numbering` (migrations.py). `numbering` keeps the highest number ever given: an
+# evicted row takes its number with it, and a number given twice would hide the second
+# execution from a feed reader whose cursor passed the first.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS executions (
     execution_no INTEGER PRIMARY KEY,
@@ -58,6 +60,10 @@ CREATE TABLE IF NOT EXISTS logs (
     line TEXT NOT NULL,
     PRIMARY KEY (execution_no, n)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS numbering (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    last_no INTEGER NOT NULL
+);
 """
 
 _STATE = (
@@ -110,7 +116,13 @@ EVICT = [
     RowOp(f"DELETE FROM {table} WHERE execution_no IN (", "?", ")")  # noqa: S608
     for table in ("executions", "events", "logs")
 ]
-ORDER = [INSERT, UPDATE, INSERT_EVENT, INSERT_LOG, DELETE_LOG, *EVICT]
+# The highest number an eviction took away, kept for the next start's numbering.
+EVICTED_UP_TO = RowOp(
+    "INSERT INTO numbering (id, last_no) VALUES ",
+    "(1, ?)",
+    " ON CONFLICT (id) DO UPDATE SET last_no = max(last_no, excluded.last_no)",
+)
+ORDER = [INSERT, UPDATE, INSERT_EVENT, INSERT_LOG, DELETE_LOG, *EVICT, EVICTED_UP_TO]
 
 _STEPS: TypeAdapter[list[StepView]] = TypeAdapter(list[StepView])
 _ARTIFACTS: TypeAdapter[list[Artifact]] = TypeAdapter(list[Artifact])

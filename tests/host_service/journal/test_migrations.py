@@ -55,7 +55,7 @@ CREATE TABLE logs_v1 (
 ) WITHOUT ROWID;
 INSERT INTO logs_v1 SELECT x.execution_id, l.n, l.line FROM logs AS l JOIN executions AS x
     USING (execution_no);
-DROP TABLE executions; DROP TABLE events; DROP TABLE logs;
+DROP TABLE executions; DROP TABLE events; DROP TABLE logs; DROP TABLE numbering;
 ALTER TABLE executions_v1 RENAME TO executions;
 ALTER TABLE events_v1 RENAME TO events;
 ALTER TABLE logs_v1 RENAME TO logs;
@@ -80,8 +80,35 @@ async def test_a_version_1_journal_is_migrated_and_served_as_before(
         assert [execution_id for _, execution_id in rows] == [*ids, newer]
 
 
+# Version 3 kept no numbering: the table version 4 added, taken away again.
+V3_LAYOUT = """
+DROP TABLE numbering;
+PRAGMA user_version = 3;
+"""
+
+
+async def test_a_version_3_journal_is_migrated_and_numbers_past_what_it_holds(
+    host_factory: HostFactory, tmp_path: Path
+) -> None:
+    ids, before = await executions_of(host_factory)
+    journal = tmp_path / "var" / "test-host.sqlite3"
+    with sqlite3.connect(journal) as db:
+        db.executescript(V3_LAYOUT)
+
+    async with host_factory([fake("d1")]) as host:
+        assert [await snapshot(host, i) for i in ids] == before
+        newer = await start(host.client, BATCH, {"device_id": "d1", "actions": actions("ok")})
+        await finished(host.client, newer)
+    with sqlite3.connect(journal) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("SELECT last_no FROM numbering").fetchone() == (len(ids),)
+        rows = db.execute("SELECT execution_no, execution_id FROM executions ORDER BY 1")
+        assert list(rows) == [*enumerate(ids, start=1), (len(ids) + 1, newer)]
+
+
 # Version 2 had no artifacts: the columns version 3 added, taken away again.
 V2_LAYOUT = """
+DROP TABLE numbering;
 ALTER TABLE executions DROP COLUMN artifacts;
 ALTER TABLE executions DROP COLUMN artifacts_dropped;
 PRAGMA user_version = 2;

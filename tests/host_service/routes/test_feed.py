@@ -51,6 +51,26 @@ async def test_the_feed_names_what_ran(host_factory: HostFactory, tmp_path: Path
         assert feed["items"][0]["definition_id"] == "smoke"
 
 
+async def test_numbers_are_never_given_twice_even_once_every_execution_was_evicted(
+    host_factory: HostFactory,
+) -> None:
+    """A reader's cursor stays valid: after retention emptied the journal and the host
+    restarted, a new execution is past every number given before, not number 1 again."""
+    ok = {"device_id": "d1", "actions": [{"command": "ok"}]}
+    async with host_factory([fake("d1")]) as host:
+        for _ in range(3):
+            await finished(host.client, await start(host.client, RUN, ok))
+        cursor = (await host.client.get("/host/executions/feed")).json()["next_after"]
+    async with host_factory([fake("d1")], retention_max_age_s=0.001) as host:
+        assert (await host.client.get("/host/executions")).json()["total"] == 0
+    async with host_factory([fake("d1")]) as host:
+        new = await start(host.client, RUN, ok)
+        await finished(host.client, new)
+        feed = (await host.client.get("/host/executions/feed", params={"after": cursor})).json()
+        assert [e["view"]["execution_id"] for e in feed["items"]] == [new]
+        assert feed["items"][0]["execution_no"] == cursor + 1
+
+
 async def test_a_host_without_journal_offers_no_feed(host_factory: HostFactory) -> None:
     async with host_factory([fake("d1")], journal="none") as host:
         refused = await host.client.get("/host/executions/feed")
