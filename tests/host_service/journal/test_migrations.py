@@ -4,6 +4,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from host_service.journal.sqlite.rows import SCHEMA_VERSION
 from tests.conftest import HostFactory, RunningHost, fake, simulated
 from tests.helpers import actions, finished, start
@@ -29,6 +31,17 @@ async def executions_of(host_factory: HostFactory) -> tuple[list[str], list[dict
             for c in ("ok", "fail", "ok")
         ]
         return ids, [await snapshot(host, i) for i in ids if await finished(host.client, i)]
+
+
+async def older_journal(
+    host_factory: HostFactory, tmp_path: Path, layout: str
+) -> tuple[list[str], list[dict[str, Any]], Path]:
+    """Executions written by this host, then their journal taken back to `layout`."""
+    ids, before = await executions_of(host_factory)
+    journal = tmp_path / "var" / "test-host.sqlite3"
+    with sqlite3.connect(journal) as db:
+        db.executescript(layout)
+    return ids, before, journal
 
 
 # The layout of schema version 1, as hosts before execution_no wrote it.
@@ -63,23 +76,6 @@ PRAGMA user_version = 1;
 """
 
 
-async def test_a_version_1_journal_is_migrated_and_served_as_before(
-    host_factory: HostFactory, tmp_path: Path
-) -> None:
-    ids, before = await executions_of(host_factory)
-    with sqlite3.connect(tmp_path / "var" / "test-host.sqlite3") as db:
-        db.executescript(V1_LAYOUT)
-
-    async with host_factory([fake("d1")]) as host:
-        assert [await snapshot(host, i) for i in ids] == before
-        newer = await start(host.client, BATCH, {"device_id": "d1", "actions": actions("ok")})
-        await finished(host.client, newer)
-    with sqlite3.connect(tmp_path / "var" / "test-host.sqlite3") as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        rows = db.execute("SELECT execution_no, execution_id FROM executions ORDER BY 1")
-        assert [execution_id for _, execution_id in rows] == [*ids, newer]
-
-
 # Version 3 kept no numbering: the table version 4 added, taken away again.
 V3_LAYOUT = """
 DROP TABLE numbering;
@@ -87,14 +83,11 @@ PRAGMA user_version = 3;
 """
 
 
-async def test_a_version_3_journal_is_migrated_and_numbers_past_what_it_holds(
-    host_factory: HostFactory, tmp_path: Path
+@pytest.mark.parametrize("layout", [V1_LAYOUT, V3_LAYOUT], ids=["version 1", "version 3"])
+async def test_an_older_journal_is_migrated_served_as_before_and_numbers_past_what_it_holds(
+    host_factory: HostFactory, tmp_path: Path, layout: str
 ) -> None:
-    ids, before = await executions_of(host_factory)
-    journal = tmp_path / "var" / "test-host.sqlite3"
-    with sqlite3.connect(journal) as db:
-        db.executescript(V3_LAYOUT)
-
+    ids, before, journal = await older_journal(host_factory, tmp_path, layout)
     async with host_factory([fake("d1")]) as host:
         assert [await snapshot(host, i) for i in ids] == before
         newer = await start(host.client, BATCH, {"device_id": "d1", "actions": actions("ok")})
@@ -118,11 +111,7 @@ PRAGMA user_version = 2;
 async def test_a_version_2_journal_is_migrated_and_keeps_artifacts_from_then_on(
     host_factory: HostFactory, tmp_path: Path
 ) -> None:
-    ids, before = await executions_of(host_factory)
-    journal = tmp_path / "var" / "test-host.sqlite3"
-    with sqlite3.connect(journal) as db:
-        db.executescript(V2_LAYOUT)
-
+    ids, before, journal = await older_journal(host_factory, tmp_path, V2_LAYOUT)
     async with host_factory(DEVICES) as host:
         assert [await snapshot(host, i) for i in ids] == before
         guide = {"command": "press_key", "params": {"key": "GUIDE"}}
