@@ -39,6 +39,7 @@ from schemas import (
     CapturePolicy,
     ExecutionError,
     ExecutionKind,
+    ExecutionResult,
     ExecutionStatus,
 )
 
@@ -229,7 +230,8 @@ class ExecutionOrchestrator:
             record.device_id,
         )
         error = stop_error(reason, run.timeout_s)
-        self._registry.finish(record.execution_id, STOP_STATUS[reason], error=error)
+        result = _result_so_far(record, reason)
+        self._registry.finish(record.execution_id, STOP_STATUS[reason], result=result, error=error)
 
     def _hand_on(self, device_id: str, execution_id: str) -> None:
         """On the loop: pass on a lease whose holder will not run; the next one runs."""
@@ -317,3 +319,15 @@ class ExecutionOrchestrator:
     def _forget(self, execution_id: str) -> None:
         self._tasks.pop(execution_id, None)
         self._runs.pop(execution_id, None)
+
+
+def _result_so_far(record: ExecutionRecord, reason: StopReason) -> ExecutionResult | None:
+    """What a stuck run did before its driver stopped answering, if its kind tells."""
+    build = record.so_far
+    if build is None:
+        return None
+    try:
+        return build(reason)
+    except Exception:  # the end is recorded all the same, without a result
+        log.exception("execution %s: its result so far could not be made", record.execution_id)
+        return None

@@ -1,6 +1,7 @@
 """The registry's internal record of an execution, kept apart from its public view."""
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -89,6 +90,9 @@ class ExecutionRecord:
     logs_dropped: int = 0
     version: int = 0
     token: CancelToken = field(default_factory=CancelToken)
+    # Set by the run (RunReport.so_far): its result so far, should it be stopped while a
+    # driver call ignores the stop. Dropped when the execution finishes.
+    so_far: Callable[[StopReason], ExecutionResult] | None = field(default=None, repr=False)
     # The wire form without logs (see `view_json`).
     wire: tuple[int, int | None, bytes, bytes | None] | None = None
     logs: deque[str] = field(init=False)

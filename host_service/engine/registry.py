@@ -148,6 +148,7 @@ class ExecutionRegistry:
             # A finished record is never stopped again; its worker thread, if still stuck,
             # holds its own reference. One spent token for all keeps retained records light.
             r.token = SPENT_TOKEN
+            r.so_far = None
 
         with self._lock:
             self._end_steps(execution_id)

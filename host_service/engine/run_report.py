@@ -1,13 +1,16 @@
 """RegistryReport: a run's live progress, steps and artifacts, written to its registry record."""
 
+from collections.abc import Callable
+
 from host_service.engine.artifact import Artifact, artifact_name
 from host_service.engine.artifact_store import ArtifactStore
 from host_service.engine.events import EventDraft
 from host_service.engine.record import ExecutionRecord, utcnow
 from host_service.engine.registry import ExecutionRegistry
+from host_service.runtime.cancel import StopReason
 from host_service.runtime.limits import RunLimits
 from host_service.runtime.logs import execution_logger
-from schemas import StepState, StepView
+from schemas import ExecutionResult, StepState, StepView
 from schemas.events import ArtifactEvent, StepFinishedEvent, StepStartedEvent
 
 log = execution_logger("artifacts")
@@ -29,6 +32,9 @@ class RegistryReport:
         self._artifacts = artifacts
         self._taken = 0  # artifacts of this run so far; only its own thread adds them
         self._shorten = limits.shorten
+
+    def so_far(self, build: Callable[[StopReason], ExecutionResult]) -> None:
+        self._registry.get(self._id).so_far = build
 
     def progress(self, percent: int, message: str | None) -> None:
         self._registry.progress(

@@ -2,14 +2,15 @@
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from host_service.drivers import Device, DriverError
 from host_service.drivers.capture import capturing
-from host_service.runtime.cancel import CancelToken, ExecutionStopped
+from host_service.runtime.cancel import CancelToken, ExecutionStopped, StopReason
 from host_service.runtime.limits import RunLimits
-from schemas import CapturePolicy, StepState
+from schemas import CapturePolicy, ExecutionResult, StepState
 
 
 class RunReport(Protocol):
@@ -27,6 +28,12 @@ class RunReport(Protocol):
 
     def artifact(self, step_id: str, media_type: str, data: bytes) -> None:
         """Keep a file as evidence of the step (within the host's cap per execution)."""
+        ...
+
+    def so_far(self, build: Callable[[StopReason], ExecutionResult]) -> None:
+        """How to tell the run's result so far, for when it is stopped while a driver call
+        ignores the stop (the run cannot raise `ExecutionStopped` with it then): the
+        engine calls `build` from another thread, once, and only in that case."""
         ...
 
 

@@ -2,16 +2,23 @@
 
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from host_service.drivers import Device
 from host_service.errors import NotFoundError, field_error
 from host_service.kinds.base import Executor
 from host_service.kinds.campaign.chaining import REFERENCE, chaining_problems
-from host_service.kinds.campaign.item import ItemStopped, campaign_stop, item_testcase, run_item
+from host_service.kinds.campaign.item import (
+    ItemStopped,
+    campaign_stop,
+    item_testcase,
+    run_item,
+    unanswered,
+)
 from host_service.kinds.testcase.executor import check_testcase
 from host_service.library import DefinitionLibrary
-from host_service.runtime.cancel import ExecutionStopped
+from host_service.runtime.cancel import ExecutionStopped, StopReason
 from host_service.steps.checks import raise_if_problems
 from host_service.steps.context import RunContext
 from schemas import ExecutionKind
@@ -82,6 +89,20 @@ class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
         def elapsed_ms() -> float:
             return (time.monotonic() - started) * 1000
 
+        def stopped_at(index: int, item: CampaignItemResult, reason: StopReason) -> CampaignResult:
+            """The result so far: items done, the one stopped, the rest not run."""
+            why = f"not run: {campaign_stop(reason)}"
+            later = zip(items[index + 1 :], plan.testcases[index + 1 :], strict=True)
+            rest = [_skipped(i, t, why) for i, t in later]
+            return _totals(campaign, [*results[:index], item, *rest], elapsed_ms())
+
+        def hung(index: int, step_started: float, reason: StopReason) -> CampaignResult:
+            """Item `index`'s driver call ignored the stop: the result so far all the same."""
+            spent = (time.monotonic() - step_started) * 1000
+            return stopped_at(
+                index, unanswered(items[index], plan.testcases[index], reason, spent), reason
+            )
+
         stop = False
         for index, item in enumerate(items):
             if stop:
@@ -100,19 +121,17 @@ class CampaignExecutor(Executor[CampaignRequest, CampaignPlan]):
                 ctx.progress(index, len(items), f"{where}: {label}")
 
             testcase = plan.testcases[index]
+            ctx.report.so_far(partial(hung, index, step_started))
             try:
                 result = run_item(
                     ctx, plan.library, item, testcase, timeout_s, previous, done, note
                 )
             except ItemStopped as stopped:
-                # The result so far: items done, this one, the rest not run. Its step is
-                # left running: it ends `cancelled` with the execution, as in every kind.
+                # Its step is left running: it ends `cancelled` with the execution, as in
+                # every kind.
                 ctx.log.info("item %s: %s %s", item.key, stopped.item.status, stopped.item.message)
-                why = f"not run: {campaign_stop(stopped.reason)}"
-                later = zip(items[index + 1 :], plan.testcases[index + 1 :], strict=True)
-                rest = [_skipped(i, t, why) for i, t in later]
-                partial = _totals(campaign, [*results, stopped.item, *rest], elapsed_ms())
-                raise ExecutionStopped(stopped.reason, partial) from None
+                so_far = stopped_at(index, stopped.item, stopped.reason)
+                raise ExecutionStopped(stopped.reason, so_far) from None
             ctx.step_done(item.key, step_started, result.success, result.message)
             ctx.log.info("item %s: %s %s", item.key, result.status, result.message)
             results.append(result)

@@ -41,6 +41,21 @@ def campaign_stop(reason: StopReason) -> str:
     return _STOPPED[reason][1]
 
 
+def unanswered(
+    item: CampaignItem, testcase: TestcaseDefinition, reason: StopReason, duration_ms: float
+) -> CampaignItemResult:
+    """How an item ends whose driver call ignored its campaign's stop (the device is stuck)."""
+    status, why = _STOPPED[reason]
+    return CampaignItemResult(
+        name=item.key,
+        testcase_id=testcase.id,
+        status=status,
+        success=False,
+        duration_ms=duration_ms,
+        message=f"stopped: {why}; its driver call did not return",
+    )
+
+
 def item_testcase(item: CampaignItem, library: DefinitionLibrary) -> TestcaseDefinition:
     return item.testcase or library.testcases.get(str(item.testcase_id))
 

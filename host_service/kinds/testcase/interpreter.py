@@ -27,7 +27,7 @@ from host_service.kinds.testcase.nodes import (
     run_verification_node,
 )
 from host_service.library import DefinitionLibrary
-from host_service.runtime.cancel import ExecutionStopped
+from host_service.runtime.cancel import ExecutionStopped, StopReason
 from host_service.runtime.limits import LimitExceededError
 from host_service.steps.context import RunContext
 from schemas.testcase import (
@@ -94,6 +94,7 @@ class Interpreter:
             steps = self._declare(self.testcase.graph, "")
             self._steps = [step_id for step_id, _ in steps]
             self.ctx.declare_steps(steps)
+            self.ctx.report.so_far(self._hung)
         try:
             success, terminal, message = self.run_graph(self.testcase.graph, "")
         except VisitCapError as exc:
@@ -102,6 +103,10 @@ class Interpreter:
             partial = self._result(False, None, f"stopped: {stop.reason.value}")
             raise ExecutionStopped(stop.reason, partial) from None
         return self._result(success, terminal, message)
+
+    def _hung(self, reason: StopReason) -> TestcaseResult:
+        """A driver call ignored the stop: the nodes run so far all the same."""
+        return self._result(False, None, f"stopped: {reason.value}; its driver call did not return")
 
     def _result(self, success: bool, terminal: str | None, message: str) -> TestcaseResult:
         outputs = {

@@ -114,3 +114,30 @@ async def test_a_timed_out_campaign_keeps_its_partial_result_across_a_restart(
     error = cases[1].find("error")
     assert error is not None
     assert error.get("type") == "timed_out"
+
+
+async def test_a_campaign_whose_device_hangs_keeps_what_it_did_when_it_is_stopped(
+    host_factory: HostFactory,
+) -> None:
+    """A driver call that ignores the stop: the campaign still ends with its items so far."""
+    hung = {**CAMPAIGN, "items": [{"testcase": QUICK}, {"testcase": _testcase("hung", "hang")},
+                                  {"name": "quick_again", "testcase": QUICK}]}  # fmt: skip
+    async with host_factory([fake("d1")], stop_grace_s=0.2) as host:
+        execution_id = await start(host.client, RUN, {"device_id": "d1", "campaign": hung})
+        assert await asyncio.to_thread(host.fake("d1").entered.acquire, timeout=5)  # quick's ok
+        assert await asyncio.to_thread(host.fake("d1").entered.acquire, timeout=5)  # the hang
+        await host.client.post(f"/host/executions/{execution_id}/cancel")
+        view = await finished(host.client, execution_id)
+        report = await host.client.get(f"/host/campaign/execution/{execution_id}/junit")
+        device = (await host.client.get("/host/devices/d1")).json()
+        host.fake("d1").hang_released.set()  # the call returns at last; nothing changes
+
+    assert view["status"] == "cancelled"
+    assert device["state"] == "stuck"
+    items = view["result"]["items"]
+    assert [i["status"] for i in items] == ["passed", "cancelled", "skipped"]
+    assert "did not return" in items[1]["message"]
+    assert "not run" in items[2]["message"]
+    assert report.status_code == 200, report.text
+    counts, _ = junit(report.content)
+    assert counts == {"tests": "3", "failures": "0", "errors": "1", "skipped": "1"}

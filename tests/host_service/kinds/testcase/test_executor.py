@@ -125,3 +125,30 @@ async def test_cancel_mid_block_stops_the_testcase(host_factory: HostFactory) ->
         assert (partial["success"], partial["terminal_node_id"]) == (False, None)
         assert [(b["node_id"], b["success"]) for b in partial["blocks"]] == [("wait", False)]
         assert "cancelled" in partial["blocks"][0]["message"]
+
+
+async def test_a_testcase_whose_device_hangs_keeps_the_nodes_it_ran_when_it_is_stopped(
+    host_factory: HostFactory,
+) -> None:
+    graph = graph_of(
+        {"id": "first", "type": "action", "actions": [{"command": "ok"}]},
+        {"id": "hung", "type": "action", "actions": [{"command": "hang"}]},
+        {"id": "ok", "type": "success"},
+        edges=[("start", "first", "success"), ("first", "hung", "success"), ("hung", "ok", "success")],
+    )  # fmt: skip
+    async with host_factory([fake("d1")], stop_grace_s=0.2) as host:
+        execution_id = await start(host.client, RUN, {"device_id": "d1", "testcase": inline(graph)})
+        for _ in ("first", "hung"):
+            assert await asyncio.to_thread(host.fake("d1").entered.acquire, timeout=5)
+        await host.client.post(f"/host/executions/{execution_id}/cancel")
+        view = await finished(host.client, execution_id)
+        host.fake("d1").hang_released.set()  # the call returns at last; nothing changes
+    assert view["status"] == "cancelled"
+    result = view["result"]
+    assert (result["success"], result["visited"]) == (False, 2)
+    assert [(b["node_id"], b["success"]) for b in result["blocks"]] == [("first", True)]
+    assert "did not return" in result["message"]
+    assert {s["id"]: s["state"] for s in view["steps"]} == {
+        "first": "passed",
+        "hung": "cancelled",
+    }
