@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         host=args.bind,
         port=args.port,
         log_level=args.log_level,
-        log_config=log_config(settings.log_format),
+        log_config=log_config(settings.log_format, args.log_level),
         **server_limits(),
     )
     return 0

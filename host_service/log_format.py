@@ -16,7 +16,9 @@ LogFormat = Literal["text", "json"]
 _JSON_FIELDS = "%(levelname)s %(name)s %(message)s %(execution_id)s"
 
 
-def log_config(log_format: LogFormat) -> dict[str, Any]:
+def log_config(log_format: LogFormat, level: str = "info") -> dict[str, Any]:
+    """`level` (the `--log-level`) bounds what reaches stderr, not what the service logger
+    takes: an execution's own log captures its INFO lines at any level (lifespan.py)."""
     formatter: dict[str, Any] = (
         {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -41,6 +43,7 @@ def log_config(log_format: LogFormat) -> dict[str, Any]:
                 "stream": "ext://sys.stderr",
                 "formatter": "service",
                 "filters": ["execution_id"],
+                "level": level.upper(),
             }
         },
         "loggers": {"uvicorn": to_stderr, "uvicorn.access": to_stderr, LOGGER_NAME: to_stderr},

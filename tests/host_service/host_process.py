@@ -12,7 +12,9 @@ from tests.processes import REPO, free_port, kill_process, stop_process, wait_un
 
 
 class HostProcess:
-    def __init__(self, config: Path, journal: Path, log: Path, env: dict[str, str]) -> None:
+    def __init__(
+        self, config: Path, journal: Path, log: Path, env: dict[str, str], args: tuple[str, ...]
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -30,6 +32,7 @@ class HostProcess:
                     str(journal),
                     "--latency-scale",
                     "0.01",
+                    *args,
                 ],
                 cwd=REPO,
                 stdout=sink,
@@ -46,10 +49,14 @@ class HostProcess:
 
 
 @contextmanager
-def host_process(tmp_path: Path, journal: Path | None = None, **env: str) -> Iterator[HostProcess]:
-    """A host with two simulated TVs (tv-1, tv-2); its output goes to tmp_path/host.log."""
+def host_process(
+    tmp_path: Path, journal: Path | None = None, args: tuple[str, ...] = (), **env: str
+) -> Iterator[HostProcess]:
+    """A host with two simulated TVs (tv-1, tv-2), `args` added to its command line; its
+    output goes to tmp_path/host.log."""
     config = write_host_config(tmp_path / "host.yaml", [simulated("tv-1"), simulated("tv-2")])
-    host = HostProcess(config, journal or tmp_path / "journal.sqlite3", tmp_path / "host.log", env)
+    journal = journal or tmp_path / "journal.sqlite3"
+    host = HostProcess(config, journal, tmp_path / "host.log", env, args)
     try:
         yield host
     finally:

@@ -134,8 +134,12 @@ async def test_a_testcase_whose_device_hangs_keeps_the_nodes_it_ran_when_it_is_s
         {"id": "first", "type": "action", "actions": [{"command": "ok"}]},
         {"id": "hung", "type": "action", "actions": [{"command": "hang"}]},
         {"id": "ok", "type": "success"},
-        edges=[("start", "first", "success"), ("first", "hung", "success"), ("hung", "ok", "success")],
-    )  # fmt: skip
+        edges=[
+            ("start", "first", "success"),
+            ("first", "hung", "success"),
+            ("hung", "ok", "success"),
+        ],
+    )
     async with host_factory([fake("d1")], stop_grace_s=0.2) as host:
         execution_id = await start(host.client, RUN, {"device_id": "d1", "testcase": inline(graph)})
         for _ in ("first", "hung"):
