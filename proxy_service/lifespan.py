@@ -28,8 +28,9 @@ from proxy_service.state import ProxyState
 from service_common.gc_tuning import tuned_gc
 from service_common.stopping import stopping_of
 
-# Every dispatched lab execution is long-polled until it ends: a pool of its own, so the
-# follows of a full lab never take the connections client requests need.
+# The lab's starts (a tick may ask hundreds at once) and the follows of executions whose
+# end the hosts' feeds cannot tell: a pool of their own, so a full lab never takes the
+# connections client requests need.
 FOLLOW_CONNECTIONS = 2_000
 
 
@@ -77,7 +78,8 @@ async def proxy_lifespan(
             registry, follow_client, lab, inventory, signals, settings.quarantine_after_errors
         )
         stack.push_async_callback(dispatcher.close)
-        feed = FeedFollower(registry, client, lab, settings.feed_interval_s)
+        feed = FeedFollower(registry, client, lab, settings.feed_interval_s, dispatcher)
+        stack.push_async_callback(feed.close)
         tier = LabTier(inventory, signals, dispatcher, feed)
         if settings.gc_tuning:  # about a sixth less CPU per forwarded request (bench/README.md)
             stack.enter_context(tuned_gc())

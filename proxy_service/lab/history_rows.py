@@ -66,7 +66,7 @@ def success_of(view: ExecutionView) -> bool | None:
     return view.result.success
 
 
-def row_of(host_name: str, entry: FeedEntry) -> dict[str, Any]:
+def row_of(host_name: str, entry: FeedEntry, lab_id: str | None = None) -> dict[str, Any]:
     view = entry.view
     return {
         "host_name": host_name,
@@ -85,14 +85,21 @@ def row_of(host_name: str, entry: FeedEntry) -> dict[str, Any]:
         "started_at": _seconds(view.started_at),
         "finished_at": _seconds(view.finished_at),
         "elapsed_ms": view.elapsed_ms,
-        "lab_execution_id": None,
+        "lab_execution_id": lab_id,
         "view": zlib.compress(view.model_dump_json().encode()),
     }
 
 
-def record(connection: Connection, host_name: str, entries: list[FeedEntry]) -> None:
-    """Record finished executions; one already recorded is left as it is (never twice)."""
-    rows = [row_of(host_name, e) for e in entries]
+def record(
+    connection: Connection,
+    host_name: str,
+    entries: list[FeedEntry],
+    lab_ids: dict[str, str] | None = None,
+) -> None:
+    """Record finished executions, each with the lab request it ran for (`lab_ids`, by
+    execution id); one already recorded is left as it is (never twice)."""
+    known = lab_ids or {}
+    rows = [row_of(host_name, e, known.get(e.view.execution_id)) for e in entries]
     insert_new(connection, history, rows, ["host_name", "execution_id"])
 
 

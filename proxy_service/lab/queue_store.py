@@ -24,7 +24,7 @@ class LabQueue(Protocol):
     async def claim(self, claims: list[tuple[str, str, str]], by: str) -> set[str]: ...
     async def request_running(
         self, request_id: str, host_execution_id: str, attempt: int | None = None
-    ) -> bool: ...
+    ) -> tuple[bool, bool]: ...
     async def release_request(
         self, request_id: str, exclude: str | None = None, attempt: int | None = None
     ) -> bool: ...
@@ -80,7 +80,7 @@ class QueueCalls:
 
     async def request_running(
         self, request_id: str, host_execution_id: str, attempt: int | None = None
-    ) -> bool:
+    ) -> tuple[bool, bool]:
         work = partial(
             attempt_rows.running,
             request_id=request_id,

@@ -20,6 +20,8 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from proxy_service.lab import feed_rows, health_rows, history_rows, history_stats, host_rows
+from proxy_service.lab.attempt_ends import Judge
+from proxy_service.lab.feed_rows import Advanced
 from proxy_service.lab.health_rows import Health
 from proxy_service.lab.history_rows import Cursor, HistoryFilter
 from proxy_service.lab.host_rows import HostRow
@@ -58,7 +60,8 @@ class LabStore(LabQueue, MatrixQueue, Protocol):
         after: int | None,
         pending: list[int],
         settled: list[int],
-    ) -> None: ...
+        judge: Judge,
+    ) -> Advanced: ...
     async def restart_feed(self, host_name: str) -> None: ...
     async def history(
         self, where: HistoryFilter, after: Cursor | None, limit: int
@@ -158,7 +161,8 @@ class SqlLabStore(QueueCalls, MatrixCalls):
         after: int | None,
         pending: list[int],
         settled: list[int],
-    ) -> None:
+        judge: Judge,
+    ) -> Advanced:
         work = partial(
             feed_rows.advance,
             host_name=host_name,
@@ -166,8 +170,10 @@ class SqlLabStore(QueueCalls, MatrixCalls):
             after=after,
             pending=pending,
             settled=settled,
+            judge=judge,
+            now=time.time(),
         )
-        await self.run(work)
+        return await self.run(work)
 
     async def restart_feed(self, host_name: str) -> None:
         await self.run(partial(feed_rows.restart, host_name=host_name))
