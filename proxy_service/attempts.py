@@ -50,7 +50,6 @@ class Attempts:
         self._signals = signals
         self._health = health
         self._freed = freed  # a device is free again: the dispatcher looks at once
-        self.dispatched = 0  # requests this process handed to a host
 
     async def dispatch(self, row: LabRequestRow, follow: bool) -> None:
         """Ask the host for the claimed attempt; `follow` its execution when the host's feed
@@ -76,7 +75,7 @@ class Attempts:
             entry_offline = self._host_offline(row.host_name)
             log.info("lab request %s: host %s did not take it: %s", row.id, row.host_name, exc)
             # Offline, it cannot have started there: choose another device.
-            if entry_offline and await self._store.release_request(row.id, attempt=row.attempts):
+            if entry_offline and await self._store.release_request(row.id, row.attempts):
                 self._signals.changed(row.id)
                 self._freed()
             return  # else the sweep asks the same host again, with the same key
@@ -92,7 +91,6 @@ class Attempts:
         execution_id = accepted.execution_id
         changed, cancel = await self._store.request_running(row.id, execution_id, row.attempts)
         if changed:
-            self.dispatched += 1
             self._signals.changed(row.id)
         else:  # settled meanwhile: by another replica's ask, by the feed, or given up
             now = await self._store.lab_request(row.id)
@@ -100,7 +98,6 @@ class Attempts:
                 await self._give_up(row, execution_id)
                 return
             if now.state != RUNNING:  # its end was read from the feed before this answer
-                self.dispatched += 1
                 return
             cancel = now.cancel_requested  # recorded running by the replica that asked too
         row.state, row.host_execution_id = RUNNING, execution_id
@@ -169,10 +166,7 @@ class Attempts:
         self, row: LabRequestRow, status: ExecutionStatus, *, error: ExecutionError
     ) -> None:
         ended = await self._store.finish_request(
-            row.id,
-            status.value,
-            error=error.model_dump(mode="json"),
-            attempt=row.attempts,
+            row.id, row.attempts, status.value, error=error.model_dump(mode="json")
         )
         if ended:
             self._signals.changed(row.id)

@@ -75,11 +75,6 @@ class Dispatcher:
         # Running this long with no end from the feed: followed on its own (attempts.py).
         self.follow_after_s = FOLLOW_AFTER_S
 
-    @property
-    def dispatched(self) -> int:
-        """Requests this process handed to a host."""
-        return self.attempts.dispatched
-
     def wake(self) -> None:
         self._wake.set()
 

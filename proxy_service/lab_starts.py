@@ -6,6 +6,7 @@ Such a start is queued in the lab store and answered 202 at once with a lab exec
 """
 
 import hashlib
+import itertools
 import json
 import time
 import uuid
@@ -110,16 +111,18 @@ def accepted(kind: ExecutionKind, request_id: str, status: str) -> ExecutionAcce
     )
 
 
-def matching(state: ProxyState, selector: DeviceSelector) -> list[LabDevice]:
-    """The known devices a selector matches; 422 naming it when there is none."""
-    found = [d for d in state.lab_tier.inventory.devices() if matches(selector, d)]
-    if not found:
+def matching(state: ProxyState, selector: DeviceSelector, every: bool = True) -> list[LabDevice]:
+    """The known devices a selector matches (the first one only, unless `every`); 422
+    naming it when there is none."""
+    found = (d for d in state.lab_tier.inventory.devices() if matches(selector, d))
+    some = list(found if every else itertools.islice(found, 1))
+    if not some:
         shown = selector.model_dump(exclude_defaults=True)
         raise RequestInvalidError(
             f"no device of the lab matches device_selector {shown}",
             details=[field_error(["device_selector"], "matches no known device")],
         )
-    return found
+    return some
 
 
 def fingerprint(path: str, sent: dict[str, Any], body: StartRequest) -> str:
@@ -171,7 +174,7 @@ async def queue_start(
     idempotency_key: str | None,
 ) -> tuple[int, ExecutionAccepted]:
     """Admit a lab start: 422 if no known device can ever match; `(status code, answer)`."""
-    matching(state, selector)
+    matching(state, selector, every=False)  # one will do: every start would walk the lab
     if idempotency_key is not None and await state.lab.matrix_key_used(idempotency_key):
         raise key_reused()  # by a matrix run
     sent = host_body(body)

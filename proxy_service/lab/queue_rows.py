@@ -28,6 +28,8 @@ QUEUED, CLAIMED, RUNNING, DONE = "queued", "claimed", "running", "done"
 # SQLite takes to run it (~150 us of SQLAlchemy's coercions and cache keys per call).
 _c = requests.c
 _BY_ID = select(requests).where(_c.id == bindparam("request_id"))
+_BY_KEY = select(requests).where(_c.idempotency_key == bindparam("key"))
+_INSERT = requests.insert()
 _CLAIM = (
     update(requests)
     .where(_c.id == bindparam("request_id"), _c.state == QUEUED)
@@ -112,12 +114,11 @@ def add(connection: Connection, values: dict[str, Any]) -> LabRequestRow:
     }
     key = values.get("idempotency_key")
     if key is None:
-        connection.execute(requests.insert(), [row])
+        connection.execute(_INSERT, row)
         found = get(connection, values["id"])
     else:
         insert_new(connection, requests, [row], ["idempotency_key"])
-        known = connection.execute(select(requests).where(requests.c.idempotency_key == key))
-        first = known.mappings().first()
+        first = connection.execute(_BY_KEY, {"key": key}).mappings().first()
         found = None if first is None else LabRequestRow.of(first)
     assert found is not None
     if found.id == values["id"]:
