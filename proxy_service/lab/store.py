@@ -1,8 +1,9 @@
 """LabStore: the lab tier's database, opened from a URL (SQLite by default, or PostgreSQL).
 
 Every call runs in the store's own threads, never on the event loop. On SQLite that is
-one thread, so the store has a single writer and a claim is exclusive by construction;
-on PostgreSQL a small pool, where claims rely on row locks (`FOR UPDATE SKIP LOCKED`).
+one thread (`writer.py`, which commits the calls queued meanwhile together), so the store
+has a single writer and a claim is exclusive by construction; on PostgreSQL a small pool,
+where claims rely on row locks (`FOR UPDATE SKIP LOCKED`).
 """
 
 import asyncio
@@ -29,6 +30,7 @@ from proxy_service.lab.matrix_store import MatrixCalls, MatrixQueue
 from proxy_service.lab.migrate import upgrade
 from proxy_service.lab.queue_store import LabQueue, QueueCalls
 from proxy_service.lab.url import LabStoreError, shown
+from proxy_service.lab.writer import SqliteWriter
 from schemas.history import FeedEntry, HistoryItem, HistoryStatsRow, StatsBucket, StatsGroup
 
 T = TypeVar("T")
@@ -113,8 +115,11 @@ class SqlLabStore(QueueCalls, MatrixCalls):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self.backend = engine.dialect.name
-        workers = 1 if self.backend == "sqlite" else POSTGRES_POOL
-        self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lab-store")
+        # SQLite: one writer thread, committing what queued meanwhile together (writer.py).
+        self._writer = SqliteWriter(engine) if self.backend == "sqlite" else None
+        self._threads = ThreadPoolExecutor(
+            max_workers=POSTGRES_POOL, thread_name_prefix="lab-store"
+        )
         # The server processes behind this store's connections: notices they send are this
         # process's own changes, which it has acted on already (replicas.py).
         self.backend_pids: set[int] = set()
@@ -130,7 +135,9 @@ class SqlLabStore(QueueCalls, MatrixCalls):
         return self._engine
 
     async def run(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` in one transaction, in a store thread."""
+        """Run `work` in one transaction (on SQLite, maybe with others), in a store thread."""
+        if self._writer is not None:
+            return await self._writer.run(work)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._threads, self._transaction, work)
 
@@ -210,7 +217,10 @@ class SqlLabStore(QueueCalls, MatrixCalls):
         return await self.run(work)
 
     async def close(self) -> None:
-        self._threads.shutdown(wait=True)
+        if self._writer is not None:
+            self._writer.close()
+        if self._threads is not None:
+            self._threads.shutdown(wait=True)
         self._engine.dispose()
 
 
