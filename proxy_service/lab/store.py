@@ -80,10 +80,18 @@ class LabStore(LabQueue, MatrixQueue, Protocol):
 
 
 def _sqlite_pragmas(connection: sqlite3.Connection, _: Any) -> None:
+    # Transactions are SQLAlchemy's (BEGIN at its begin, below), not pysqlite's implicit
+    # ones: pysqlite opens one only before a write, so a SAVEPOINT came first and its
+    # RELEASE committed (every claim of a tick, every call of a writer batch, on its own).
+    connection.isolation_level = None
     # WAL: readers never wait for the writer; NORMAL: a commit is a WAL append, no fsync.
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.execute("PRAGMA busy_timeout=5000")
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def create_store_engine(url: URL) -> Engine:
@@ -92,6 +100,7 @@ def create_store_engine(url: URL) -> Engine:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False}, pool_size=1)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(
         url,

@@ -7,20 +7,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, create_engine, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import Column, Integer, MetaData, Table, func, select
+from sqlalchemy.engine import Connection, make_url
 
+from proxy_service.lab.store import create_store_engine
 from proxy_service.lab.writer import SqliteWriter
 
 rows = Table("rows", MetaData(), Column("n", Integer, primary_key=True))
 
 
-async def test_a_failing_call_of_a_batch_loses_its_own_work_only(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+async def test_calls_queued_meanwhile_commit_together_and_a_failing_one_alone_is_lost(
+    tmp_path: Path,
+) -> None:
+    engine = create_store_engine(make_url(f"sqlite:///{tmp_path / 'w.sqlite3'}"))
     rows.metadata.create_all(engine)
     writer = SqliteWriter(engine)
     busy, go = threading.Event(), threading.Event()
-    transactions: list[object] = []
+    seen_outside: list[int] = []
 
     def first(connection: Connection) -> int:
         busy.set()
@@ -29,8 +32,9 @@ async def test_a_failing_call_of_a_batch_loses_its_own_work_only(tmp_path: Path)
 
     def insert(n: int, fails: bool = False) -> Callable[[Connection], int]:
         def work(connection: Connection) -> int:
-            transactions.append(connection.get_transaction())
             connection.execute(rows.insert(), {"n": n})
+            with engine.connect() as other:  # what another reader sees before the commit
+                seen_outside.append(other.execute(select(func.count()).select_from(rows)).one()[0])
             if fails:
                 raise ValueError(f"call {n} failed")
             return n
@@ -48,8 +52,7 @@ async def test_a_failing_call_of_a_batch_loses_its_own_work_only(tmp_path: Path)
         with pytest.raises(ValueError, match="call 2 failed"):
             await calls[1]
         assert await calls[2] == 3
-        assert len(transactions) == 3
-        assert len(set(map(id, transactions))) == 1  # one batch, one transaction
+        assert seen_outside == [0, 0, 0]  # nothing committed until the batch's end
         with engine.connect() as connection:
             assert list(connection.execute(select(rows.c.n)).scalars()) == [1, 3]
     finally:
