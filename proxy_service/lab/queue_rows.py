@@ -113,9 +113,12 @@ def add(connection: Connection, values: dict[str, Any]) -> LabRequestRow:
         **dict.fromkeys(("error", "view")),
     }
     key = values.get("idempotency_key")
-    if key is None:
-        connection.execute(_INSERT, row)
-        found = get(connection, values["id"])
+    found: LabRequestRow | None
+    if key is None:  # answered from what was written, not read back
+        made = connection.execute(_INSERT, row).inserted_primary_key
+        assert made is not None
+        written = {"body": values["body"], "selector": values["selector"], "excluded": []}
+        found = LabRequestRow(seq=int(made[0]), **{**row, **written})
     else:
         insert_new(connection, requests, [row], ["idempotency_key"])
         first = connection.execute(_BY_KEY, {"key": key}).mappings().first()

@@ -3,11 +3,13 @@
 SQLite has one writer, so every call of the store runs in one thread, one after the other.
 A commit (a WAL append) costs more than most of the statements it commits, and every call
 costs a trip to the thread and back; under load, many calls queue while one runs. The
-writer takes what is queued (up to `BATCH` calls), runs each call in a savepoint of one
-transaction and commits once: a call that fails rolls back its own work only and its
-caller gets its exception; a commit that fails fails every call of the batch, as each
-would have failed alone. Callers are answered after the commit, with one wake of their
-event loop per batch.
+writer takes what is queued (up to `BATCH` calls), runs them in one transaction and
+commits once. Should one of them fail (or the commit), the batch is rolled back and each
+call runs again in its own transaction, so a failing call loses its own work only and its
+caller gets its exception. (A savepoint per call would do the same, at a cost close to a
+commit's.) Calls are the store's functions of a connection, which touch nothing but the
+database, so running one again after a rollback is running it once. Callers are answered
+after the commit, with one wake of their event loop per batch.
 """
 
 import asyncio
@@ -79,19 +81,16 @@ class SqliteWriter:
                     loop.call_soon_threadsafe(_settle, outcomes)
 
     def _write(self, batch: list[Call]) -> list[Outcome]:
+        """The batch in one transaction; if a call fails, each again in its own."""
+        if len(batch) > 1:
+            # Rolled back on any failure: nothing of the batch is written; each runs alone.
+            with contextlib.suppress(Exception), self._engine.begin() as connection:
+                return [(future, work(connection), None) for work, _, future in batch]
         outcomes: list[Outcome] = []
-        try:
-            with self._engine.begin() as connection:
-                if len(batch) == 1:  # alone: no savepoint to pay for
-                    work, _, future = batch[0]
+        for work, _, future in batch:
+            try:
+                with self._engine.begin() as connection:
                     outcomes.append((future, work(connection), None))
-                    return outcomes
-                for work, _, future in batch:
-                    try:
-                        with connection.begin_nested():
-                            outcomes.append((future, work(connection), None))
-                    except Exception as exc:  # its own work is rolled back; the others stay
-                        outcomes.append((future, None, exc))
-        except Exception as exc:  # nothing of the batch is written
-            return [(future, None, exc) for _, _, future in batch]
+            except Exception as exc:
+                outcomes.append((future, None, exc))
         return outcomes
