@@ -9,7 +9,6 @@ import hashlib
 import itertools
 import json
 import time
-import uuid
 from typing import Any, cast
 
 from pydantic import Field, create_model
@@ -139,6 +138,7 @@ def key_reused() -> RequestInvalidError:
 
 
 def request_values(
+    request_id: str,
     route: KindRoute,
     path: str,
     sent: dict[str, Any],
@@ -146,10 +146,10 @@ def request_values(
     body: StartRequest,
     now: float,
 ) -> dict[str, Any]:
-    """A new lab request's row (its id, idempotency key and fingerprint still to be set)."""
+    """A new lab request's row (its idempotency key and fingerprint still to be set)."""
     timeout_s: float = getattr(body, "queue_timeout_s", None) or QUEUE_TIMEOUT_S
     return {
-        "id": str(uuid.uuid4()),
+        "id": request_id,
         "kind": route.kind.value,
         "path": path,
         "body": sent,
@@ -180,7 +180,7 @@ async def queue_start(
     sent = host_body(body)
     digest = fingerprint(path, sent, body)
     now = time.time()
-    values = request_values(route, path, sent, selector, body, now)
+    values = request_values(state.lab_tier.ids.new(), route, path, sent, selector, body, now)
     row = await state.lab.add_request(
         {**values, "idempotency_key": idempotency_key, "fingerprint": digest}
     )

@@ -12,7 +12,6 @@ names the attempt each execution ran.
 """
 
 import json
-import zlib
 from typing import Any
 
 from sqlalchemy import LargeBinary, String, Text, and_, bindparam, func, or_, select, update
@@ -21,6 +20,7 @@ from sqlalchemy.engine import Connection
 from proxy_service.lab import health_rows, notices
 from proxy_service.lab.health_rows import Outcome
 from proxy_service.lab.notices import Topic
+from proxy_service.lab.packed import pack
 from proxy_service.lab.queue_rows import CLAIMED, DONE, QUEUED, RUNNING, get
 from proxy_service.lab.tables import requests
 
@@ -132,7 +132,7 @@ def finish(
         "attempt": attempt,
         "ended_as": status_,
         "ended_at": now,
-        "final_view": None if view is None else zlib.compress(view),
+        "final_view": None if view is None else pack(view),
         "own_error": None if error is None else json.dumps(error),
         "ended_execution": host_execution_id,
     }

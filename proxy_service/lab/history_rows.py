@@ -1,6 +1,5 @@
 """Lab-wide history rows: recorded from the hosts' feeds, read newest first with filters."""
 
-import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -8,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, select, tuple_
 from sqlalchemy.engine import Connection, RowMapping
 
+from proxy_service.lab.packed import pack, unpack
 from proxy_service.lab.sql import insert_new
 from proxy_service.lab.tables import history
 from schemas import ExecutionKind, ExecutionStatus, ExecutionView
@@ -86,7 +86,7 @@ def row_of(host_name: str, entry: FeedEntry, lab_id: str | None = None) -> dict[
         "finished_at": _seconds(view.finished_at),
         "elapsed_ms": view.elapsed_ms,
         "lab_execution_id": lab_id,
-        "view": zlib.compress(view.model_dump_json().encode()),
+        "view": pack(view.model_dump_json().encode()),
     }
 
 
@@ -181,4 +181,4 @@ def view(connection: Connection, host_name: str, execution_id: str) -> bytes | N
     found = connection.execute(
         select(c.view).where(c.host_name == host_name, c.execution_id == execution_id)
     ).scalar()
-    return None if found is None else zlib.decompress(found)
+    return None if found is None else unpack(found)

@@ -9,7 +9,6 @@ What follows a claim is in `attempt_rows.py`.
 """
 
 import json
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from proxy_service.lab import notices
 from proxy_service.lab.notices import Topic
+from proxy_service.lab.packed import unpack
 from proxy_service.lab.sql import insert_new
 from proxy_service.lab.tables import requests
 
@@ -88,7 +88,7 @@ class LabRequestRow:
         for name in ("body", "selector", "excluded"):
             values[name] = json.loads(values[name])
         values["error"] = None if values["error"] is None else json.loads(values["error"])
-        values["view"] = None if values["view"] is None else zlib.decompress(values["view"])
+        values["view"] = None if values["view"] is None else unpack(values["view"])
         values["retry_on_infra_failure"] = bool(values["retry_on_infra_failure"])
         values["cancel_requested"] = bool(values["cancel_requested"])
         return cls(**values)
