@@ -18,7 +18,6 @@ import sqlite3
 import statistics
 import time
 import uuid
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ import yaml
 
 from bench.lab_processes import MODEL, host_config, processes
 from proxy_service.lab import open_lab_store, store_url
+from proxy_service.lab.packed import pack
 from proxy_service.lab.tables import history
 from tests.postgres import postgres_server
 
@@ -73,7 +73,7 @@ def variants(template: dict[str, Any], rng: random.Random) -> list[bytes]:
             "host_name": f"bench-host-{h}",
             "device_id": f"tv-{h}-{d}",
         }
-        found.append(zlib.compress(json.dumps(view).encode()))
+        found.append(pack(json.dumps(view).encode()))
     return found
 
 
@@ -220,7 +220,7 @@ def report_bytes(label: str, sizes: dict[str, int], count: int, views: list[byte
 def history_figures(folder: Path, count: int, queries: int, rounds: int) -> None:
     views = real_views(folder)
     raw = [len(json.dumps(v)) for v in views]
-    compressed = [zlib.compress(json.dumps(v).encode()) for v in views]
+    compressed = [pack(json.dumps(v).encode()) for v in views]
     print(f"\nhistory: {count:,} executions; template views {raw} bytes of JSON")
     path = folder / "history.sqlite3"
     sqlite_url = f"sqlite:///{path}"

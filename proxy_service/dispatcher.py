@@ -1,24 +1,23 @@
-"""Dispatcher: hands lab requests to free matching devices, each exactly once, and follows them.
+"""Dispatcher: hands lab requests to free matching devices, each exactly once.
 
 A tick expires requests past their queue wait limit, then walks the queue in dispatch
 order (priority, then arrival) and gives each request the first free device it matches:
 a request that matches no free device waits without holding up the ones behind it. The
 queue is read a page at a time, only as far as there are free devices left, and the tick's
 choices are claimed in one transaction of the store, which makes each exclusive (see
-`lab/queue_rows.py`): one call per tick, not one per request. The host is
-asked with an Idempotency-Key made of the request id and its attempt, so asking again
-after a crash or a lost answer finds the execution created the first time, never a second.
+`lab/queue_rows.py`): one call per tick, not one per request. Each claim is then asked of
+its host (`attempts.py`).
 
-Every process follows every dispatched request (long-polling its host) until it ends, so
-a replica that dies loses nothing: the others already follow, or pick up the claim. Each
-step of an attempt is a conditional change of the row for that attempt, so when several
-followers see the same end, one records it (and counts it against the device), and a
-replica acting on an attempt another has settled changes nothing.
+Every process reads every host's feed (`feed.py`), where dispatched attempts end, so a
+replica that dies loses nothing: the others read the same ends, and its sweep picks up
+what another replica claimed and never asked. Each step of an attempt is a conditional
+change of the row for that attempt, so when several readers see the same end, one records
+it (and counts it against the device), and a replica acting on an attempt another has
+settled changes nothing.
 """
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import os
 import socket
@@ -27,24 +26,23 @@ import uuid
 from collections.abc import Coroutine
 from typing import Any
 
+from proxy_service.attempts import FOLLOW_AFTER_S, RETRY_S, Attempts
 from proxy_service.client import HostClient
 from proxy_service.device_health import DeviceHealth
-from proxy_service.errors import HostAnsweredError, ProxyError
 from proxy_service.hosts import HostRegistry
 from proxy_service.inventory import Inventory, LabDevice, matches
 from proxy_service.lab import LabStore
+from proxy_service.lab.attempt_ends import AttemptEnd, Judge
 from proxy_service.lab.queue_rows import CLAIMED, RUNNING, LabRequestRow
 from proxy_service.signals import LabSignals
-from schemas import ExecutionAccepted, ExecutionError, ExecutionStatus, ExecutionView, HostStatus
 from schemas.lab import DeviceSelector
 
 log = logging.getLogger("device_orchestrator.dispatcher")
 
 QUEUE_SCAN = 2_000  # queued requests looked at per tick, at most
 QUEUE_PAGE = 32  # read at a time, or twice the free devices if more
-SWEEP_S = 1.0  # how often claimed and running requests are checked for a follower
-FOLLOW_WAIT_S = 30.0  # one long-poll of a dispatched execution
-RETRY_CLAIM_S = 2.0  # a claim whose host did not answer is asked again after this
+SWEEP_S = 1.0  # how often claimed and running requests are checked for one to look after
+RETRY_CLAIM_S = RETRY_S  # a claim whose host did not answer is asked again after this
 CLOSE_S = 2.0  # a follow stuck in a host call is left behind after this, at shutdown
 
 
@@ -52,12 +50,6 @@ def replica_name() -> str:
     """Who claims, as `claimed_by` shows it: this machine, this process, and a random part
     (a restarted container may have the same host name and pid)."""
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
-def lab_view(row: LabRequestRow, host_view: bytes) -> bytes:
-    """The host's view under the lab's id: clients keep following the id they were given."""
-    view = ExecutionView.model_validate_json(host_view)
-    return view.model_copy(update={"execution_id": row.id}).model_dump_json().encode()
 
 
 class Dispatcher:
@@ -70,20 +62,43 @@ class Dispatcher:
         signals: LabSignals,
         quarantine_after: int = 3,
     ) -> None:
-        self._registry = registry
-        self._client = client
         self._store = store
         self._inventory = inventory
         self._signals = signals
         self._health = DeviceHealth(store, inventory, quarantine_after)
+        self.attempts = Attempts(registry, client, store, signals, self._health, self.wake)
         self.replica = replica_name()
         self._wake = asyncio.Event()
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._last_sweep = 0.0
-        self.dispatched = 0  # requests this process handed to a host
+        self._feedless: set[str] = set()  # hosts whose ends are not in a feed: followed
+        # Running this long with no end from the feed: followed on its own (attempts.py).
+        self.follow_after_s = FOLLOW_AFTER_S
 
     def wake(self) -> None:
         self._wake.set()
+
+    # -- ends read from the hosts' feeds (feed.py) ---------------------------------------
+
+    def judge(self) -> Judge:
+        return self._health.judge()
+
+    def ended(self, ends: list[AttemptEnd]) -> None:
+        """Attempts a reading of a host's feed settled: their waiters and devices are free."""
+        for end in ends:
+            self._health.report(end)
+            self._signals.changed(end.request_id)
+        if ends:
+            self.wake()
+
+    def fed(self, host_name: str, offers: bool) -> None:
+        """Whether the host offers a feed: its executions are followed one by one if not."""
+        if offers:
+            self._feedless.discard(host_name)
+        else:
+            self._feedless.add(host_name)
+
+    # -- dispatching ----------------------------------------------------------------------
 
     async def run(self, interval_s: float = 0.5) -> None:
         while True:
@@ -161,140 +176,24 @@ class Dispatcher:
     def _forget(self, request_id: str) -> None:
         self._tasks.pop(request_id, None)
 
+    def _dispatch(self, row: LabRequestRow) -> Coroutine[Any, Any, None]:
+        assert row.host_name is not None
+        return self.attempts.dispatch(row, follow=row.host_name in self._feedless)
+
     async def _sweep(self, now: float) -> None:
         """Requests claimed or running that no task of this process looks after: a claim
-        whose host did not answer, or the work of a replica (or process) that died."""
+        whose host did not answer (or whose replica died before it asked), and executions
+        whose end the feed cannot tell (no feed, or not ended through it for a while)."""
         for row in await self._store.unsettled():
             if row.id in self._tasks:
                 continue
-            if row.state == RUNNING:
-                self._spawn(row.id, self._follow(row))
-            elif row.state == CLAIMED and now - (row.claimed_at or 0) >= RETRY_CLAIM_S:
+            claimed_for = now - (row.claimed_at or 0)
+            if row.state == RUNNING and (
+                row.host_name in self._feedless or claimed_for >= self.follow_after_s
+            ):
+                self._spawn(row.id, self.attempts.follow(row))
+            elif row.state == CLAIMED and claimed_for >= RETRY_CLAIM_S:
                 self._spawn(row.id, self._dispatch(row))
-
-    async def _dispatch(self, row: LabRequestRow) -> None:
-        assert row.host_name is not None
-        assert row.device_id is not None
-        try:
-            entry = self._registry.route(row.host_name)
-            body = {**row.body, "host_name": row.host_name, "device_id": row.device_id}
-            _, accepted = await self._client.start(
-                entry, row.path, body, f"lab-{row.id}-{row.attempts}".encode()
-            )
-        except HostAnsweredError as exc:
-            # The host refused the request for this device (its driver, its library).
-            error = ExecutionError(
-                code="dispatch_refused",
-                message=f"host {row.host_name} refused it for {row.device_id}: "
-                f"{exc.body().message}",
-                details=exc.body().model_dump(mode="json"),
-            )
-            await self._end(row, ExecutionStatus.error, error=error)
-            return
-        except ProxyError as exc:
-            entry_offline = self._host_offline(row.host_name)
-            log.info("lab request %s: host %s did not take it: %s", row.id, row.host_name, exc)
-            # Offline, it cannot have started there: choose another device.
-            if entry_offline and await self._store.release_request(row.id, attempt=row.attempts):
-                self._signals.changed(row.id)
-                self.wake()
-            return  # else the sweep asks the same host again, with the same key
-        await self._started(row, accepted)
-
-    def _host_offline(self, host_name: str) -> bool:
-        try:
-            return self._registry.status(self._registry.get(host_name)) is HostStatus.offline
-        except ProxyError:
-            return True
-
-    async def _started(self, row: LabRequestRow, accepted: ExecutionAccepted) -> None:
-        if await self._store.request_running(row.id, accepted.execution_id, row.attempts):
-            self.dispatched += 1
-            self._signals.changed(row.id)
-        elif not await self._recorded_by_another(row, accepted.execution_id):
-            return
-        row.state, row.host_execution_id = RUNNING, accepted.execution_id
-        if row.cancel_requested or (await self._store.lab_request(row.id) or row).cancel_requested:
-            await self.cancel_on_host(row)
-        await self._follow(row)
-
-    async def _recorded_by_another(self, row: LabRequestRow, execution_id: str) -> bool:
-        """The claim was settled while its host was asked: True when another replica asked
-        the same (same key, same execution) and recorded it running; else the attempt was
-        given up, and the host's execution is cancelled so that only one runs."""
-        now = await self._store.lab_request(row.id)
-        if now is not None and now.host_execution_id == execution_id:
-            return now.state == RUNNING
-        log.warning(
-            "lab request %s: attempt %d given up; cancelling its late start %s on %s",
-            row.id,
-            row.attempts,
-            execution_id,
-            row.host_name,
-        )
-        with contextlib.suppress(ProxyError):
-            await self.cancel_on_host(dataclasses.replace(row, host_execution_id=execution_id))
-        return False
-
-    async def cancel_on_host(self, row: LabRequestRow) -> bytes | None:
-        assert row.host_name is not None
-        assert row.host_execution_id is not None
-        try:
-            entry = self._registry.route(row.host_name)
-            return await self._client.cancel(entry, row.host_execution_id)
-        except HostAnsweredError as exc:
-            if exc.status_code == 409:  # ended meanwhile: the follower records how
-                return None
-            raise
-
-    async def _follow(self, row: LabRequestRow) -> None:
-        """Long-poll the dispatched execution until it ends; then record how it ended."""
-        assert row.host_name is not None
-        assert row.host_execution_id is not None
-        path = f"/executions/{row.host_execution_id}"
-        while True:
-            try:
-                entry = self._registry.route(row.host_name)
-                content = await self._client.execution(entry, path, False, FOLLOW_WAIT_S)
-            except HostAnsweredError as exc:
-                if exc.status_code == 404:  # evicted, or the host lost its journal
-                    error = ExecutionError(
-                        code="execution_lost",
-                        message=f"host {row.host_name} no longer knows execution "
-                        f"{row.host_execution_id}",
-                    )
-                    await self._end(row, ExecutionStatus.interrupted, error=error)
-                    return
-                await asyncio.sleep(RETRY_CLAIM_S)  # a fault of the host: ask again
-                continue
-            except ProxyError:
-                await asyncio.sleep(RETRY_CLAIM_S)  # offline or unreachable: it comes back
-                continue
-            view = ExecutionView.model_validate_json(content)
-            if view.status.terminal:
-                if await self._health.ended(row, view, lab_view(row, content)):
-                    self._signals.changed(row.id)
-                self.wake()  # its device is free
-                return
-
-    async def _end(
-        self,
-        row: LabRequestRow,
-        status: ExecutionStatus,
-        *,
-        view: bytes | None = None,
-        error: ExecutionError | None = None,
-    ) -> None:
-        ended = await self._store.finish_request(
-            row.id,
-            status.value,
-            view=view,
-            error=None if error is None else error.model_dump(mode="json"),
-            attempt=row.attempts,
-        )
-        if ended:
-            self._signals.changed(row.id)
-        self.wake()  # its device is free
 
     async def close(self) -> None:
         """Stop following; what is dispatched goes on on its hosts, and the next start (or

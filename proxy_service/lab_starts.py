@@ -6,9 +6,9 @@ Such a start is queued in the lab store and answered 202 at once with a lab exec
 """
 
 import hashlib
+import itertools
 import json
 import time
-import uuid
 from typing import Any, cast
 
 from pydantic import Field, create_model
@@ -110,16 +110,18 @@ def accepted(kind: ExecutionKind, request_id: str, status: str) -> ExecutionAcce
     )
 
 
-def matching(state: ProxyState, selector: DeviceSelector) -> list[LabDevice]:
-    """The known devices a selector matches; 422 naming it when there is none."""
-    found = [d for d in state.lab_tier.inventory.devices() if matches(selector, d)]
-    if not found:
+def matching(state: ProxyState, selector: DeviceSelector, every: bool = True) -> list[LabDevice]:
+    """The known devices a selector matches (the first one only, unless `every`); 422
+    naming it when there is none."""
+    found = (d for d in state.lab_tier.inventory.devices() if matches(selector, d))
+    some = list(found if every else itertools.islice(found, 1))
+    if not some:
         shown = selector.model_dump(exclude_defaults=True)
         raise RequestInvalidError(
             f"no device of the lab matches device_selector {shown}",
             details=[field_error(["device_selector"], "matches no known device")],
         )
-    return found
+    return some
 
 
 def fingerprint(path: str, sent: dict[str, Any], body: StartRequest) -> str:
@@ -136,6 +138,7 @@ def key_reused() -> RequestInvalidError:
 
 
 def request_values(
+    request_id: str,
     route: KindRoute,
     path: str,
     sent: dict[str, Any],
@@ -143,10 +146,10 @@ def request_values(
     body: StartRequest,
     now: float,
 ) -> dict[str, Any]:
-    """A new lab request's row (its id, idempotency key and fingerprint still to be set)."""
+    """A new lab request's row (its idempotency key and fingerprint still to be set)."""
     timeout_s: float = getattr(body, "queue_timeout_s", None) or QUEUE_TIMEOUT_S
     return {
-        "id": str(uuid.uuid4()),
+        "id": request_id,
         "kind": route.kind.value,
         "path": path,
         "body": sent,
@@ -171,13 +174,13 @@ async def queue_start(
     idempotency_key: str | None,
 ) -> tuple[int, ExecutionAccepted]:
     """Admit a lab start: 422 if no known device can ever match; `(status code, answer)`."""
-    matching(state, selector)
+    matching(state, selector, every=False)  # one will do: every start would walk the lab
     if idempotency_key is not None and await state.lab.matrix_key_used(idempotency_key):
         raise key_reused()  # by a matrix run
     sent = host_body(body)
     digest = fingerprint(path, sent, body)
     now = time.time()
-    values = request_values(route, path, sent, selector, body, now)
+    values = request_values(state.lab_tier.ids.new(), route, path, sent, selector, body, now)
     row = await state.lab.add_request(
         {**values, "idempotency_key": idempotency_key, "fingerprint": digest}
     )

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from fastapi.responses import StreamingResponse
 
 from proxy_service.errors import HostAnsweredError, ProxyError
+from proxy_service.lab.attempt_ends import under_lab_id
 from proxy_service.lab.queue_rows import DONE, RUNNING, LabRequestRow
 from proxy_service.lab_errors import LabConflictError, NotInHistoryError
 from proxy_service.relay import relay_stream
@@ -68,7 +69,7 @@ async def current(state: ProxyState, row: LabRequestRow, include_logs: bool, wai
         content = await state.client.execution(entry, path, include_logs, wait)
         view = ExecutionView.model_validate_json(content)
         if not row.retries_after(view.status.value):
-            return view.model_copy(update={"execution_id": row.id}).model_dump_json().encode()
+            return under_lab_id(view, row.id)
         # Ended in error, about to go back to the queue: not an end to the client.
         row = dataclasses.replace(row, status="queued", host_name=None, device_id=None)
     return own_view(row, await state.lab.request_position(row))
@@ -83,8 +84,7 @@ async def _ended(state: ProxyState, row: LabRequestRow) -> bytes:
         content = await state.client.execution(entry, f"/executions/{row.host_execution_id}", True)
     except ProxyError:
         return row.view  # the host is away: the view kept, without logs
-    view = ExecutionView.model_validate_json(content)
-    return view.model_copy(update={"execution_id": row.id}).model_dump_json().encode()
+    return under_lab_id(ExecutionView.model_validate_json(content), row.id)
 
 
 async def view(state: ProxyState, request_id: str, include_logs: bool, wait: float) -> bytes:
@@ -117,7 +117,7 @@ async def cancel(state: ProxyState, request_id: str) -> bytes:
     row = await lab_row(state, request_id)
     if row.state == RUNNING:
         with contextlib.suppress(HostAnsweredError):  # ended meanwhile: the view says how
-            await state.lab_tier.dispatcher.cancel_on_host(row)
+            await state.lab_tier.dispatcher.attempts.cancel_on_host(row)
     return await current(state, row, False, 0)
 
 

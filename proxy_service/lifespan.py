@@ -28,9 +28,10 @@ from proxy_service.state import ProxyState
 from service_common.gc_tuning import tuned_gc
 from service_common.stopping import stopping_of
 
-# Every dispatched lab execution is long-polled until it ends: a pool of its own, so the
-# follows of a full lab never take the connections client requests need.
-FOLLOW_CONNECTIONS = 2_000
+# The lab's own calls: its starts (a tick may ask hundreds at once), the long-polls of the
+# hosts' feeds and the follows of executions whose end a feed cannot tell. A pool and lanes
+# of their own, so a full lab never takes the connections client requests need.
+LAB_CONNECTIONS = 2_000
 
 
 def background(stack: AsyncExitStack, work: Coroutine[Any, Any, None], name: str) -> None:
@@ -60,24 +61,25 @@ async def proxy_lifespan(
         stopping = stopping_of(app)
         client = HostClient(settings, registry, mounts, metrics, stopping)
         stack.push_async_callback(client.aclose)
-        follow_settings = settings.model_copy(
+        lab_settings = settings.model_copy(
             update={
-                "max_connections": FOLLOW_CONNECTIONS,
-                "max_keepalive_connections": FOLLOW_CONNECTIONS,
-                "max_streams_per_host": FOLLOW_CONNECTIONS,
-                "max_requests_per_host": FOLLOW_CONNECTIONS,
+                "max_connections": LAB_CONNECTIONS,
+                "max_keepalive_connections": LAB_CONNECTIONS,
+                "max_streams_per_host": LAB_CONNECTIONS,
+                "max_requests_per_host": LAB_CONNECTIONS,
             }
         )
-        follow_client = HostClient(follow_settings, registry, mounts, None, stopping)
-        stack.push_async_callback(follow_client.aclose)
+        lab_client = HostClient(lab_settings, registry, mounts, None, stopping)
+        stack.push_async_callback(lab_client.aclose)
         monitor = HostMonitor(registry, client, settings.health_interval_s)
         inventory = Inventory(registry, client)
         signals = LabSignals()
         dispatcher = Dispatcher(
-            registry, follow_client, lab, inventory, signals, settings.quarantine_after_errors
+            registry, lab_client, lab, inventory, signals, settings.quarantine_after_errors
         )
         stack.push_async_callback(dispatcher.close)
-        feed = FeedFollower(registry, client, lab, settings.feed_interval_s)
+        feed = FeedFollower(registry, lab_client, lab, settings.feed_interval_s, dispatcher)
+        stack.push_async_callback(feed.close)
         tier = LabTier(inventory, signals, dispatcher, feed)
         if settings.gc_tuning:  # about a sixth less CPU per forwarded request (bench/README.md)
             stack.enter_context(tuned_gc())

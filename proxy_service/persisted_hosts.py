@@ -6,7 +6,7 @@ from typing import Literal
 
 from proxy_service.hosts import Clock, HostEntry, HostRegistry
 from proxy_service.lab import HostRow, LabStore
-from schemas import HostHeartbeat
+from schemas import HostHeartbeat, HostStatus
 
 
 def row_of(entry: HostEntry) -> HostRow:
@@ -59,13 +59,15 @@ async def sync_host(registry: HostRegistry, store: LabStore, name: str) -> None:
 
 
 async def sync_hosts(registry: HostRegistry, store: LabStore) -> None:
-    """Take every host's row; registered hosts the store no longer has are dropped."""
+    """Take every host's row; registered hosts the store no longer has are dropped, unless
+    online: one registered here while the rows were read has its row written after them,
+    and a live host's next heartbeat writes its row again anyway."""
     rows = await store.load_hosts()
     for row in rows:
         registry.merge(entry_of(row, registry.clock))
     kept = {row.name for row in rows}
     for entry in registry:
-        if entry.name not in kept:
+        if entry.name not in kept and registry.status(entry) is not HostStatus.online:
             registry.drop(entry.name)
 
 

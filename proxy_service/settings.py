@@ -80,7 +80,11 @@ class ProxySettings(BaseSettings):
         description="Lab executions in a row ending in `error` that quarantine a device; 0: never.",
     )
     feed_interval_s: float = Field(
-        default=2.0, gt=0, description="How often every host's feed of finished executions is read."
+        default=2.0,
+        gt=0,
+        description="Each host's feed of finished executions is long-polled on and on; how "
+        "often a host whose feed is not being read (back online, a failed reading, more "
+        "pending than one call asks) is read again.",
     )
     gc_tuning: bool = Field(
         default=True,

@@ -18,6 +18,11 @@ class FeedEntry(ResponseModel):
     )
     model: str | None = Field(default=None, description="The device's model.")
     tags: list[str] = Field(default_factory=list, description="The device's tags.")
+    idempotency_key: str | None = Field(
+        default=None,
+        description="The start's Idempotency-Key, if it had one: the lab tier knows its own "
+        "dispatches by it.",
+    )
     view: ExecutionView
 
 

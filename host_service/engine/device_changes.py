@@ -6,7 +6,9 @@ Each of those notes the device at the next number of the sequence; a reader that
 number N asks which devices were noted past it and gets each one once, however often it
 moved meanwhile, so a slow reader costs nothing and holds nothing but its number.
 What the host notices only when it looks (a driver gone offline while idle) is not
-noted: it shows in the next full reading.
+noted: it shows in the next full reading. `ended` is the number of the latest note made
+by an execution's end, so a reader waiting for ends (the executions' feed) can tell them
+from the other moves.
 
 Notes come from worker threads (a run's end) and from the loop; waiters live on the loop
 and are woken through `call_soon_threadsafe`, once per burst of notes.
@@ -30,6 +32,7 @@ class DeviceChanges:
         # Names this process's sequence: a cursor of an earlier run of the host is unknown.
         self.run = os.urandom(4).hex()
         self._seq = 0
+        self.ended = 0  # the number of the latest note made by an execution's end
         self._noted = dict.fromkeys(device_ids, 0)  # device -> number of its last note
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -45,16 +48,18 @@ class DeviceChanges:
     def changed(self, record: ExecutionRecord, change: Change) -> None:
         """A registry listener: executions created, started or ended move their device."""
         if change.created or any(event.type == _STATUS for event in change.events):
-            self.note(record.device_id)
+            self.note(record.device_id, ended=record.status.terminal)
 
     def evicted(self, execution_ids: list[str]) -> None:
         """Finished records leaving the registry change no device."""
 
-    def note(self, device_id: str) -> None:
-        """The device's view may have moved; from any thread."""
+    def note(self, device_id: str, ended: bool = False) -> None:
+        """The device's view may have moved (an execution on it `ended`); from any thread."""
         with self._lock:
             self._seq += 1
             self._noted[device_id] = self._seq
+            if ended:
+                self.ended = self._seq
             if self._wake_due or not self._waiting or self._loop is None:
                 return
             self._wake_due = True
@@ -80,6 +85,12 @@ class DeviceChanges:
         number = int(seq)
         with self._lock:
             return number if run == self.run and number <= self._seq else None
+
+    @property
+    def now(self) -> int:
+        """The sequence's number now: `wait(now)` returns at the next note."""
+        with self._lock:
+            return self._seq
 
     def since(self, seq: int) -> tuple[int, list[str]]:
         """The sequence now, and the devices noted past `seq`, in config order."""

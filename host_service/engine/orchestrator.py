@@ -21,7 +21,6 @@ from typing import Any
 from host_service.drivers import Device
 from host_service.engine.artifact_store import ArtifactStore
 from host_service.engine.devices import DeviceCatalog
-from host_service.engine.ids import ExecutionIds
 from host_service.engine.leases import DeviceLeases
 from host_service.engine.outcome import STOP_STATUS, Outcome, run_job, stop_error
 from host_service.engine.record import ExecutionRecord
@@ -42,6 +41,7 @@ from schemas import (
     ExecutionResult,
     ExecutionStatus,
 )
+from service_common.ids import ExecutionIds
 
 log = execution_logger("orchestrator")
 

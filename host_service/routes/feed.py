@@ -1,5 +1,12 @@
-"""The host's feed of finished executions, in creation order: what the lab history follows."""
+"""The host's feed of finished executions, in creation order: what the lab history follows.
 
+A reading asks for the executions past a cursor (`after`), for some by number (`numbers`,
+those it saw unfinished before), or both at once; `wait` long-polls: with nothing finished
+to answer, the answer waits for an execution of this host to end. So a proxy following the
+feed hears of every end within a round trip, with one call for many executions.
+"""
+
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -10,6 +17,8 @@ from host_service.errors import ConflictError, NotFoundError
 from host_service.routes.responses import errors
 from host_service.state import HostState
 from schemas.history import ExecutionFeed, FeedEntry
+from service_common.queries import WAIT_MAX_S
+from service_common.stopping import StoppingDep
 
 router = APIRouter(tags=["executions"])
 
@@ -39,8 +48,35 @@ def entry(state: HostState, number: int, record: ExecutionRecord) -> FeedEntry:
         definition_id=definition_id(record),
         model=model,
         tags=tags,
+        idempotency_key=None if record.idempotency is None else record.idempotency[0],
         view=state.registry.view(record.execution_id),
     )
+
+
+def reading(
+    state: HostState, after: int | None, limit: int, numbers: list[int] | None
+) -> ExecutionFeed:
+    assert state.journal is not None
+    rows: list[tuple[int, str]] = []
+    newest = 0
+    if numbers:
+        rows, newest = state.journal.numbered(0, len(numbers), numbers)
+    page: list[tuple[int, str]] = []
+    if numbers is None or after is not None:
+        page, newest = state.journal.numbered(after or 0, limit, None)
+    items: list[FeedEntry] = []
+    unfinished: list[int] = []
+    for number, execution_id in rows + page:
+        try:
+            record = state.registry.get(execution_id)
+        except NotFoundError:
+            continue  # evicted since: the journal deletes its row in the next batch
+        if record.status.terminal:
+            items.append(entry(state, number, record))
+        else:
+            unfinished.append(number)
+    last = page[-1][0] if page else (after or 0)
+    return ExecutionFeed(items=items, unfinished=unfinished, next_after=last, newest=newest)
 
 
 @router.get(
@@ -51,12 +87,25 @@ def entry(state: HostState, number: int, record: ExecutionRecord) -> FeedEntry:
 )
 async def execution_feed(
     state: HostStateDep,
-    after: Annotated[int, Query(ge=0, description="Executions created after this number.")] = 0,
+    stopping: StoppingDep,
+    after: Annotated[
+        int | None,
+        Query(ge=0, description="Executions created after this number (0 without `numbers`)."),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
     numbers: Annotated[
         list[int] | None,
-        Query(max_length=500, description="Instead of `after`: these executions, if finished."),
+        Query(max_length=500, description="These executions, if finished (and `after`'s page)."),
     ] = None,
+    wait: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=WAIT_MAX_S,
+            description="Long-poll: with nothing finished to answer, wait up to this many "
+            "seconds for an execution of this host to end.",
+        ),
+    ] = 0,
 ) -> Response:
     """Finished executions in creation order past `after`, and the numbers still running."""
     if state.journal is None:
@@ -64,18 +113,22 @@ async def execution_feed(
             "this host keeps no journal (HOST_JOURNAL=none), so it offers no feed",
             code="no_journal",
         )
-    rows, newest = state.journal.numbered(after, limit, numbers)
-    items: list[FeedEntry] = []
-    unfinished: list[int] = []
-    for number, execution_id in rows:
-        try:
-            record = state.registry.get(execution_id)
-        except NotFoundError:
-            continue  # evicted since: the journal deletes its row in the next batch
-        if record.status.terminal:
-            items.append(entry(state, number, record))
-        else:
-            unfinished.append(number)
-    last = rows[-1][0] if rows and numbers is None else after
-    feed = ExecutionFeed(items=items, unfinished=unfinished, next_after=last, newest=newest)
+    changes = state.device_changes
+    ended = changes.ended  # before the reading: an end meanwhile makes it read again
+    # The journal's rows are what is read: those of executions made so far are written
+    # first, or an execution that ended before its row was committed would wait unseen.
+    await state.journal.flushed()
+    feed = reading(state, after, limit, numbers)
+    give_up = time.monotonic() + wait
+    while not feed.items and not stopping.begun:
+        remaining = give_up - time.monotonic()
+        if remaining <= 0:
+            break
+        now = changes.now
+        if changes.ended == ended:
+            await stopping.race(changes.wait(now, remaining))
+        if changes.ended != ended:
+            ended = changes.ended
+            await state.journal.flushed()
+            feed = reading(state, after, limit, numbers)
     return Response(feed.model_dump_json(), media_type="application/json")

@@ -1,14 +1,24 @@
 """How far each host's feed was read: a cursor, and the executions it showed still running."""
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from proxy_service.lab import history_rows
+from proxy_service.lab import attempt_ends, history_rows
+from proxy_service.lab.attempt_ends import AttemptEnd, Judge
 from proxy_service.lab.sql import insert_new, upsert
 from proxy_service.lab.tables import feed_cursors, feed_pending
 from schemas.history import FeedEntry
+
+
+@dataclass(frozen=True)
+class Advanced:
+    """What a reading recorded: the attempts it ended, and the feed's position after it."""
+
+    ends: list[AttemptEnd]
+    after: int
+    pending: list[int]
 
 
 def position(connection: Connection, host_name: str) -> tuple[int, list[int]]:
@@ -32,9 +42,13 @@ def advance(
     after: int | None,
     pending: list[int],
     settled: list[int],
-) -> None:
-    """In one transaction: record `entries`, add `pending`, drop `settled`, move the cursor."""
-    history_rows.record(connection, host_name, entries)
+    judge: Judge,
+    now: float,
+) -> Advanced:
+    """In one transaction: settle the lab's attempts `entries` ended and record `entries`,
+    add `pending`, drop `settled`, move the cursor."""
+    ends, lab_ids = attempt_ends.settle_ended(connection, host_name, entries, judge, now)
+    history_rows.record(connection, host_name, entries, lab_ids)
     insert_new(
         connection,
         feed_pending,
@@ -48,13 +62,13 @@ def advance(
             )
         )
     if after is not None:
-        now = datetime.now(UTC).timestamp()
         upsert(
             connection,
             feed_cursors,
             [{"host_name": host_name, "after": after, "updated_at": now}],
             ["host_name"],
         )
+    return Advanced(ends, *position(connection, host_name))
 
 
 def restart(connection: Connection, host_name: str) -> None:

@@ -7,7 +7,7 @@ quarantine and release devices, or whole hosts (the row with device id `HOST`).
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
 from proxy_service.lab import notices
@@ -46,15 +46,16 @@ def _save(connection: Connection, health: Health, now: float) -> None:
     upsert(connection, device_health, [values], ["host_name", "device_id"])
 
 
+_c = device_health.c
+# Built once: every end of a lab execution reads its device's row.
+_BY_KEY = select(device_health).where(
+    _c.host_name == bindparam("host"), _c.device_id == bindparam("device")
+)
+
+
 def get(connection: Connection, host_name: str, device_id: str) -> Health:
-    c = device_health.c
-    row = (
-        connection.execute(
-            select(device_health).where(c.host_name == host_name, c.device_id == device_id)
-        )
-        .mappings()
-        .first()
-    )
+    found = connection.execute(_BY_KEY, {"host": host_name, "device": device_id})
+    row = found.mappings().first()
     if row is None:
         return Health(host_name, device_id)
     return Health(

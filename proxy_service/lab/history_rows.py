@@ -1,6 +1,5 @@
 """Lab-wide history rows: recorded from the hosts' feeds, read newest first with filters."""
 
-import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -8,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, select, tuple_
 from sqlalchemy.engine import Connection, RowMapping
 
+from proxy_service.lab.packed import pack, unpack
 from proxy_service.lab.sql import insert_new
 from proxy_service.lab.tables import history
 from schemas import ExecutionKind, ExecutionStatus, ExecutionView
@@ -66,7 +66,7 @@ def success_of(view: ExecutionView) -> bool | None:
     return view.result.success
 
 
-def row_of(host_name: str, entry: FeedEntry) -> dict[str, Any]:
+def row_of(host_name: str, entry: FeedEntry, lab_id: str | None = None) -> dict[str, Any]:
     view = entry.view
     return {
         "host_name": host_name,
@@ -85,14 +85,21 @@ def row_of(host_name: str, entry: FeedEntry) -> dict[str, Any]:
         "started_at": _seconds(view.started_at),
         "finished_at": _seconds(view.finished_at),
         "elapsed_ms": view.elapsed_ms,
-        "lab_execution_id": None,
-        "view": zlib.compress(view.model_dump_json().encode()),
+        "lab_execution_id": lab_id,
+        "view": pack(view.model_dump_json().encode()),
     }
 
 
-def record(connection: Connection, host_name: str, entries: list[FeedEntry]) -> None:
-    """Record finished executions; one already recorded is left as it is (never twice)."""
-    rows = [row_of(host_name, e) for e in entries]
+def record(
+    connection: Connection,
+    host_name: str,
+    entries: list[FeedEntry],
+    lab_ids: dict[str, str] | None = None,
+) -> None:
+    """Record finished executions, each with the lab request it ran for (`lab_ids`, by
+    execution id); one already recorded is left as it is (never twice)."""
+    known = lab_ids or {}
+    rows = [row_of(host_name, e, known.get(e.view.execution_id)) for e in entries]
     insert_new(connection, history, rows, ["host_name", "execution_id"])
 
 
@@ -174,4 +181,4 @@ def view(connection: Connection, host_name: str, execution_id: str) -> bytes | N
     found = connection.execute(
         select(c.view).where(c.host_name == host_name, c.execution_id == execution_id)
     ).scalar()
-    return None if found is None else zlib.decompress(found)
+    return None if found is None else unpack(found)

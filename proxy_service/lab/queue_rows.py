@@ -9,7 +9,6 @@ What follows a claim is in `attempt_rows.py`.
 """
 
 import json
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from proxy_service.lab import notices
 from proxy_service.lab.notices import Topic
+from proxy_service.lab.packed import unpack
 from proxy_service.lab.sql import insert_new
 from proxy_service.lab.tables import requests
 
@@ -28,6 +28,8 @@ QUEUED, CLAIMED, RUNNING, DONE = "queued", "claimed", "running", "done"
 # SQLite takes to run it (~150 us of SQLAlchemy's coercions and cache keys per call).
 _c = requests.c
 _BY_ID = select(requests).where(_c.id == bindparam("request_id"))
+_BY_KEY = select(requests).where(_c.idempotency_key == bindparam("key"))
+_INSERT = requests.insert()
 _CLAIM = (
     update(requests)
     .where(_c.id == bindparam("request_id"), _c.state == QUEUED)
@@ -86,7 +88,7 @@ class LabRequestRow:
         for name in ("body", "selector", "excluded"):
             values[name] = json.loads(values[name])
         values["error"] = None if values["error"] is None else json.loads(values["error"])
-        values["view"] = None if values["view"] is None else zlib.decompress(values["view"])
+        values["view"] = None if values["view"] is None else unpack(values["view"])
         values["retry_on_infra_failure"] = bool(values["retry_on_infra_failure"])
         values["cancel_requested"] = bool(values["cancel_requested"])
         return cls(**values)
@@ -111,13 +113,15 @@ def add(connection: Connection, values: dict[str, Any]) -> LabRequestRow:
         **dict.fromkeys(("error", "view")),
     }
     key = values.get("idempotency_key")
-    if key is None:
-        connection.execute(requests.insert(), [row])
-        found = get(connection, values["id"])
+    found: LabRequestRow | None
+    if key is None:  # answered from what was written, not read back
+        made = connection.execute(_INSERT, row).inserted_primary_key
+        assert made is not None
+        written = {"body": values["body"], "selector": values["selector"], "excluded": []}
+        found = LabRequestRow(seq=int(made[0]), **{**row, **written})
     else:
         insert_new(connection, requests, [row], ["idempotency_key"])
-        known = connection.execute(select(requests).where(requests.c.idempotency_key == key))
-        first = known.mappings().first()
+        first = connection.execute(_BY_KEY, {"key": key}).mappings().first()
         found = None if first is None else LabRequestRow.of(first)
     assert found is not None
     if found.id == values["id"]:

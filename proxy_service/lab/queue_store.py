@@ -23,19 +23,18 @@ class LabQueue(Protocol):
     async def holding(self) -> set[tuple[str, str]]: ...
     async def claim(self, claims: list[tuple[str, str, str]], by: str) -> set[str]: ...
     async def request_running(
-        self, request_id: str, host_execution_id: str, attempt: int | None = None
-    ) -> bool: ...
+        self, request_id: str, host_execution_id: str, attempt: int
+    ) -> tuple[bool, bool]: ...
     async def release_request(
-        self, request_id: str, exclude: str | None = None, attempt: int | None = None
+        self, request_id: str, attempt: int, exclude: str | None = None
     ) -> bool: ...
     async def finish_request(
         self,
         request_id: str,
+        attempt: int,
         status: str,
         *,
-        view: bytes | None = None,
         error: dict[str, Any] | None = None,
-        attempt: int | None = None,
     ) -> bool: ...
     async def settle_request(
         self,
@@ -79,8 +78,8 @@ class QueueCalls:
         return await self.run(partial(queue_rows.claim, claims=claims, by=by, now=time.time()))
 
     async def request_running(
-        self, request_id: str, host_execution_id: str, attempt: int | None = None
-    ) -> bool:
+        self, request_id: str, host_execution_id: str, attempt: int
+    ) -> tuple[bool, bool]:
         work = partial(
             attempt_rows.running,
             request_id=request_id,
@@ -90,7 +89,7 @@ class QueueCalls:
         return await self.run(work)
 
     async def release_request(
-        self, request_id: str, exclude: str | None = None, attempt: int | None = None
+        self, request_id: str, attempt: int, exclude: str | None = None
     ) -> bool:
         work = partial(
             attempt_rows.release, request_id=request_id, exclude=exclude, attempt=attempt
@@ -100,20 +99,18 @@ class QueueCalls:
     async def finish_request(
         self,
         request_id: str,
+        attempt: int,
         status: str,
         *,
-        view: bytes | None = None,
         error: dict[str, Any] | None = None,
-        attempt: int | None = None,
     ) -> bool:
         work = partial(
             attempt_rows.finish,
             request_id=request_id,
+            attempt=attempt,
             status_=status,
             now=time.time(),
-            view=view,
             error=error,
-            attempt=attempt,
         )
         return await self.run(work)
 

@@ -1,8 +1,9 @@
 """LabStore: the lab tier's database, opened from a URL (SQLite by default, or PostgreSQL).
 
 Every call runs in the store's own threads, never on the event loop. On SQLite that is
-one thread, so the store has a single writer and a claim is exclusive by construction;
-on PostgreSQL a small pool, where claims rely on row locks (`FOR UPDATE SKIP LOCKED`).
+one thread (`writer.py`, which commits the calls queued meanwhile together), so the store
+has a single writer and a claim is exclusive by construction; on PostgreSQL a small pool,
+where claims rely on row locks (`FOR UPDATE SKIP LOCKED`).
 """
 
 import asyncio
@@ -20,6 +21,8 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from proxy_service.lab import feed_rows, health_rows, history_rows, history_stats, host_rows
+from proxy_service.lab.attempt_ends import Judge
+from proxy_service.lab.feed_rows import Advanced
 from proxy_service.lab.health_rows import Health
 from proxy_service.lab.history_rows import Cursor, HistoryFilter
 from proxy_service.lab.host_rows import HostRow
@@ -27,6 +30,7 @@ from proxy_service.lab.matrix_store import MatrixCalls, MatrixQueue
 from proxy_service.lab.migrate import upgrade
 from proxy_service.lab.queue_store import LabQueue, QueueCalls
 from proxy_service.lab.url import LabStoreError, shown
+from proxy_service.lab.writer import SqliteWriter
 from schemas.history import FeedEntry, HistoryItem, HistoryStatsRow, StatsBucket, StatsGroup
 
 T = TypeVar("T")
@@ -58,7 +62,8 @@ class LabStore(LabQueue, MatrixQueue, Protocol):
         after: int | None,
         pending: list[int],
         settled: list[int],
-    ) -> None: ...
+        judge: Judge,
+    ) -> Advanced: ...
     async def restart_feed(self, host_name: str) -> None: ...
     async def history(
         self, where: HistoryFilter, after: Cursor | None, limit: int
@@ -75,10 +80,18 @@ class LabStore(LabQueue, MatrixQueue, Protocol):
 
 
 def _sqlite_pragmas(connection: sqlite3.Connection, _: Any) -> None:
+    # Transactions are SQLAlchemy's (BEGIN at its begin, below), not pysqlite's implicit
+    # ones: pysqlite opens one only before a write, so a SAVEPOINT came first and its
+    # RELEASE committed (every claim of a tick, every call of a writer batch, on its own).
+    connection.isolation_level = None
     # WAL: readers never wait for the writer; NORMAL: a commit is a WAL append, no fsync.
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.execute("PRAGMA busy_timeout=5000")
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def create_store_engine(url: URL) -> Engine:
@@ -87,6 +100,7 @@ def create_store_engine(url: URL) -> Engine:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False}, pool_size=1)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(
         url,
@@ -110,8 +124,11 @@ class SqlLabStore(QueueCalls, MatrixCalls):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self.backend = engine.dialect.name
-        workers = 1 if self.backend == "sqlite" else POSTGRES_POOL
-        self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lab-store")
+        # SQLite: one writer thread, committing what queued meanwhile together (writer.py).
+        self._writer = SqliteWriter(engine) if self.backend == "sqlite" else None
+        self._threads = ThreadPoolExecutor(
+            max_workers=POSTGRES_POOL, thread_name_prefix="lab-store"
+        )
         # The server processes behind this store's connections: notices they send are this
         # process's own changes, which it has acted on already (replicas.py).
         self.backend_pids: set[int] = set()
@@ -127,7 +144,9 @@ class SqlLabStore(QueueCalls, MatrixCalls):
         return self._engine
 
     async def run(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` in one transaction, in a store thread."""
+        """Run `work` in one transaction (on SQLite, maybe with others), in a store thread."""
+        if self._writer is not None:
+            return await self._writer.run(work)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._threads, self._transaction, work)
 
@@ -158,7 +177,8 @@ class SqlLabStore(QueueCalls, MatrixCalls):
         after: int | None,
         pending: list[int],
         settled: list[int],
-    ) -> None:
+        judge: Judge,
+    ) -> Advanced:
         work = partial(
             feed_rows.advance,
             host_name=host_name,
@@ -166,8 +186,10 @@ class SqlLabStore(QueueCalls, MatrixCalls):
             after=after,
             pending=pending,
             settled=settled,
+            judge=judge,
+            now=time.time(),
         )
-        await self.run(work)
+        return await self.run(work)
 
     async def restart_feed(self, host_name: str) -> None:
         await self.run(partial(feed_rows.restart, host_name=host_name))
@@ -204,7 +226,10 @@ class SqlLabStore(QueueCalls, MatrixCalls):
         return await self.run(work)
 
     async def close(self) -> None:
-        self._threads.shutdown(wait=True)
+        if self._writer is not None:
+            self._writer.close()
+        if self._threads is not None:
+            self._threads.shutdown(wait=True)
         self._engine.dispose()
 
 

@@ -3,7 +3,6 @@ device the selector matches (of the devices known at the start), each pinned to 
 and answers 202 with the id of their parent."""
 
 import time
-import uuid
 
 from proxy_service.errors import RequestInvalidError, field_error
 from proxy_service.lab.matrix_rows import Pin
@@ -51,6 +50,7 @@ async def matrix_start(
             d.host_name,
             d.device_id,
             request_values(
+                state.lab_tier.ids.new(),
                 route,
                 path,
                 sent,
@@ -62,7 +62,7 @@ async def matrix_start(
         for d in devices
     ]
     parent = {
-        "id": str(uuid.uuid4()),
+        "id": state.lab_tier.ids.new(),
         "kind": route.kind.value,
         "selector": selector.model_dump(mode="json"),
         "created_at": now,

@@ -1,5 +1,6 @@
 """The host's feed: finished executions in creation order past a cursor, the rest by number."""
 
+import asyncio
 from pathlib import Path
 
 from tests.conftest import HostFactory, fake
@@ -33,6 +34,31 @@ async def test_the_feed_lists_finished_executions_in_creation_order(
         by_number = await host.client.get("/host/executions/feed", params={"numbers": [2, 9]})
         assert [e["view"]["execution_id"] for e in by_number.json()["items"]] == [gated]
         assert by_number.json()["unfinished"] == []
+
+
+async def test_a_waiting_reading_answers_when_an_execution_ends_not_when_one_starts(
+    host_factory: HostFactory,
+) -> None:
+    async with host_factory([fake("d1"), fake("d2")]) as host:
+        body = {"device_id": "d1", "actions": [{"command": "gate"}]}
+        keyed = await host.client.post(RUN, json=body, headers={"Idempotency-Key": "lab-x-1"})
+        gated = keyed.json()["execution_id"]
+        await wait_status(host.client, gated, {"running"})
+        seen = (await host.client.get("/host/executions/feed", params={"after": 0})).json()
+        assert (seen["unfinished"], seen["next_after"]) == ([1], 1)
+        # Both at once: the one seen running, and what came after it.
+        query: dict[str, int | list[int]] = {"numbers": [1], "after": 1, "wait": 30}
+        poll = asyncio.create_task(host.client.get("/host/executions/feed", params=query))
+        other = await start(host.client, RUN, {"device_id": "d2", "actions": [{"command": "gate"}]})
+        await wait_status(host.client, other, {"running"})
+        assert not poll.done()  # a start, not an end: it waits on
+        host.fake("d1").gate.set()
+        answer = (await asyncio.wait_for(poll, 5)).json()
+        assert [e["view"]["execution_id"] for e in answer["items"]] == [gated]
+        assert answer["items"][0]["idempotency_key"] == "lab-x-1"
+        assert (answer["unfinished"], answer["next_after"]) == ([2], 2)
+        host.fake("d2").gate.set()
+        await finished(host.client, other)
 
 
 async def test_the_feed_names_what_ran(host_factory: HostFactory, tmp_path: Path) -> None:

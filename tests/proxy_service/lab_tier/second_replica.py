@@ -20,10 +20,6 @@ class Replica:
     proxy: ProxyState
     links: dict[str, Link]
 
-    def asked(self, host_name: str, path: str) -> bool:
-        """Whether this replica sent the host a request for `path` (as the host sees it)."""
-        return any(call.url.path == path for call in self.links[host_name].calls)
-
 
 @asynccontextmanager
 async def second_replica(lab: Lab, **settings: Any) -> AsyncIterator[Replica]:

@@ -1,7 +1,7 @@
 """Replicas on one PostgreSQL racing on the same rows: in process, each against a real server.
 
-Two replicas follow every dispatched request, take starts with the same Idempotency-Key,
-and learn of each other's changes through notices.
+Two replicas read every host's feed (where dispatched requests end), take starts with the
+same Idempotency-Key, and learn of each other's changes through notices.
 """
 
 import asyncio
@@ -45,17 +45,18 @@ async def test_an_end_two_replicas_see_is_recorded_and_counted_once(
         assert started.status_code == 202, started.text
         request = started.json()["execution_id"]
         first = await until(a.client, request, {"running"})
-        row = await a.proxy.lab.lab_request(request)
-        assert row is not None
-        watched = f"/host/executions/{row.host_execution_id}"
 
-        async def both_follow() -> bool:
-            return b.asked("host-1", watched) and any(
-                c.url.path == watched for c in a.links["host-1"].calls
+        def long_polls_feed(calls: list[httpx.Request]) -> bool:
+            feed = "/host/executions/feed"
+            return any(c.url.path == feed and "wait" in c.url.params for c in calls)
+
+        async def both_read() -> bool:
+            return long_polls_feed(a.links["host-1"].calls) and long_polls_feed(
+                b.links["host-1"].calls
             )
 
-        await wait_for(both_follow, "both replicas follow the execution", 5)
-        gate(a, "host-1", first["device_id"]).set()  # it ends in error: both see it
+        await wait_for(both_read, "both replicas long-poll the host's feed", 5)
+        gate(a, "host-1", first["device_id"]).set()  # it ends in error: both read the end
         again = await until(b.client, request, {"running"})  # retried, not ended
         assert again["device_id"] != first["device_id"]
         listed = await b.client.get("/server/lab/devices")

@@ -72,3 +72,12 @@ async def test_registrations_moves_and_forgetting_reach_every_replica(store: Sql
     await store.remove_host("host-3")
     await sync_host(other, store, "host-3")
     assert "host-3" not in other
+
+
+async def test_reading_every_host_again_keeps_a_host_registered_meanwhile(
+    store: SqlLabStore,
+) -> None:
+    here = replica()
+    here.register(HostRegistration(host_name="host-3", url="http://10.0.0.3:8101", devices=[TV]))  # type: ignore[arg-type]
+    await sync_hosts(here, store)  # its row not written yet (the registration's save in flight)
+    assert "host-3" in here

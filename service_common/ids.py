@@ -1,9 +1,10 @@
-"""Execution ids: version-4 UUIDs from the OS's random source, read 256 at a time.
+"""Execution ids (a host's executions, the lab's): version-4 UUIDs from the OS's random
+source, read 256 at a time.
 
 `uuid.uuid4()` reads `os.urandom` for every id. That call releases the GIL,
-and while execution threads and the journal writer are busy, the event loop
-then waits up to a switch interval (5 ms) to get it back, on every start
-(bench/README.md). One read per 256 ids keeps the same randomness.
+and while other threads are busy (a host's execution threads and journal writer, the
+lab store's writer), the event loop then waits up to a switch interval (5 ms) to get it
+back, on every start (bench/README.md). One read per 256 ids keeps the same randomness.
 """
 
 import os

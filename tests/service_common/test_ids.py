@@ -2,7 +2,7 @@
 
 import uuid
 
-from host_service.engine.ids import ExecutionIds
+from service_common.ids import ExecutionIds
 
 
 def test_ids_are_unique_version_4_uuids() -> None:
