@@ -138,10 +138,11 @@ class FeedFollower:
         return position if waits else None
 
     async def _read_on(self, name: str) -> None:
-        """Read one host's feed, long-polled, while it is known and not offline; after a
-        failure, or with too much pending for one call, at the rhythm of `interval_s`."""
+        """Read one host's feed, long-polled, while it is known and not offline (and the
+        proxy is not stopping: its long-polls are answered at once then); after a failure,
+        or with too much pending for one call, at the rhythm of `interval_s`."""
         position: Position | None = None
-        while name in self._registry:
+        while name in self._registry and not self._client.stopping.begun:
             entry = self._registry.get(name)
             if self._registry.status(entry) is HostStatus.offline:
                 return  # `run` reads it again once it is back
