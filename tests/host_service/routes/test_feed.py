@@ -111,3 +111,7 @@ async def test_bad_feed_queries_are_refused_naming_the_parameter(
         refused = await host.client.get("/host/executions/feed", params={"after": -1})
         assert refused.status_code == 422
         assert refused.json()["details"][0]["loc"] == ["query", "after"]
+        for wait in (-1, 61):  # a long-poll past the contract's bound is refused, not held
+            refused = await host.client.get("/host/executions/feed", params={"wait": wait})
+            assert refused.status_code == 422
+            assert refused.json()["details"][0]["loc"] == ["query", "wait"]
