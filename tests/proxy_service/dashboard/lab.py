@@ -7,9 +7,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import yaml
 
 from tests.processes import REPO, free_port, stop_process, wait_until_healthy
@@ -89,6 +91,29 @@ class DashboardLab:
     hosts: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     proxy_config: Path = Path()
     host_urls: dict[str, str] = field(default_factory=dict)  # to reach a host directly
+
+    @contextmanager
+    def explained(self, host: str, device: str, execution_id: str) -> Iterator[None]:
+        """A failed check in the block says what the host and the proxy's watch show of the
+        device and its run then: whether the run, the host or the watch was late."""
+        try:
+            yield
+        except AssertionError as missed:
+            raise AssertionError(f"{missed}\n{self.seen(host, device, execution_id)}") from None
+
+    def seen(self, host: str, device: str, execution_id: str) -> str:
+        said = [f"at {datetime.now(UTC).isoformat()}"]
+        try:
+            run = httpx.get(f"{self.host_urls[host]}/host/executions/{execution_id}").json()
+            said.append(f"run: {run['status']} {run['started_at']} -> {run['finished_at']}")
+            view = httpx.get(f"{self.host_urls[host]}/host/devices/{device}").json()
+            said.append(f"host: {view['state']} running {view['current_execution_id']}")
+            watch = httpx.get(f"{self.url}/server/watch").json()
+            shown = [d for h in watch["hosts"] for d in h["devices"] if d["device_id"] == device]
+            said.append(f"watch: {shown}")
+        except (httpx.HTTPError, KeyError, ValueError) as exc:
+            said.append(f"not read: {exc!r}")
+        return "; ".join(said)
 
 
 def library(folder: Path) -> Path:

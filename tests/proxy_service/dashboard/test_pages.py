@@ -31,7 +31,8 @@ def test_executions_lists_running_ones_first_and_follows_them_live(
     rows = page.locator("tbody tr")
     expect(rows.first).to_have_attribute("data-execution", running)  # no reload: live
     expect(rows.first).to_contain_text("running")
-    expect(rows.first).to_contain_text("passed", timeout=5000)
+    with live_lab.explained("demo-host-2", "tv-22", running):
+        expect(rows.first).to_contain_text("passed", timeout=5000)
     page.get_by_label("Status").select_option("running")
     expect(page).to_have_url(re.compile(r"status=running"))
     expect(page.locator(f'[data-execution="{finished}"]')).to_have_count(0)

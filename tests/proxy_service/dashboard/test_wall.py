@@ -46,9 +46,10 @@ def test_a_run_started_elsewhere_shows_on_the_wall_and_ends_without_a_reload(
     )  # fmt: skip
     assert started.status_code == 202, started.text
     device = card(page, "demo-host-2", "tv-21")
-    expect(device.locator(".badge").first).to_have_text("▶ busy", timeout=1000)
-    expect(device).to_contain_text("Pause", timeout=2000)  # the step it is in
-    expect(device.locator(".badge").first).to_have_text("○ idle", timeout=5000)
+    with live_lab.explained("demo-host-2", "tv-21", started.json()["execution_id"]):
+        expect(device.locator(".badge").first).to_have_text("▶ busy", timeout=1000)
+        expect(device).to_contain_text("Pause", timeout=2000)  # the step it is in
+        expect(device.locator(".badge").first).to_have_text("○ idle", timeout=5000)
     assert page.evaluate("window.__sameDocument") is True
 
 
