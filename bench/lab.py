@@ -93,7 +93,7 @@ def proxy_database(database: str) -> Iterator[str | None]:
 
 def wait_for_history(running: RunningLab, store: URL) -> None:
     """Until the lab's history holds every execution its hosts finished: the proxy reads the
-    hosts' feeds every 2 s, and a burst's catching up is not the idle lab to measure."""
+    hosts' feeds (long-polled), and a burst's catching up is not the idle lab to measure."""
     with httpx.Client(timeout=30) as client:
         ended = sum(
             float(line.rpartition(" ")[2])

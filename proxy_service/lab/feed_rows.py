@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.engine import Connection
 
 from proxy_service.lab import attempt_ends, history_rows
@@ -21,16 +21,23 @@ class Advanced:
     pending: list[int]
 
 
+# Built once: every reading of every host's feed runs them.
+_CURSOR = select(feed_cursors.c.after).where(feed_cursors.c.host_name == bindparam("host"))
+_PENDING = (
+    select(feed_pending.c.execution_no)
+    .where(feed_pending.c.host_name == bindparam("host"))
+    .order_by(feed_pending.c.execution_no)
+)
+_SETTLED = delete(feed_pending).where(
+    feed_pending.c.host_name == bindparam("host"),
+    feed_pending.c.execution_no.in_(bindparam("numbers", expanding=True)),
+)
+
+
 def position(connection: Connection, host_name: str) -> tuple[int, list[int]]:
     """The cursor (0 before the first read) and the pending execution numbers, oldest first."""
-    after = connection.execute(
-        select(feed_cursors.c.after).where(feed_cursors.c.host_name == host_name)
-    ).scalar()
-    pending = connection.execute(
-        select(feed_pending.c.execution_no)
-        .where(feed_pending.c.host_name == host_name)
-        .order_by(feed_pending.c.execution_no)
-    ).scalars()
+    after = connection.execute(_CURSOR, {"host": host_name}).scalar()
+    pending = connection.execute(_PENDING, {"host": host_name}).scalars()
     return int(after or 0), [int(n) for n in pending]
 
 
@@ -56,11 +63,7 @@ def advance(
         ["host_name", "execution_no"],
     )
     if settled:
-        connection.execute(
-            delete(feed_pending).where(
-                feed_pending.c.host_name == host_name, feed_pending.c.execution_no.in_(settled)
-            )
-        )
+        connection.execute(_SETTLED, {"host": host_name, "numbers": settled})
     if after is not None:
         upsert(
             connection,

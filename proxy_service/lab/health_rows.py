@@ -68,9 +68,12 @@ def get(connection: Connection, host_name: str, device_id: str) -> Health:
     )
 
 
+_EVERY = select(device_health)
+
+
 def every(connection: Connection) -> dict[tuple[str, str], Health]:
     """Every device (and host) with errors in a row or a hold."""
-    rows = connection.execute(select(device_health)).mappings()
+    rows = connection.execute(_EVERY).mappings()
     return {
         (r["host_name"], r["device_id"]): Health(
             r["host_name"], r["device_id"], r["errors_in_row"], r["hold"], r["reason"], r["since"]

@@ -30,6 +30,29 @@ _c = requests.c
 _BY_ID = select(requests).where(_c.id == bindparam("request_id"))
 _BY_KEY = select(requests).where(_c.idempotency_key == bindparam("key"))
 _INSERT = requests.insert()
+_HOLDING_STATES = (CLAIMED, RUNNING)
+_HOLDING = select(_c.host_name, _c.device_id).where(_c.state.in_(_HOLDING_STATES))
+_UNSETTLED = select(requests).where(_c.state.in_(_HOLDING_STATES))
+_EXPIRED = select(_c.id).where(_c.state == QUEUED, _c.queue_deadline < bindparam("now"))
+# The queue in dispatch order, a page at a time; past a row (its priority and seq) or not.
+_ORDER = (_c.priority.desc(), _c.seq)
+_PAGE = select(requests).where(_c.state == QUEUED).order_by(*_ORDER).limit(bindparam("limit"))
+_PAGE_AFTER = (
+    select(requests)
+    .where(
+        _c.state == QUEUED,
+        or_(
+            _c.priority < bindparam("priority"),
+            and_(_c.priority == bindparam("priority"), _c.seq > bindparam("seq")),
+        ),
+    )
+    .order_by(*_ORDER)
+    .limit(bindparam("limit"))
+)
+_LOCKED = {
+    False: _PAGE.with_for_update(skip_locked=True),
+    True: _PAGE_AFTER.with_for_update(skip_locked=True),
+}
 _CLAIM = (
     update(requests)
     .where(_c.id == bindparam("request_id"), _c.state == QUEUED)
@@ -139,25 +162,19 @@ def queued(
 ) -> list[LabRequestRow]:
     """The queue in dispatch order: priority, higher first, then first come first served;
     `after` (a row's priority and seq) continues past that row."""
-    c = requests.c
-    query = select(requests).where(c.state == QUEUED)
+    params: dict[str, int] = {"limit": limit}
     if after is not None:
-        priority, seq = after
-        query = query.where(or_(c.priority < priority, and_(c.priority == priority, c.seq > seq)))
-    query = query.order_by(c.priority.desc(), c.seq).limit(limit)
+        params |= {"priority": after[0], "seq": after[1]}
     if connection.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return [LabRequestRow.of(r) for r in connection.execute(query).mappings()]
+        query = _LOCKED[after is not None]
+    else:
+        query = _PAGE if after is None else _PAGE_AFTER
+    return [LabRequestRow.of(r) for r in connection.execute(query, params).mappings()]
 
 
 def holding(connection: Connection) -> set[tuple[str, str]]:
     """The devices lab requests hold: claimed or running on them."""
-    rows = connection.execute(
-        select(requests.c.host_name, requests.c.device_id).where(
-            requests.c.state.in_((CLAIMED, RUNNING))
-        )
-    )
-    return {(h, d) for h, d in rows}
+    return {(h, d) for h, d in connection.execute(_HOLDING)}
 
 
 def claim(
@@ -194,10 +211,7 @@ def request_cancel(connection: Connection, request_id: str) -> None:
 
 def expired(connection: Connection, now: float) -> list[str]:
     """Queued requests past their queue wait limit."""
-    rows = connection.execute(
-        select(requests.c.id).where(requests.c.state == QUEUED, requests.c.queue_deadline < now)
-    )
-    return [r for (r,) in rows]
+    return [r for (r,) in connection.execute(_EXPIRED, {"now": now})]
 
 
 def position(connection: Connection, row: LabRequestRow) -> int:
@@ -216,8 +230,7 @@ def position(connection: Connection, row: LabRequestRow) -> int:
 
 def unsettled(connection: Connection) -> list[LabRequestRow]:
     """Claimed or running requests: dispatched, or about to be, and not known to have ended."""
-    query = select(requests).where(requests.c.state.in_((CLAIMED, RUNNING)))
-    return [LabRequestRow.of(r) for r in connection.execute(query).mappings()]
+    return [LabRequestRow.of(r) for r in connection.execute(_UNSETTLED).mappings()]
 
 
 def cancel_queued(connection: Connection, request_id: str, now: float) -> bool:

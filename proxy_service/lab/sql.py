@@ -1,5 +1,6 @@
 """SQL that differs between the store's two databases, in one place."""
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -8,9 +9,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 
-def _insert(connection: Connection, table: Table) -> Any:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+@functools.cache
+def _insert(
+    dialect_name: str, table: Table, keys: tuple[str, ...], updated: tuple[str, ...] | None
+) -> Any:
+    """The statement, built once per shape: building costs more than a small insert."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    if updated is None:
+        return statement.on_conflict_do_nothing(index_elements=keys)
+    return statement.on_conflict_do_update(
+        index_elements=keys, set_={c: statement.excluded[c] for c in updated}
+    )
 
 
 def upsert(
@@ -19,9 +29,8 @@ def upsert(
     """Insert `rows`, or update every other column of the row with the same `keys`."""
     if not rows:
         return
-    statement = _insert(connection, table)
-    updated = {c: statement.excluded[c] for c in rows[0] if c not in keys}
-    connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=updated), rows)
+    updated = tuple(c for c in rows[0] if c not in keys)
+    connection.execute(_insert(connection.dialect.name, table, tuple(keys), updated), rows)
 
 
 def insert_new(
@@ -29,8 +38,7 @@ def insert_new(
 ) -> None:
     """Insert the rows whose `keys` are not in the table yet; the others are left as they are."""
     if rows:
-        statement = _insert(connection, table).on_conflict_do_nothing(index_elements=keys)
-        connection.execute(statement, rows)
+        connection.execute(_insert(connection.dialect.name, table, tuple(keys), None), rows)
 
 
 def floor(connection: Connection, value: ColumnElement[Any]) -> ColumnElement[int]:
