@@ -11,10 +11,11 @@ from host_service.config import ConfigError, load_host_config
 from host_service.drivers import DEFAULT_DRIVERS
 from host_service.engine.devices import DeviceCatalog
 from host_service.journal import JournalError, journal_url, open_journal
-from host_service.log_format import log_config
+from host_service.runtime.logs import ExecutionIdFilter
 from host_service.settings import HostSettings
 from service_common.binding import is_loopback
 from service_common.http_server import server_limits
+from service_common.log_format import log_config
 from service_common.serving import serve
 
 
@@ -89,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         host=args.bind,
         port=args.port,
         log_level=args.log_level,
-        log_config=log_config(settings.log_format, args.log_level),
+        log_config=log_config(
+            settings.log_format, args.log_level, context=("execution_id", ExecutionIdFilter)
+        ),
         **server_limits(),
     )
     return 0

@@ -1,10 +1,11 @@
 """Host settings: environment variables `HOST_*`, then command-line flags."""
 
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service_common.log_format import LogFormat
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEMO_CONFIG = REPO_ROOT / "examples" / "host.yaml"
@@ -63,7 +64,7 @@ class HostSettings(BaseSettings):
             "lost on restart); default var/<host_name>.sqlite3 next to the config file."
         ),
     )
-    log_format: Literal["text", "json"] = Field(
+    log_format: LogFormat = Field(
         default="text", description="Service log lines: text, or JSON lines with execution_id."
     )
     queue_wait_limit_s: float = Field(

@@ -14,6 +14,7 @@ from proxy_service.settings import ProxySettings
 from service_common.binding import is_loopback
 from service_common.config_errors import describe_settings
 from service_common.http_server import server_limits
+from service_common.log_format import log_config
 from service_common.serving import serve
 
 
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         host=args.bind,
         port=args.port,
         log_level=args.log_level,
+        log_config=log_config(settings.log_format, args.log_level),
         **server_limits(),
     )
     return 0

@@ -3,6 +3,7 @@ in reverse order through one exit stack."""
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Coroutine, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from proxy_service.feed import FeedFollower
 from proxy_service.hosts import Clock, HostRegistry
 from proxy_service.inventory import Inventory
 from proxy_service.lab import open_lab_store, store_url
+from proxy_service.lab.url import shown
 from proxy_service.lab_tier import LabTier
 from proxy_service.metrics import ProxyMetrics
 from proxy_service.monitor import HostMonitor
@@ -27,6 +29,8 @@ from proxy_service.signals import LabSignals
 from proxy_service.state import ProxyState
 from service_common.gc_tuning import tuned_gc
 from service_common.stopping import stopping_of
+
+log = logging.getLogger("device_orchestrator.lab")
 
 # The lab's own calls: its starts (a tick may ask hundreds at once), the long-polls of the
 # hosts' feeds and the follows of executions whose end a feed cannot tell. A pool and lanes
@@ -56,8 +60,10 @@ async def proxy_lifespan(
     registry = HostRegistry(config, settings.heartbeat_expiry_s, clock)
     metrics = ProxyMetrics(registry)
     async with AsyncExitStack() as stack:
-        lab = open_lab_store(store_url(settings.database_url, settings.config_path))
+        url = store_url(settings.database_url, settings.config_path)
+        lab = open_lab_store(url)
         stack.push_async_callback(lab.close)
+        log.info("lab store %s; %d hosts in the config", shown(url), len(config.hosts))
         stopping = stopping_of(app)
         client = HostClient(settings, registry, mounts, metrics, stopping)
         stack.push_async_callback(client.aclose)

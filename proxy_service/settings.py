@@ -6,6 +6,8 @@ from typing import Annotated, Any
 from pydantic import Field, IPvAnyNetwork, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from service_common.log_format import LogFormat
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEMO_CONFIG = REPO_ROOT / "examples" / "proxy.yaml"
 
@@ -85,6 +87,9 @@ class ProxySettings(BaseSettings):
         description="Each host's feed of finished executions is long-polled on and on; how "
         "often a host whose feed is not being read (back online, a failed reading, more "
         "pending than one call asks) is read again.",
+    )
+    log_format: LogFormat = Field(
+        default="text", description="Service log lines: text, or JSON lines."
     )
     gc_tuning: bool = Field(
         default=True,

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from host_service.runtime.limits import shorten
+from service_common.log_format import SERVICE_LOGGER
 
 current_execution_id: ContextVar[str | None] = ContextVar("current_execution_id", default=None)
 
-LOGGER_NAME = "device_orchestrator"
+LOGGER_NAME = SERVICE_LOGGER
 
 
 class ExecutionLogHandler(logging.Handler):

@@ -15,7 +15,7 @@ from proxy_service.watch.host import MIN_GAP_S, Publish
 from schemas.lab_queue import LabQueuePage
 
 QueueReader = Callable[[], Awaitable[LabQueuePage]]
-log = logging.getLogger(__name__)
+log = logging.getLogger("device_orchestrator.watch")
 
 
 class QueueWatch:

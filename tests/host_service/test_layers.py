@@ -17,7 +17,7 @@ LAYERS: list[set[str]] = [
     {"kinds"},
     {"library", "blocks", "steps"},
     {"drivers"},
-    {"runtime", "log_format"},
+    {"runtime"},
     {"config", "settings", "errors"},
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
