@@ -111,8 +111,10 @@ class AsyncClient:
     async def cancel(self, execution_id: str, host_name: str) -> ExecutionView:
         return await self._send(calls.cancel(execution_id, host_name))
 
-    async def junit(self, execution_id: str, host_name: str) -> str:
-        return await self._send(calls.junit(execution_id, host_name))
+    async def junit(
+        self, execution_id: str, host_name: str, kind: ExecutionKind = ExecutionKind.campaign
+    ) -> str:
+        return await self._send(calls.junit(execution_id, host_name, kind))
 
     async def artifact(self, execution_id: str, name: str, host_name: str | None = None) -> bytes:
         """One artifact's bytes (a screenshot); `host_name` None for a lab execution's id."""

@@ -133,8 +133,11 @@ def cancel(execution_id: str, host_name: str) -> Call[ExecutionView]:
     return Call("POST", path, _model(ExecutionView), {"host_name": host_name})
 
 
-def junit(execution_id: str, host_name: str) -> Call[str]:
-    path = f"{PREFIX}/campaign/execution/{execution_id}/junit"
+def junit(
+    execution_id: str, host_name: str, kind: ExecutionKind = ExecutionKind.campaign
+) -> Call[str]:
+    """A campaign's or a testcase's JUnit XML report."""
+    path = f"{PREFIX}/{kind.value}/execution/{execution_id}/junit"
     return Call("GET", path, _text, {"host_name": host_name})
 
 

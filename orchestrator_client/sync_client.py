@@ -112,8 +112,10 @@ class Client:
     def cancel(self, execution_id: str, host_name: str) -> ExecutionView:
         return self._send(calls.cancel(execution_id, host_name))
 
-    def junit(self, execution_id: str, host_name: str) -> str:
-        return self._send(calls.junit(execution_id, host_name))
+    def junit(
+        self, execution_id: str, host_name: str, kind: ExecutionKind = ExecutionKind.campaign
+    ) -> str:
+        return self._send(calls.junit(execution_id, host_name, kind))
 
     def artifact(self, execution_id: str, name: str, host_name: str | None = None) -> bytes:
         """One artifact's bytes (a screenshot); `host_name` None for a lab execution's id."""

@@ -67,3 +67,10 @@ START_ROUTES: dict[ExecutionKind, KindRoute] = {
         ),
     ]
 }
+
+# The kinds with a JUnit report (`GET /{kind}/execution/{id}/junit`), and the field of
+# their start request that names what they run.
+REPORTED: dict[ExecutionKind, str] = {
+    ExecutionKind.campaign: "campaign_id",
+    ExecutionKind.testcase: "testcase_id",
+}

@@ -1,4 +1,4 @@
-"""Reports of finished executions for other tools: a campaign as JUnit XML."""
+"""Reports of finished executions for other tools: a campaign or a testcase as JUnit XML."""
 
 import string
 from typing import Annotated
@@ -12,11 +12,13 @@ from host_service.engine.artifact import artifact_url
 from host_service.engine.record import ExecutionRecord
 from host_service.errors import ConflictError, NotFoundError, RequestInvalidError
 from host_service.routes.responses import errors
+from host_service.state import HostState
 from schemas import ExecutionKind
 from schemas.campaign import CampaignResult
 from service_common.junit import RanOn, campaign_suite, report
+from service_common.junit_views import definition_of, view_suite
 
-router = APIRouter(tags=["campaign"])
+router = APIRouter()
 
 _FIELDS = {"execution_id", "name"}
 
@@ -52,13 +54,48 @@ def attachment_links(record: ExecutionRecord, template: str) -> dict[str, list[s
     return links
 
 
+def _reported(
+    state: HostState, execution_id: str, kind: ExecutionKind, attachment_url: str | None
+) -> ExecutionRecord:
+    """The execution of `kind` to report (404 if it is none), its template checked (422)."""
+    record = state.registry.get(execution_id)
+    if record.kind is not kind:
+        raise NotFoundError(
+            f"no {kind.value} execution {execution_id!r}", code="execution_not_found"
+        )
+    if attachment_url is not None and (problem := _template_problem(attachment_url)):
+        raise RequestInvalidError(
+            f"invalid attachment_url: {problem}",
+            details=[{"loc": ["query", "attachment_url"], "msg": problem}],
+        )
+    return record
+
+
+def _ran(record: ExecutionRecord) -> RanOn:
+    return RanOn(record.execution_id, record.host_name, record.device_id, record.started_at)
+
+
+def _template(request: Request, attachment_url: str | None) -> str:
+    # Braces in the base (a root path may have them) are text, not fields of the template.
+    base = str(request.base_url).rstrip("/").replace("{", "{{").replace("}", "}}")
+    return attachment_url or base + artifact_url("{execution_id}", "{name}")
+
+
+def _xml(body: bytes) -> Response:
+    return Response(content=body, media_type="application/xml")
+
+
+_REPORT = {
+    200: {"content": {"application/xml": {}}, "description": "JUnit XML report"},
+    **errors(404, 409, 422),
+}
+
+
 @router.get(
     "/campaign/execution/{execution_id}/junit",
+    tags=["campaign"],
     response_class=Response,
-    responses={
-        200: {"content": {"application/xml": {}}, "description": "JUnit XML report"},
-        **errors(404, 409, 422),
-    },
+    responses=_REPORT,
     operation_id="get_campaign_junit",
 )
 async def campaign_junit(
@@ -68,24 +105,42 @@ async def campaign_junit(
     attachment_url: AttachmentUrlQuery = None,
 ) -> Response:
     """A campaign as a JUnit XML report, one testcase per item, with links to screenshots."""
-    record = state.registry.get(execution_id)
-    if record.kind is not ExecutionKind.campaign:
-        raise NotFoundError(f"no campaign execution {execution_id!r}", code="execution_not_found")
-    if attachment_url is not None and (problem := _template_problem(attachment_url)):
-        raise RequestInvalidError(
-            f"invalid attachment_url: {problem}",
-            details=[{"loc": ["query", "attachment_url"], "msg": problem}],
-        )
+    record = _reported(state, execution_id, ExecutionKind.campaign, attachment_url)
     if not isinstance(record.result, CampaignResult):
         raise ConflictError(
             f"campaign {execution_id} is {record.status.value}: it has no result to report",
             code="no_result",
             details={"status": record.status.value},
         )
-    # Braces in the base (a root path may have them) are text, not fields of the template.
-    base = str(request.base_url).rstrip("/").replace("{", "{{").replace("}", "}}")
-    template = attachment_url or base + artifact_url("{execution_id}", "{name}")
-    ran = RanOn(execution_id, record.host_name, record.device_id, record.started_at)
-    suite = campaign_suite(record.result, ran, attachment_links(record, template))
-    body = report(record.result.name, [suite])
-    return Response(content=body, media_type="application/xml")
+    ran = _ran(record)
+    links = attachment_links(record, _template(request, attachment_url))
+    return _xml(report(record.result.name, [campaign_suite(record.result, ran, links)]))
+
+
+@router.get(
+    "/testcase/execution/{execution_id}/junit",
+    tags=["testcase"],
+    response_class=Response,
+    responses=_REPORT,
+    operation_id="get_testcase_junit",
+)
+async def one_testcase_junit(
+    execution_id: str,
+    request: Request,
+    state: HostStateDep,
+    attachment_url: AttachmentUrlQuery = None,
+) -> Response:
+    """A testcase as a JUnit XML report once it ended: one testcase, the nodes it visited
+    and links to its screenshots; an `<error>` if it ended before it could run."""
+    record = _reported(state, execution_id, ExecutionKind.testcase, attachment_url)
+    if not record.status.terminal:
+        raise ConflictError(
+            f"testcase {execution_id} is {record.status.value}: its report is made once it ended",
+            code="not_finished",
+            details={"status": record.status.value},
+        )
+    view = state.registry.view(execution_id)
+    definition = definition_of(ExecutionKind.testcase, record.request.get("body", {}))
+    links = attachment_links(record, _template(request, attachment_url))
+    suite = view_suite(view, definition, _ran(record), links)
+    return _xml(report(str(suite.get("name")), [suite]))

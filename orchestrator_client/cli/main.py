@@ -14,6 +14,7 @@ from orchestrator_client.cli.outcome import Exit, outcome, verdict
 from orchestrator_client.cli.requests import RequestFileError, build_request, read_body
 from orchestrator_client.cli.watch import watch
 from schemas import ExecutionKind, ExecutionStatus, ExecutionView
+from schemas.kinds import REPORTED
 
 DEFAULT_URL = "http://127.0.0.1:8100"  # the proxy of the README's demo (examples/proxy.yaml)
 
@@ -100,12 +101,17 @@ def run(
     tree: Annotated[str | None, typer.Option(help="Navigation tree id.")] = None,
     follow: Annotated[bool, typer.Option("--watch/--no-watch", help="Follow it live.")] = True,
     junit: Annotated[
-        Path | None, typer.Option(help="Write the campaign's JUnit XML report here.")
+        Path | None,
+        typer.Option(help="Write the campaign's or testcase's JUnit XML report here."),
     ] = None,
 ) -> None:
     """Start an execution from a file or a library id, then watch it to its end."""
     if file is None and library_id is None:
         raise typer.BadParameter("give a request FILE or --id", param_hint="FILE")
+    if junit is not None and kind not in REPORTED:
+        raise typer.BadParameter(
+            "JUnit reports are made of campaigns and testcases", param_hint="--junit"
+        )
     body = read_body(file) if file is not None else {}
     if tree is not None:
         body["tree_id"] = tree
@@ -121,7 +127,7 @@ def run(
         return
     view = watch(client, console, started.execution_id, request.host_name)
     if junit is not None:
-        _write_junit(client, started.execution_id, request.host_name, junit)
+        _write_junit(client, started.execution_id, request.host_name, junit, kind)
     _finish(view)
 
 
@@ -162,8 +168,9 @@ def junit(
     host: HostOption,
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
 ) -> None:
-    """Write a campaign execution's JUnit XML report to a file, for CI servers."""
-    _write_junit(_client(ctx), execution_id, host, output)
+    """Write a campaign's or testcase's JUnit XML report to a file, for CI servers."""
+    client = _client(ctx)
+    _write_junit(client, execution_id, host, output, client.status(execution_id, host).kind)
 
 
 @app.command()
@@ -188,8 +195,10 @@ def artifacts(
     console.print(f"{len(written)} artifacts written to {output}{note}", highlight=False)
 
 
-def _write_junit(client: Client, execution_id: str, host_name: str, path: Path) -> None:
-    path.write_text(client.junit(execution_id, host_name))
+def _write_junit(
+    client: Client, execution_id: str, host_name: str, path: Path, kind: ExecutionKind
+) -> None:
+    path.write_text(client.junit(execution_id, host_name, kind))
     console.print(f"JUnit report written to {path}")
 
 

@@ -96,31 +96,51 @@ async def get_library(
     return await relay_get(state, target, f"/library{suffix}", request)
 
 
-@router.get(
-    "/campaign/execution/{execution_id}/junit",
-    tags=["campaign"],
-    responses={200: {"content": {"application/xml": {}}}, **errors(*FORWARDED)},
-    operation_id="get_campaign_junit",
+def junit_route(kind: ExecutionKind, summary: str) -> None:
+    """`GET /{kind}/execution/{id}/junit`: a campaign's or a testcase's JUnit report, on
+    `host_name`, by lab id, or of a matrix run (a suite per device, from the store)."""
+
+    async def get_junit(
+        execution_id: IdPath,
+        request: Request,
+        state: ProxyStateDep,
+        host_name: LabHostNameQuery = None,
+    ) -> Response:
+        if host_name is None:
+            matrix = await lab_executions.matrix_report(
+                state, execution_id, kind, artifact_link(request)
+            )
+            if matrix is not None:
+                return Response(matrix, media_type="application/xml")
+        # The links name the execution as the request did: by lab id, or by host and id.
+        link = str(request.url_for("get_artifact", execution_id=execution_id, name="NAME"))
+        template = link.replace("{", "{{").replace("}", "}}").removesuffix("/NAME") + "/{name}"
+        if host_name is None:
+            row = await lab_executions.dispatched(state, execution_id, 0)
+            assert row.host_name is not None
+            execution_id, host_name = str(row.host_execution_id), row.host_name
+        else:
+            template += f"?host_name={quote(host_name, safe='')}"
+        target = state.registry.route(host_name)
+        path = f"/{kind.value}/execution/{execution_id}/junit"
+        return await relay_get(state, target, path, request, {"attachment_url": template})
+
+    get_junit.__doc__ = summary
+    get_junit.__name__ = f"get_{kind.value}_junit"  # its summary in the OpenAPI document
+    router.get(
+        f"/{kind.value}/execution/{{execution_id}}/junit",
+        tags=[kind.value],
+        responses={200: {"content": {"application/xml": {}}}, **errors(*FORWARDED)},
+        operation_id=f"get_{kind.value}_junit",
+    )(get_junit)
+
+
+junit_route(
+    ExecutionKind.campaign,
+    "A campaign's JUnit XML report (on `host_name`, lab, or a matrix run: a suite per device).",
 )
-async def get_junit(
-    execution_id: IdPath, request: Request, state: ProxyStateDep, host_name: LabHostNameQuery = None
-) -> Response:
-    """A campaign's JUnit XML report (on `host_name`, lab, or a matrix run: a suite per device)."""
-    if host_name is None:
-        matrix = await lab_executions.matrix_report(
-            state, execution_id, ExecutionKind.campaign, artifact_link(request)
-        )
-        if matrix is not None:
-            return Response(matrix, media_type="application/xml")
-    # The links name the execution as the request did: by lab id, or by host and id.
-    link = str(request.url_for("get_artifact", execution_id=execution_id, name="NAME"))
-    template = link.replace("{", "{{").replace("}", "}}").removesuffix("/NAME") + "/{name}"
-    if host_name is None:
-        row = await lab_executions.dispatched(state, execution_id, 0)
-        assert row.host_name is not None
-        execution_id, host_name = str(row.host_execution_id), row.host_name
-    else:
-        template += f"?host_name={quote(host_name, safe='')}"
-    target = state.registry.route(host_name)
-    path = f"/campaign/execution/{execution_id}/junit"
-    return await relay_get(state, target, path, request, {"attachment_url": template})
+junit_route(
+    ExecutionKind.testcase,
+    "A testcase's JUnit XML report once it ended (on `host_name`, lab, or a matrix run: a "
+    "suite per device).",
+)

@@ -66,10 +66,27 @@ def test_failed_verification_exits_1(stack: Stack, tmp_path: Path) -> None:
     assert "FAILED: verification" in done.stdout
 
 
-def test_testcase_from_the_library_by_id(stack: Stack) -> None:
-    done = orch(stack, "run", "testcase", "--id", "open_guide", "--device", "tv-3")
+def test_testcase_from_the_library_by_id_writes_its_junit_report(
+    stack: Stack, tmp_path: Path
+) -> None:
+    report = tmp_path / "junit.xml"
+    done = orch(
+        stack, "run", "testcase", "--id", "open_guide", "--device", "tv-3", "--junit", str(report)
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "PASSED: testcase" in done.stdout
+    assert '<testsuite name="open_guide"' in report.read_text()
+    again = tmp_path / "again.xml"
+    execution_id = done.stdout.split()[2]
+    assert orch(stack, "junit", execution_id, "-o", str(again)).returncode == 0
+    assert again.read_text() == report.read_text()
+
+
+def test_junit_of_a_kind_without_reports_is_refused_before_starting(stack: Stack) -> None:
+    done = orch(stack, "run", "action", "--id", "x", "--device", "tv-3", "--junit", "r.xml")
+    assert done.returncode == 2
+    assert "--junit" in done.stderr
+    assert "campaigns and testcases" in done.stderr
 
 
 def test_cancel_status_watch_and_logs_of_a_running_execution(stack: Stack, tmp_path: Path) -> None:

@@ -129,3 +129,32 @@ async def test_a_campaigns_junit_through_the_proxy_links_through_the_proxy(
         fetched = await running.client.get(link)
         assert fetched.status_code == 200
         assert fetched.headers["content-type"] == "image/png"
+
+
+async def test_a_single_testcases_junit_by_lab_id_and_by_host_links_through_the_proxy(
+    lab: LabFactory,
+) -> None:
+    async with lab() as running:
+        on_any = {"device_selector": {"model": "simtv-4k"}, "testcase": FAILING}
+        started = await running.client.post("/server/testcase/execute", json=on_any)
+        assert started.status_code == 202, started.text
+        lab_id = started.json()["execution_id"]
+        [artifact] = (await lab_finished(running, lab_id))["artifacts"]
+        report = await running.client.get(f"/server/testcase/execution/{lab_id}/junit")
+        assert report.status_code == 200, report.text
+        assert links(report.content) == [
+            f"http://proxy/server/executions/{lab_id}/artifacts/{artifact['name']}"
+        ]
+        [failure] = ET.fromstring(report.content).iter("failure")  # noqa: S314 - our own
+        assert failure.get("type") == "failed"
+        on_host = {"host_name": "host-1", "device_id": "tv-1", "testcase": FAILING}
+        started = await running.client.post("/server/testcase/execute", json=on_host)
+        execution_id = started.json()["execution_id"]
+        view = await finished_via(running.client, "host-1", execution_id)
+        report = await running.client.get(
+            f"/server/testcase/execution/{execution_id}/junit", params={"host_name": "host-1"}
+        )
+        assert links(report.content) == [
+            f"http://proxy/server/executions/{execution_id}/artifacts/"
+            f"{view['artifacts'][0]['name']}?host_name=host-1"
+        ]

@@ -92,7 +92,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Junit
+         * Get Campaign Junit
          * @description A campaign's JUnit XML report (on `host_name`, lab, or a matrix run: a suite per device).
          */
         get: operations["get_campaign_junit"];
@@ -633,7 +633,7 @@ export interface paths {
         };
         /**
          * Get Testcase Junit
-         * @description A testcase matrix run's JUnit XML report: one testsuite per device, once it has ended.
+         * @description A testcase's JUnit XML report once it ended (on `host_name`, lab, or a matrix run: a suite per device).
          */
         get: operations["get_testcase_junit"];
         put?: never;
@@ -5395,7 +5395,10 @@ export interface operations {
     };
     get_testcase_junit: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The host the execution runs on; absent for a lab execution's id. */
+                host_name?: string;
+            };
             header?: never;
             path: {
                 execution_id: string;
@@ -5432,8 +5435,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with the current state */
-            409: {
+            /** @description Invalid request: `details` names each field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5441,8 +5444,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid request: `details` names each field */
-            422: {
+            /** @description The host is unreachable or answered something unreadable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The host is offline (missed heartbeats or health checks) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The host did not answer in time */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 """Runs started from the page and followed live on their own page, in a real Chromium."""
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -49,6 +50,11 @@ def test_a_failing_testcase_shows_its_failure_and_evidence(
     expect(shots).to_have_count(1)
     expect(shots.first).to_have_js_property("complete", True)
     assert shots.first.evaluate("img => img.naturalWidth") > 0
+    with page.expect_download() as download:  # the report of this one testcase
+        page.get_by_role("button", name="JUnit report").click()
+    report = Path(download.value.path()).read_text()
+    assert '<testsuite name="check_resolution"' in report
+    assert "<failure" in report
 
 
 def test_a_screenshot_taken_mid_run_shows_at_once_and_the_run_is_followed_to_its_end(

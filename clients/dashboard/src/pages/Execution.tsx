@@ -14,6 +14,9 @@ import { Steps } from "../execution/Steps";
 import { dateTime, duration, words } from "../format";
 import { useLab } from "../lab/hooks";
 
+// The kinds with a JUnit report (schemas/kinds.py REPORTED).
+const REPORTED = new Set(["campaign", "testcase"]);
+
 interface Outcome {
   success?: boolean;
   message?: string;
@@ -59,7 +62,7 @@ function Actions(props: { hostName: string | null; view: ExecutionView; replace:
   };
   const junit = async (): Promise<void> => {
     try {
-      const href = await blobUrl(`/server/campaign/execution/${encodeURIComponent(view.execution_id)}/junit`, query);
+      const href = await blobUrl(`/server/${view.kind}/execution/${encodeURIComponent(view.execution_id)}/junit`, query);
       const link = document.createElement("a");
       link.href = href;
       link.download = `${view.execution_id}.junit.xml`;
@@ -77,7 +80,7 @@ function Actions(props: { hostName: string | null; view: ExecutionView; replace:
           Cancel
         </button>
       )}
-      {view.kind === "campaign" && !active && (
+      {REPORTED.has(view.kind) && !active && (
         <button type="button" onClick={junit}>
           JUnit report
         </button>
