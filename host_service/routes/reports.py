@@ -130,8 +130,7 @@ async def one_testcase_junit(
     state: HostStateDep,
     attachment_url: AttachmentUrlQuery = None,
 ) -> Response:
-    """A testcase as a JUnit XML report once it ended: one testcase, the nodes it visited
-    and links to its screenshots; an `<error>` if it ended before it could run."""
+    """A testcase as a JUnit XML report once it ended: its nodes and links to screenshots."""
     record = _reported(state, execution_id, ExecutionKind.testcase, attachment_url)
     if not record.status.terminal:
         raise ConflictError(
