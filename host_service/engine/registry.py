@@ -266,8 +266,10 @@ class ExecutionRegistry:
             if self.get(execution_id).version != version:
                 return
             event = self._waiters.setdefault(execution_id, asyncio.Event())
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can lose a cancellation.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await event.wait()
 
     # -- internals -------------------------------------------------------------------------
 
