@@ -30,12 +30,13 @@ from host_service.journal import Journal, JournalError, data_folder, journal_url
 from host_service.kinds import ExecutorEnv, build_executors
 from host_service.kinds.definitions import DEFINITION_RULES
 from host_service.library import LibraryLimits, load_library
-from host_service.runtime.logs import LOGGER_NAME, ExecutionLogHandler
+from host_service.runtime.logs import ExecutionLogHandler
 from host_service.runtime.loop_calls import LoopCalls
 from host_service.settings import HostSettings
 from host_service.state import HostState
 from schemas import ExecutionError, ExecutionStatus
 from service_common.gc_tuning import tuned_gc
+from service_common.log_format import SERVICE_LOGGER
 
 
 def worker_count(devices: int) -> int:
@@ -129,7 +130,7 @@ async def host_lifespan(
         stack.callback(pool.shutdown, wait=True, cancel_futures=True)
         loop.set_default_executor(pool)
         handler = ExecutionLogHandler(registry.append_log, settings.max_message_chars)
-        service_logger = logging.getLogger(LOGGER_NAME)
+        service_logger = logging.getLogger(SERVICE_LOGGER)
         service_logger.addHandler(handler)
         stack.callback(service_logger.removeHandler, handler)
         service_logger.setLevel(logging.INFO)

@@ -14,8 +14,6 @@ from service_common.log_format import SERVICE_LOGGER
 
 current_execution_id: ContextVar[str | None] = ContextVar("current_execution_id", default=None)
 
-LOGGER_NAME = SERVICE_LOGGER
-
 
 class ExecutionLogHandler(logging.Handler):
     def __init__(self, sink: Callable[[str, str], None], max_chars: int = 4_096) -> None:
@@ -43,4 +41,4 @@ class ExecutionIdFilter(logging.Filter):
 
 
 def execution_logger(component: str) -> logging.Logger:
-    return logging.getLogger(f"{LOGGER_NAME}.{component}")
+    return logging.getLogger(f"{SERVICE_LOGGER}.{component}")
