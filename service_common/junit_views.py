@@ -5,8 +5,8 @@ execution that ended without a result (an error before it ran, a cancel while it
 is a suite of one `<error>` naming what it was asked to run.
 """
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
 from xml.etree.ElementTree import Element
 
 from schemas import ExecutionKind, ExecutionStatus, ExecutionView
@@ -14,6 +14,25 @@ from schemas.campaign import CampaignResult
 from schemas.kinds import REPORTED
 from schemas.testcase import TestcaseResult
 from service_common.junit import RanOn, campaign_suite, testcase_suite, unrun_suite
+
+
+class Kept(Protocol):
+    """An artifact as a report links it: a host's own record of it, or its view."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def step_id(self) -> str: ...
+
+
+def links_by_step(artifacts: Iterable[Kept], link: Callable[[str], str]) -> dict[str, list[str]]:
+    """The URLs (`link(name)`) of each step's artifacts, by step id (a campaign's steps
+    are its items)."""
+    links: dict[str, list[str]] = {}
+    for artifact in artifacts:
+        links.setdefault(artifact.step_id, []).append(link(artifact.name))
+    return links
 
 
 def definition_of(kind: ExecutionKind, body: dict[str, Any]) -> tuple[str, str]:

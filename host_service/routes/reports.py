@@ -16,7 +16,7 @@ from host_service.state import HostState
 from schemas import ExecutionKind
 from schemas.campaign import CampaignResult
 from service_common.junit import RanOn, campaign_suite, report
-from service_common.junit_views import definition_of, view_suite
+from service_common.junit_views import definition_of, links_by_step, view_suite
 
 router = APIRouter()
 
@@ -45,13 +45,12 @@ def _template_problem(template: str) -> str | None:
 
 
 def attachment_links(record: ExecutionRecord, template: str) -> dict[str, list[str]]:
-    """The links to each step's artifacts (a campaign's steps are its items), by step id."""
-    links: dict[str, list[str]] = {}
+    """The links to each step's artifacts, made from `template`, by step id."""
     quoted = quote(record.execution_id, safe="")
-    for artifact in record.artifacts:
-        link = template.format(execution_id=quoted, name=quote(artifact.name, safe=""))
-        links.setdefault(artifact.step_id, []).append(link)
-    return links
+    return links_by_step(
+        record.artifacts,
+        lambda name: template.format(execution_id=quoted, name=quote(name, safe="")),
+    )
 
 
 def _reported(

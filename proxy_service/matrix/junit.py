@@ -12,7 +12,7 @@ from proxy_service.lab_errors import LabConflictError, NotInHistoryError
 from proxy_service.matrix.sums import parent_status
 from schemas import ExecutionKind, ExecutionView
 from service_common.junit import RanOn, report
-from service_common.junit_views import definition_of, view_suite
+from service_common.junit_views import definition_of, links_by_step, view_suite
 
 # The link to a child's artifact through the proxy: (its lab id, the artifact's name) -> URL.
 Link = Callable[[str, str], str]
@@ -20,9 +20,7 @@ Link = Callable[[str, str], str]
 
 def _suite(kind: ExecutionKind, pin: MatrixChildRow, view: ExecutionView, link: Link) -> Element:
     ran = RanOn(pin.request.id, pin.host_name, pin.device_id, view.started_at)
-    links: dict[str, list[str]] = {}
-    for artifact in view.artifacts:
-        links.setdefault(artifact.step_id, []).append(link(pin.request.id, artifact.name))
+    links = links_by_step(view.artifacts, lambda name: link(pin.request.id, name))
     definition = definition_of(kind, pin.request.body)
     return view_suite(view, definition, ran, links, f" on {pin.host_name}/{pin.device_id}")
 
