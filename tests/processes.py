@@ -1,11 +1,13 @@
 """Real service processes on 127.0.0.1 for tests that need sockets; always stopped."""
 
+import contextlib
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -66,15 +68,25 @@ def kill_process(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def service(module: str, *args: str, health_path: str) -> Iterator[str]:
-    """Run `python -m module --port P *args`; yield its base URL; stop it afterwards."""
+def service(
+    module: str,
+    *args: str,
+    health_path: str,
+    log: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[str]:
+    """Run `python -m module --port P *args`; yield its base URL; stop it afterwards.
+    Its output goes to `log` (discarded without); `env` is added to this process's."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", module, "--port", str(port), *args],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with log.open("ab") if log is not None else contextlib.nullcontext() as sink:
+        output = subprocess.DEVNULL if sink is None else sink
+        process = subprocess.Popen(
+            [sys.executable, "-m", module, "--port", str(port), *args],
+            cwd=REPO,
+            stdout=output,
+            stderr=output,
+            env={**os.environ, **(env or {})},
+        )
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(base_url + health_path, process)

@@ -2,33 +2,24 @@
 `--log-level` (they used to show only from WARNING up, in Python's bare format)."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
-from tests.processes import REPO, free_port, stop_process, wait_until_healthy
+from tests.processes import service
 
 
 def proxy_log(tmp_path: Path, *args: str, **env: str) -> list[str]:
     """Start a proxy on an empty lab, read its health once, stop it: its output's lines."""
     config = tmp_path / "proxy.yaml"
     config.write_text("hosts: []\n")
-    port = free_port()
     log = tmp_path / "proxy.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "proxy_service", "--port", str(port), "--config", str(config),
-             *args],
-            cwd=REPO, stdout=sink, stderr=sink, env={**os.environ, **env},
-        )  # fmt: skip
-    try:
-        wait_until_healthy(f"http://127.0.0.1:{port}/server/health", process)
-        assert httpx.get(f"http://127.0.0.1:{port}/server/hosts").status_code == 200
-    finally:
-        stop_process(process)
+    proxy = service(
+        "proxy_service", "--config", str(config), *args,
+        health_path="/server/health", log=log, env=env,
+    )  # fmt: skip
+    with proxy as url:
+        assert httpx.get(f"{url}/server/hosts").status_code == 200
     return log.read_text().splitlines()
 
 
